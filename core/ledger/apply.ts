@@ -1,0 +1,191 @@
+/**
+ * The entry point Autobase's apply handler calls for every node: decode, authorise, advance
+ * time, route to the rule, and record a rejection instead of throwing for anything bad.
+ */
+import { Transaction, type KV } from './kv.ts'
+import { Ledger, Rejected, reject } from './ledger.ts'
+import { keys, type Member, type NetworkMeta, type Rejection } from './model.ts'
+import { decodeOp, type Op, type OpType } from './ops.ts'
+import { advanceTo } from './rules/cycle.ts'
+import {
+  intentionCancel,
+  intentionChange,
+  intentionCreate,
+  intentionToObligation,
+} from './rules/intention.ts'
+import {
+  createNetwork,
+  memberJoin,
+  memberLeave,
+  memberPayment,
+  memberProfile,
+  writerAdd,
+} from './rules/member.ts'
+import {
+  obligationConfirm,
+  obligationCreate,
+  obligationForgive,
+  obligationFulfil,
+} from './rules/obligation.ts'
+import { requestCommit, requestConfirm, requestFulfil } from './rules/request.ts'
+import { statusGreen, statusOrange, statusRed } from './rules/status.ts'
+
+/** Side effects on the Autobase host that a rule asks for; the router performs them. */
+export type Effect =
+  { type: 'addWriter'; key: string; indexer: boolean } | { type: 'removeWriter'; key: string }
+
+export interface ApplyResult {
+  accepted: boolean
+  reason?: string
+  effects: Effect[]
+}
+
+type MemberRule = (l: Ledger, author: Member, op: never) => Promise<void>
+
+/** Ops a member in good standing may append, and the rule that decides each. */
+const memberRules: Record<
+  Exclude<OpType, 'network.create' | 'member.join' | 'cycle'>,
+  MemberRule
+> = {
+  'writer.add': writerAdd,
+  'member.profile': memberProfile,
+  'member.payment': memberPayment,
+  'member.leave': memberLeave,
+  'status.green': statusGreen,
+  'status.orange': statusOrange,
+  'status.red': statusRed,
+  'intention.create': intentionCreate,
+  'intention.change': intentionChange,
+  'intention.cancel': intentionCancel,
+  'intention.commit': intentionToObligation,
+  'intention.fulfil': intentionToObligation,
+  'obligation.create': obligationCreate,
+  'obligation.fulfil': obligationFulfil,
+  'obligation.confirm': obligationConfirm,
+  'obligation.forgive': obligationForgive,
+  'request.commit': requestCommit,
+  'request.fulfil': requestFulfil,
+  'request.confirm': requestConfirm,
+}
+
+/**
+ * Applies one op appended by writer `author` (hex key); `length` is the op's position in
+ * the author's core (1-based), used to name ops that lack a readable id.
+ * Never throws for bad input: rejections are recorded in the view and returned.
+ */
+export async function applyOp(
+  kv: KV,
+  raw: unknown,
+  author: string,
+  length: number,
+): Promise<ApplyResult> {
+  const decoded = decodeOp(raw)
+  if (!decoded.ok) {
+    await recordRejection(
+      kv,
+      author,
+      `${author}@${length}`,
+      decoded.type ?? null,
+      decoded.reason,
+      decoded.future,
+    )
+    return { accepted: false, reason: decoded.reason, effects: [] }
+  }
+  const op = decoded.op
+  const ref = `${author.slice(0, 12)}-${op.id}`
+  const meta = await kv.get<NetworkMeta>(keys.meta)
+
+  if (!meta) {
+    if (op.type !== 'network.create')
+      return rejected(kv, author, ref, op, 'the network has not been created yet')
+    const tx = new Transaction(kv)
+    const l = new Ledger(tx, createNetwork(op, author), ref, op.ts)
+    await tx.put(keys.writer(author), { addedBy: author, at: op.ts })
+    await l.emit('network.created', [author], { actor: author, data: { name: op.name } })
+    await l.saveMeta()
+    await tx.commit()
+    return { accepted: true, effects: [] }
+  }
+  if (op.type === 'network.create')
+    return rejected(kv, author, ref, op, 'the network already exists')
+
+  // Time moves forward for every well-formed op from an admitted writer, even one the
+  // rules then reject: the author's clock says that much time has passed.
+  const clock = new Transaction(kv)
+  if (await clock.get(keys.writer(author))) {
+    const l = new Ledger(clock, meta, ref, op.ts)
+    await advanceTo(l, op.ts)
+    await l.saveMeta()
+  }
+
+  const tx = new Transaction(clock)
+  try {
+    const l = new Ledger(
+      tx,
+      (await tx.get<NetworkMeta>(keys.meta))!,
+      ref,
+      Math.max(meta.now, op.ts),
+    )
+    await route(l, author, op)
+    await l.saveMeta()
+    await tx.commit()
+    await clock.commit()
+    return { accepted: true, effects: l.effects }
+  } catch (err) {
+    tx.discard()
+    await clock.commit()
+    // A bug in a rule must not halt the base: it is recorded like any other rejection
+    // (deterministically, since every peer runs the same code on the same state).
+    const reason =
+      err instanceof Rejected ? err.message : `internal error applying ${op.type}: ${String(err)}`
+    return rejected(kv, author, ref, op, reason)
+  }
+}
+
+async function route(
+  l: Ledger,
+  author: string,
+  op: Exclude<Op, { type: 'network.create' }>,
+): Promise<void> {
+  if (op.type === 'cycle') return
+  if (op.type === 'member.join') return memberJoin(l, author, op)
+  const member = await l.member(author)
+  if (!member) reject('you are not a member of this network: join first')
+  if (member.left) reject('you have left this network')
+  await memberRules[op.type](l, member, op as never)
+}
+
+async function rejected(
+  kv: KV,
+  author: string,
+  ref: string,
+  op: Op,
+  reason: string,
+): Promise<ApplyResult> {
+  await recordRejection(kv, author, ref, op.type, reason)
+  return { accepted: false, reason, effects: [] }
+}
+
+async function recordRejection(
+  kv: KV,
+  author: string,
+  ref: string,
+  type: string | null,
+  reason: string,
+  future?: boolean,
+): Promise<void> {
+  const seq = ((await kv.get<number>(keys.rejectedSeq)) ?? 0) + 1
+  const meta = await kv.get<NetworkMeta>(keys.meta)
+  const entry: Rejection = {
+    seq,
+    ref,
+    author,
+    type,
+    reason,
+    at: meta?.now ?? 0,
+    ...(future ? { future } : {}),
+  }
+  await kv.put(keys.rejectedSeq, seq)
+  await kv.put(keys.rejected(seq), entry)
+  if (future && meta && !meta.needsUpdate) await kv.put(keys.meta, { ...meta, needsUpdate: true })
+}

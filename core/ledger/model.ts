@@ -1,0 +1,179 @@
+/**
+ * The ledger state as stored in the view, and the keys it lives under.
+ * Members are identified by their writer key (64 hex chars); pledges by
+ * `<first 12 hex of author>-<op id>` so no author can claim another's id.
+ */
+import type { PaymentDetail } from './ops.ts'
+
+export type Status = 'green' | 'orange' | 'red'
+
+export interface NetworkMeta {
+  name: string
+  currency: string
+  decimals: number
+  timeZone: string
+  creator: string
+  createdAt: number
+  /** Latest time any applied op has carried (ms). Time never runs backwards. */
+  now: number
+  /** Current monthly cycle, `YYYY-MM` in the network's time zone. */
+  cycle: string
+  /** Running red collections: member id → deadline (ms). */
+  reds: Record<string, number>
+  /** Writer keys of the indexers, oldest first. */
+  indexers: string[]
+  /** Set when a peer appended ops of a newer schema version than this app knows. */
+  needsUpdate: boolean
+  /** Counters that make derived keys deterministic. */
+  seq: { event: number; member: number }
+}
+
+export interface RedCollection {
+  /** Id of the op that started it. */
+  id: string
+  amount: number
+  startedAt: number
+  deadline: number
+  /** Status to return to when the collection ends. */
+  previous: 'green' | 'orange'
+}
+
+export interface Member {
+  id: string
+  /** Join order, 1-based; decides indexers. */
+  index: number
+  name: string
+  about: string
+  payment: PaymentDetail[]
+  status: Status
+  /** Monthly amount while orange (also kept while red, to return to). */
+  monthly: number
+  red: RedCollection | null
+  joinedAt: number
+  left: boolean
+  leftAt?: number
+}
+
+export type PledgeKind = 'intention' | 'obligation'
+
+/**
+ * intention: active | frozen | cancelled | lapsed
+ * obligation: open | fulfilled (awaiting confirmation) | confirmed | forgiven | cancelled
+ */
+export type PledgeState =
+  'active' | 'frozen' | 'lapsed' | 'open' | 'fulfilled' | 'confirmed' | 'forgiven' | 'cancelled'
+
+export interface Pledge {
+  id: string
+  kind: PledgeKind
+  state: PledgeState
+  from: string
+  to: string
+  amount: number
+  note: string
+  /** 'monthly' or the id of the red collection it is for. */
+  collection: string
+  /** Cycle the pledge was made in (renewals: the cycle they were renewed into). */
+  cycle: string
+  createdAt: number
+  committedAt?: number
+  fulfilledAt?: number
+  confirmedAt?: number
+  /** Cycle in which it was confirmed. */
+  confirmedCycle?: string
+  closedAt?: number
+  /** Moved to the overdue archive (still owed). Cleared when confirmed. */
+  overdue: boolean
+  overdueSince?: number
+  /** Renewed from this obligation of the previous cycle. */
+  renewedFrom?: string
+}
+
+export const IN_FORCE: ReadonlySet<PledgeState> = new Set(['open', 'fulfilled'])
+
+export type EventKind =
+  | 'network.created'
+  | 'member.joined'
+  | 'member.left'
+  | 'status.changed'
+  | 'intention.created'
+  | 'intention.changed'
+  | 'intention.cancelled'
+  | 'intention.frozen'
+  | 'intention.revived'
+  | 'intention.lapsed'
+  | 'intention.renewed'
+  | 'obligation.created'
+  | 'obligation.fulfilled'
+  | 'obligation.confirmed'
+  | 'obligation.forgiven'
+  | 'obligation.cancelled'
+  | 'obligation.overdue'
+  | 'request.commit'
+  | 'request.fulfil'
+  | 'request.confirm'
+  | 'red.ended'
+  | 'cycle.started'
+
+/** Something that happened, with the members it concerns. Derived; never written to a log. */
+export interface LedgerEvent {
+  /** Deterministic: `<op ref>#<n>`. */
+  id: string
+  seq: number
+  kind: EventKind
+  at: number
+  /** Member who caused it (absent for time-driven events). */
+  actor?: string
+  /** Member it is about (recipient of help, member whose status changed...). */
+  subject?: string
+  pledge?: string
+  amount?: number
+  /** Extra facts, e.g. status, outcome of a red collection. */
+  data?: Record<string, string | number | boolean | null>
+  /** Members who should be told. */
+  to: string[]
+}
+
+export interface Rejection {
+  seq: number
+  /** `<author>:<op id>` or `<author>@<length>` when the op had no readable id. */
+  ref: string
+  author: string
+  type: string | null
+  reason: string
+  at: number
+  future?: boolean
+}
+
+export const keys = {
+  meta: 'meta',
+  member: (id: string) => `member/${id}`,
+  members: 'member/',
+  writer: (key: string) => `writer/${key}`,
+  pledge: (id: string) => `pledge/${id}`,
+  pledges: 'pledge/',
+  incoming: (to: string, id: string) => `in/${to}/${id}`,
+  incomingOf: (to: string) => `in/${to}/`,
+  outgoing: (from: string, id: string) => `out/${from}/${id}`,
+  outgoingOf: (from: string) => `out/${from}/`,
+  /** Pledges that may change with time (rollover): intentions and obligations in force. */
+  live: (id: string) => `live/${id}`,
+  lives: 'live/',
+  event: (seq: number) => `event/${pad(seq)}`,
+  events: 'event/',
+  rejected: (seq: number) => `rejected/${pad(seq)}`,
+  rejections: 'rejected/',
+  rejectedSeq: 'seq/rejected',
+}
+
+export function pad(n: number): string {
+  return n.toString().padStart(12, '0')
+}
+
+export function pledgeIdOf(author: string, opId: string): string {
+  return `${author.slice(0, 12)}-${opId}`
+}
+
+export function shortId(memberId: string): string {
+  return memberId.slice(0, 8)
+}

@@ -1,0 +1,195 @@
+/**
+ * The op schema: every action a member can append to their log, defined once.
+ * Everything else (apply, the API, the CLI, docs/protocol.md) derives from these schemas.
+ */
+import { z } from 'zod'
+
+/** Highest op schema version this app understands. Newer ops are kept and flagged. */
+export const OP_VERSION = 1
+
+export const MAX_AMOUNT = 1_000_000_000_000 // minor units; keeps every sum a safe integer
+export const ABOUT_MAX = 180
+export const NAME_MAX = 60
+export const NOTE_MAX = 140
+export const RED_DAYS_MAX = 31
+export const PAYMENT_DETAILS_MAX = 10
+
+const hexKey = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be a 64-character lowercase hex key')
+  .describe('writer key / member id')
+export const memberId = hexKey
+export const opId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{6,32}$/, 'must be 6-32 characters of [A-Za-z0-9_-]')
+export const pledgeId = z.string().regex(/^[0-9a-f]{12}-[A-Za-z0-9_-]{6,32}$/, 'is not a pledge id')
+export const amount = z
+  .number()
+  .int('must be a whole number of minor units')
+  .positive('must be greater than 0')
+  .max(MAX_AMOUNT, `must be at most ${MAX_AMOUNT}`)
+const name = z.string().trim().min(1, 'must not be empty').max(NAME_MAX)
+const about = z.string().max(ABOUT_MAX, `must be at most ${ABOUT_MAX} characters`)
+const note = z.string().max(NOTE_MAX, `must be at most ${NOTE_MAX} characters`)
+const timeZone = z.string().refine(isTimeZone, 'is not a known IANA time zone')
+const currency = z
+  .string()
+  .regex(/^[A-Za-z]{1,10}$/, 'must be a currency code or unit of 1-10 letters (EUR, USD, hours)')
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
+export const paymentDetail = z.object({
+  label: z.string().trim().min(1).max(40),
+  value: z.string().trim().min(1).max(200),
+  isDefault: z.boolean(),
+})
+export type PaymentDetail = z.infer<typeof paymentDetail>
+
+/** Fields every op carries. `ts` is the author's clock (ms); the only way time enters the ledger. */
+const envelope = {
+  v: z.literal(OP_VERSION),
+  id: opId,
+  ts: z.number().int().nonnegative().max(8_640_000_000_000_000),
+}
+
+const on = { pledge: pledgeId }
+
+export const opSchemas = {
+  'network.create': z.object({
+    ...envelope,
+    type: z.literal('network.create'),
+    name,
+    currency,
+    decimals: z.number().int().min(0).max(3),
+    timeZone,
+  }),
+  'writer.add': z.object({
+    ...envelope,
+    type: z.literal('writer.add'),
+    key: hexKey,
+    invite: z.string().max(128).optional(),
+  }),
+  'member.join': z.object({
+    ...envelope,
+    type: z.literal('member.join'),
+    name,
+    about: about.optional(),
+  }),
+  'member.profile': z.object({
+    ...envelope,
+    type: z.literal('member.profile'),
+    name: name.optional(),
+    about: about.optional(),
+  }),
+  'member.payment': z.object({
+    ...envelope,
+    type: z.literal('member.payment'),
+    details: z
+      .array(paymentDetail)
+      .max(PAYMENT_DETAILS_MAX)
+      .refine((d) => d.length === 0 || d.filter((x) => x.isDefault).length === 1, {
+        message: 'exactly one payment detail must be the default',
+      }),
+  }),
+  'member.leave': z.object({ ...envelope, type: z.literal('member.leave') }),
+  'status.green': z.object({ ...envelope, type: z.literal('status.green') }),
+  'status.orange': z.object({ ...envelope, type: z.literal('status.orange'), amount }),
+  'status.red': z.object({
+    ...envelope,
+    type: z.literal('status.red'),
+    amount,
+    days: z.number().int().min(1).max(RED_DAYS_MAX),
+  }),
+  'intention.create': z.object({
+    ...envelope,
+    type: z.literal('intention.create'),
+    to: memberId,
+    amount,
+    note: note.optional(),
+  }),
+  'intention.change': z.object({ ...envelope, type: z.literal('intention.change'), ...on, amount }),
+  'intention.cancel': z.object({ ...envelope, type: z.literal('intention.cancel'), ...on }),
+  'intention.commit': z.object({ ...envelope, type: z.literal('intention.commit'), ...on }),
+  'intention.fulfil': z.object({ ...envelope, type: z.literal('intention.fulfil'), ...on }),
+  'obligation.create': z.object({
+    ...envelope,
+    type: z.literal('obligation.create'),
+    to: memberId,
+    amount,
+    note: note.optional(),
+  }),
+  'obligation.fulfil': z.object({ ...envelope, type: z.literal('obligation.fulfil'), ...on }),
+  'obligation.confirm': z.object({ ...envelope, type: z.literal('obligation.confirm'), ...on }),
+  'obligation.forgive': z.object({ ...envelope, type: z.literal('obligation.forgive'), ...on }),
+  'request.commit': z.object({ ...envelope, type: z.literal('request.commit'), ...on }),
+  'request.fulfil': z.object({ ...envelope, type: z.literal('request.fulfil'), ...on }),
+  'request.confirm': z.object({ ...envelope, type: z.literal('request.confirm'), ...on }),
+  cycle: z.object({ ...envelope, type: z.literal('cycle') }),
+} as const
+
+export type OpType = keyof typeof opSchemas
+export const OP_TYPES = Object.keys(opSchemas) as OpType[]
+
+export const opSchema = z.discriminatedUnion(
+  'type',
+  Object.values(opSchemas) as unknown as [
+    (typeof opSchemas)[OpType],
+    ...(typeof opSchemas)[OpType][],
+  ],
+)
+export type Op = z.infer<typeof opSchema>
+export type OpOf<T extends OpType> = z.infer<(typeof opSchemas)[T]>
+
+/** An op as a client composes it, before the envelope is filled in. */
+export type OpInput<T extends OpType = OpType> = T extends OpType
+  ? Omit<OpOf<T>, 'v' | 'id' | 'ts'>
+  : never
+
+export type Decoded =
+  { ok: true; op: Op } | { ok: false; reason: string; future?: boolean; type?: string }
+
+/** Parses an op from raw bytes or a value. Never throws. */
+export function decodeOp(raw: unknown): Decoded {
+  let value: unknown = raw
+  if (raw instanceof Uint8Array) {
+    try {
+      value = JSON.parse(Buffer.from(raw).toString('utf8'))
+    } catch {
+      return { ok: false, reason: 'malformed op: not valid JSON' }
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, reason: 'malformed op: not an object' }
+  }
+  const record = value as Record<string, unknown>
+  const type = typeof record.type === 'string' ? record.type.slice(0, 64) : undefined
+  if (typeof record.v === 'number' && Number.isInteger(record.v) && record.v > OP_VERSION) {
+    return {
+      ok: false,
+      future: true,
+      type,
+      reason: `op schema version ${record.v} is newer than this app understands (${OP_VERSION}): update the app`,
+    }
+  }
+  if (type === undefined || !(type in opSchemas)) {
+    return { ok: false, type, reason: `unknown op type ${JSON.stringify(type ?? null)}` }
+  }
+  const parsed = opSchemas[type as OpType].safeParse(value)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue && issue.path.length ? issue.path.join('.') + ' ' : ''
+    return { ok: false, type, reason: `malformed ${type}: ${where}${issue?.message ?? 'invalid'}` }
+  }
+  return { ok: true, op: parsed.data as Op }
+}
+
+export function encodeOp(op: Op): Buffer {
+  return Buffer.from(JSON.stringify(op))
+}

@@ -1,0 +1,100 @@
+/**
+ * Time passing (domain.md §3, §5): red deadlines and the monthly rollover. Time enters only
+ * through op timestamps: every op moves the ledger's clock forward to its own `ts`, and
+ * whatever fell due on the way (deadlines, month starts) happens in order, at the instant
+ * it was due. A `cycle` op does nothing else, so any app can append one when its clock
+ * crosses a boundary; a duplicate finds nothing left to do.
+ */
+import { cycleStart, nextCycle } from '../cycle-time.ts'
+import { EVERYONE, type Ledger } from '../ledger.ts'
+import { keys, pledgeIdOf, type Pledge } from '../model.ts'
+import { endRed } from './status.ts'
+
+export async function advanceTo(l: Ledger, ts: number) {
+  const target = Math.max(l.meta.now, ts)
+  while (true) {
+    const boundary = cycleStart(nextCycle(l.meta.cycle), l.meta.timeZone)
+    const due = Object.entries(l.meta.reds).sort(([a, x], [b, y]) => x - y || (a < b ? -1 : 1))[0]
+    if (due && due[1] <= target && due[1] <= boundary) {
+      l.now = l.meta.now = Math.max(l.meta.now, due[1])
+      const member = await l.member(due[0])
+      if (member?.red) await endRed(l, member, 'partial')
+      else delete l.meta.reds[due[0]]
+    } else if (boundary <= target) {
+      l.now = l.meta.now = Math.max(l.meta.now, boundary)
+      await rollover(l)
+    } else {
+      break
+    }
+  }
+  l.now = l.meta.now = target
+}
+
+/**
+ * Start of a new month: intentions lapse, monthly obligations confirmed in the past month
+ * are renewed as intentions for members still collecting, obligations still open (or
+ * fulfilled but unconfirmed) go to the overdue archive. Obligations towards a running
+ * emergency are due by its deadline, not by the month's end.
+ */
+async function rollover(l: Ledger) {
+  const past = l.meta.cycle
+  const next = nextCycle(past)
+  const renew = new Map<string, { from: string; to: string; amount: number; source: string }>()
+  for (const { value: p } of await l.kv.list<Pledge>(keys.lives)) {
+    if (p.kind === 'intention') {
+      p.state = 'lapsed'
+      p.closedAt = l.now
+      await l.savePledge(p)
+      await l.emit('intention.lapsed', [p.from], { subject: p.to, pledge: p.id, amount: p.amount })
+    } else if (p.state === 'confirmed') {
+      await l.kv.del(keys.live(p.id))
+      const pair = `${p.from}/${p.to}`
+      const entry = renew.get(pair)
+      if (entry) entry.amount += p.amount
+      else renew.set(pair, { from: p.from, to: p.to, amount: p.amount, source: p.id })
+    } else if (!(await runningRed(l, p))) {
+      p.overdue = true
+      p.overdueSince = l.now
+      await l.savePledge(p)
+      await l.emit('obligation.overdue', [p.from, p.to], {
+        subject: p.to,
+        pledge: p.id,
+        amount: p.amount,
+      })
+    }
+  }
+  l.meta.cycle = next
+  for (const r of [...renew.values()].sort((a, b) => (a.source < b.source ? -1 : 1))) {
+    const [from, to] = [await l.member(r.from), await l.member(r.to)]
+    if (!from || from.left || !to || to.left) continue
+    const monthly = to.status === 'orange' || (to.status === 'red' && to.red?.previous === 'orange')
+    if (!monthly) continue
+    const pledge: Pledge = {
+      id: pledgeIdOf(r.from, `r${next.replace('-', '')}${r.to.slice(0, 8)}`),
+      kind: 'intention',
+      state: to.status === 'orange' ? 'active' : 'frozen',
+      from: r.from,
+      to: r.to,
+      amount: r.amount,
+      note: '',
+      collection: 'monthly',
+      cycle: next,
+      createdAt: l.now,
+      overdue: false,
+      renewedFrom: r.source,
+    }
+    await l.savePledge(pledge)
+    await l.emit('intention.renewed', [r.from, r.to], {
+      subject: r.to,
+      pledge: pledge.id,
+      amount: r.amount,
+    })
+  }
+  await l.emit('cycle.started', [EVERYONE], { data: { cycle: next, past } })
+}
+
+async function runningRed(l: Ledger, p: Pledge): Promise<boolean> {
+  if (p.collection === 'monthly') return false
+  const to = await l.member(p.to)
+  return to?.red?.id === p.collection
+}

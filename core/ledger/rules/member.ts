@@ -1,0 +1,130 @@
+/**
+ * Networks and their members (domain.md §2, §9): creating a network, admitting writers,
+ * joining, profile, payment details, leaving. Also the indexer rule.
+ */
+import { cycleOf } from '../cycle-time.ts'
+import { EVERYONE, reject, type Ledger } from '../ledger.ts'
+import { keys, type Member, type NetworkMeta } from '../model.ts'
+import type { OpOf } from '../ops.ts'
+import { cancelIntentionsTo, endRed } from './status.ts'
+
+/**
+ * Indexer rule: the first MAX_INDEXERS members to join (the creator first) are indexers;
+ * when one leaves, the longest-standing member who is not an indexer takes their place.
+ */
+export const MAX_INDEXERS = 3
+
+export interface WriterRecord {
+  addedBy: string
+  at: number
+  invite?: string
+}
+
+export function createNetwork(op: OpOf<'network.create'>, author: string): NetworkMeta {
+  return {
+    name: op.name,
+    currency: op.currency,
+    decimals: op.decimals,
+    timeZone: op.timeZone,
+    creator: author,
+    createdAt: op.ts,
+    now: op.ts,
+    cycle: cycleOf(op.ts, op.timeZone),
+    reds: {},
+    indexers: [author],
+    needsUpdate: false,
+    seq: { event: 0, member: 0 },
+  }
+}
+
+export async function writerAdd(l: Ledger, author: Member, op: OpOf<'writer.add'>) {
+  if (await l.kv.get(keys.writer(op.key)))
+    reject(`writer ${op.key.slice(0, 8)} is already in this network`)
+  const record: WriterRecord = {
+    addedBy: author.id,
+    at: l.now,
+    ...(op.invite ? { invite: op.invite } : {}),
+  }
+  await l.kv.put(keys.writer(op.key), record)
+  l.effects.push({ type: 'addWriter', key: op.key, indexer: false })
+}
+
+export async function memberJoin(l: Ledger, author: string, op: OpOf<'member.join'>) {
+  if (!(await l.kv.get(keys.writer(author))))
+    reject('this writer was never admitted to the network')
+  const existing = await l.member(author)
+  if (existing && !existing.left) reject('you are already a member of this network')
+  const member: Member = {
+    id: author,
+    index: ++l.meta.seq.member,
+    name: op.name,
+    about: op.about ?? '',
+    payment: [],
+    status: 'green',
+    monthly: 0,
+    red: null,
+    joinedAt: l.now,
+    left: false,
+  }
+  await l.saveMember(member)
+  if (l.meta.indexers.length < MAX_INDEXERS && !l.meta.indexers.includes(author)) {
+    l.meta.indexers.push(author)
+    l.effects.push({ type: 'addWriter', key: author, indexer: true })
+  }
+  await l.emit('member.joined', [EVERYONE], { actor: author, subject: author })
+}
+
+export async function memberProfile(l: Ledger, author: Member, op: OpOf<'member.profile'>) {
+  if (op.name === undefined && op.about === undefined)
+    reject('nothing to change: give a name or an about text')
+  if (op.name !== undefined) author.name = op.name
+  if (op.about !== undefined) author.about = op.about
+  await l.saveMember(author)
+}
+
+export async function memberPayment(l: Ledger, author: Member, op: OpOf<'member.payment'>) {
+  author.payment = op.details
+  await l.saveMember(author)
+}
+
+/**
+ * Leaving cancels intentions both ways and removes profile and payment details from the
+ * state. Obligations stay: those given are still owed, those received stay in history.
+ */
+export async function memberLeave(l: Ledger, author: Member) {
+  if (author.status === 'red') await endRed(l, author, 'stopped', 'green')
+  await cancelIntentionsTo(l, author.id)
+  for (const p of await l.outgoing(author.id)) {
+    if (p.kind !== 'intention' || (p.state !== 'active' && p.state !== 'frozen')) continue
+    p.state = 'cancelled'
+    p.closedAt = l.now
+    await l.savePledge(p)
+    await l.emit('intention.cancelled', [p.to, p.from], {
+      actor: author.id,
+      subject: p.to,
+      pledge: p.id,
+      amount: p.amount,
+      data: { reason: 'author-left' },
+    })
+  }
+  author.left = true
+  author.leftAt = l.now
+  author.status = 'green'
+  author.monthly = 0
+  author.about = ''
+  author.payment = []
+  await l.saveMember(author)
+  l.effects.push({ type: 'removeWriter', key: author.id })
+  const at = l.meta.indexers.indexOf(author.id)
+  if (at >= 0) {
+    l.meta.indexers.splice(at, 1)
+    const next = (await l.members())
+      .filter((m) => !m.left && !l.meta.indexers.includes(m.id))
+      .sort((a, b) => a.index - b.index)[0]
+    if (next) {
+      l.meta.indexers.push(next.id)
+      l.effects.push({ type: 'addWriter', key: next.id, indexer: true })
+    }
+  }
+  await l.emit('member.left', [EVERYONE], { actor: author.id, subject: author.id })
+}

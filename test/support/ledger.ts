@@ -1,0 +1,95 @@
+/**
+ * Drives the real ledger rules on an in-memory store: members are fake writer keys, ops are
+ * given without their envelope and stamped with an injectable clock.
+ */
+import { createHash } from 'node:crypto'
+import { applyOp, type ApplyResult } from '../../core/ledger/apply.ts'
+import { MemoryKV } from '../../core/ledger/kv.ts'
+import {
+  keys,
+  pledgeIdOf,
+  type Member,
+  type NetworkMeta,
+  type Pledge,
+  type Rejection,
+} from '../../core/ledger/model.ts'
+import { OP_VERSION, type OpInput } from '../../core/ledger/ops.ts'
+
+export const DAY = 86_400_000
+
+export function keyOf(name: string): string {
+  return createHash('sha256').update(name).digest('hex')
+}
+
+export class TestLedger {
+  readonly kv = new MemoryKV()
+  private counter = 0
+  private lengths = new Map<string, number>()
+
+  /** Time of the next op (ms); tests move it forward. */
+  constructor(public now = Date.UTC(2026, 10, 3, 12)) {}
+
+  /** Appends an op as `author` (a name, turned into a stable key), returns the result and the op id. */
+  async op(
+    author: string,
+    input: OpInput,
+    ts = this.now,
+  ): Promise<ApplyResult & { id: string; pledge: string }> {
+    const id = `op${(++this.counter).toString().padStart(6, '0')}`
+    return this.raw(author, { v: OP_VERSION, id, ts, ...input }, id)
+  }
+
+  async raw(
+    author: string,
+    value: unknown,
+    id = 'raw',
+  ): Promise<ApplyResult & { id: string; pledge: string }> {
+    const key = keyOf(author)
+    const length = (this.lengths.get(key) ?? 0) + 1
+    this.lengths.set(key, length)
+    const result = await applyOp(this.kv, value, key, length)
+    return { ...result, id, pledge: pledgeIdOf(key, id) }
+  }
+
+  /** Like `op` but fails the test if the op is rejected. */
+  async ok(author: string, input: OpInput, ts = this.now) {
+    const result = await this.op(author, input, ts)
+    if (!result.accepted) throw new Error(`${input.type} by ${author} rejected: ${result.reason}`)
+    return result
+  }
+
+  /** Creates the network with `creator` as first member, then admits and joins the others. */
+  async network(creator: string, others: string[] = [], opts: { timeZone?: string } = {}) {
+    await this.ok(creator, {
+      type: 'network.create',
+      name: 'Friends',
+      currency: 'EUR',
+      decimals: 2,
+      timeZone: opts.timeZone ?? 'UTC',
+    })
+    await this.ok(creator, { type: 'member.join', name: creator })
+    for (const name of others) await this.join(name, creator)
+    return this
+  }
+
+  async join(name: string, by: string) {
+    await this.ok(by, { type: 'writer.add', key: keyOf(name) })
+    await this.ok(name, { type: 'member.join', name })
+  }
+
+  meta() {
+    return this.kv.get<NetworkMeta>(keys.meta) as Promise<NetworkMeta>
+  }
+
+  member(name: string) {
+    return this.kv.get<Member>(keys.member(keyOf(name))) as Promise<Member>
+  }
+
+  pledge(id: string) {
+    return this.kv.get<Pledge>(keys.pledge(id)) as Promise<Pledge>
+  }
+
+  async rejections(): Promise<Rejection[]> {
+    return (await this.kv.list<Rejection>(keys.rejections)).map((e) => e.value)
+  }
+}
