@@ -50,6 +50,8 @@ export interface Member {
   monthly: number
   red: RedCollection | null
   joinedAt: number
+  /** Event sequence number at joining: earlier events are history, not news. */
+  joinedEvent: number
   left: boolean
   leftAt?: number
 }

@@ -64,6 +64,7 @@ export async function memberJoin(l: Ledger, author: string, op: OpOf<'member.joi
     monthly: 0,
     red: null,
     joinedAt: l.now,
+    joinedEvent: l.meta.seq.event,
     left: false,
   }
   await l.saveMember(member)

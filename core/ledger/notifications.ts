@@ -1,0 +1,150 @@
+/**
+ * Notifications (domain.md §10) for the local member, derived from the ledger's events and
+ * from the local clock. They are never written to the shared log; the node keeps their
+ * read/unread state locally.
+ */
+import { dayOfMonth } from './cycle-time.ts'
+import { formatAmount } from './format.ts'
+import { EVERYONE } from './ledger.ts'
+import type { LedgerEvent, Member, NetworkMeta, Pledge } from './model.ts'
+
+export interface Notification {
+  id: string
+  kind: LedgerEvent['kind'] | 'reminder.month-end' | 'clearing.open'
+  at: number
+  actor?: string
+  subject?: string
+  pledge?: string
+  amount?: number
+  data?: LedgerEvent['data']
+  /** English text for the CLI and desktop notifications; the UI renders its own. */
+  text: string
+}
+
+/** Whether event `e` is news for member `me`: never their own actions, nor what came before they joined. */
+export function concerns(e: LedgerEvent, me: Member): boolean {
+  if (e.actor === me.id || e.seq <= me.joinedEvent) return false
+  return e.to.includes(me.id) || e.to.includes(EVERYONE)
+}
+
+type Names = (id: string | undefined) => string
+
+function describe(e: LedgerEvent, me: string, name: Names, amount: (n?: number) => string): string {
+  const actor = name(e.actor)
+  const subject = e.subject === me ? 'you' : name(e.subject)
+  const sum = amount(e.amount)
+  const d = e.data ?? {}
+  switch (e.kind) {
+    case 'network.created':
+      return `Network ${String(d.name)} created`
+    case 'member.joined':
+      return `${actor} joined the network`
+    case 'member.left':
+      return `${actor} left the network`
+    case 'status.changed':
+      if (d.status === 'orange') return `${subject} needs monthly support of ${sum}`
+      if (d.status === 'red') return `${subject} needs emergency help: ${sum}`
+      return `${subject} no longer needs help`
+    case 'intention.created':
+      return `${actor} intends to give ${sum} to ${subject}`
+    case 'intention.changed':
+      return `${actor} changed their intention towards ${subject} to ${sum}`
+    case 'intention.cancelled':
+      return e.actor
+        ? `${actor} cancelled an intention of ${sum} towards ${subject}`
+        : `An intention of ${sum} towards ${subject} was cancelled`
+    case 'intention.frozen':
+      return `${subject} now needs emergency help: turn your intention of ${sum} into an obligation towards the emergency?`
+    case 'intention.revived':
+      return `Your intention of ${sum} towards ${subject} counts again`
+    case 'intention.lapsed':
+      return `Your intention of ${sum} towards ${subject} lapsed at the end of the month`
+    case 'intention.renewed':
+      return `Monthly support of ${sum} towards ${subject} was renewed as an intention`
+    case 'obligation.created':
+      return `${actor} promised ${sum} to ${subject}`
+    case 'obligation.fulfilled':
+      return `${actor} marked ${sum} to ${subject} as given: please confirm`
+    case 'obligation.confirmed':
+      return `${actor} confirmed receiving ${sum}`
+    case 'obligation.forgiven':
+      return `${actor} released you from an obligation of ${sum}`
+    case 'obligation.cancelled':
+      return `An obligation of ${sum} towards ${subject} was cancelled: the emergency is funded`
+    case 'obligation.overdue':
+      return `An obligation of ${sum} towards ${subject} is overdue`
+    case 'request.commit':
+      return `${actor} asks you to turn your intention of ${sum} into an obligation`
+    case 'request.fulfil':
+      return `${actor} asks you to give the ${sum} you promised (within 24 hours, or agree a date)`
+    case 'request.confirm':
+      return `${actor} reminds you to confirm receiving ${sum}`
+    case 'red.ended':
+      return d.outcome === 'success'
+        ? `${subject}'s emergency is funded: thank you`
+        : `${subject}'s emergency ended with ${amount(Number(d.confirmed))} of ${sum} confirmed`
+    case 'cycle.started':
+      return `A new monthly cycle started: ${String(d.cycle)}`
+  }
+}
+
+export function notificationsFor(
+  events: LedgerEvent[],
+  me: Member,
+  meta: NetworkMeta,
+  nameOf: (id: string) => string | undefined,
+): Notification[] {
+  const name: Names = (id) => (id ? (nameOf(id) ?? id.slice(0, 8)) : 'someone')
+  const amount = (n?: number) =>
+    n === undefined ? '' : `${formatAmount(n, meta.decimals)} ${meta.currency}`
+  return events
+    .filter((e) => concerns(e, me))
+    .map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      at: e.at,
+      ...(e.actor ? { actor: e.actor } : {}),
+      ...(e.subject ? { subject: e.subject } : {}),
+      ...(e.pledge ? { pledge: e.pledge } : {}),
+      ...(e.amount !== undefined ? { amount: e.amount } : {}),
+      ...(e.data ? { data: e.data } : {}),
+      text: describe(e, me.id, name, amount),
+    }))
+}
+
+/**
+ * Reminders from the local clock: three days before the month ends, authors of open
+ * obligations are reminded; from the 25th, clearing is open. Ids repeat within a cycle so
+ * the node shows each once.
+ */
+export function calendarNotifications(
+  now: number,
+  meta: NetworkMeta,
+  myOpen: Pledge[],
+): Notification[] {
+  const { day, daysInMonth } = dayOfMonth(now, meta.timeZone)
+  const out: Notification[] = []
+  if (day >= 25) {
+    out.push({
+      id: `clearing.open:${meta.cycle}`,
+      kind: 'clearing.open',
+      at: now,
+      text: 'Clearing of mutual obligations is open until the end of the month',
+    })
+  }
+  const open = myOpen.filter(
+    (p) =>
+      p.kind === 'obligation' && p.state === 'open' && !p.overdue && p.collection === 'monthly',
+  )
+  if (day > daysInMonth - 3 && open.length > 0) {
+    const total = open.reduce((n, p) => n + p.amount, 0)
+    out.push({
+      id: `reminder.month-end:${meta.cycle}`,
+      kind: 'reminder.month-end',
+      at: now,
+      amount: total,
+      text: `The month ends in ${daysInMonth - day + 1} days: ${open.length} of your obligations (${formatAmount(total, meta.decimals)} ${meta.currency}) are still open`,
+    })
+  }
+  return out
+}

@@ -1,0 +1,275 @@
+/**
+ * What the UI and CLI ask of the ledger, computed from the view: member cards with the
+ * display conventions, circles and relations (domain.md §2), organizer lists, who needs
+ * help now. Read-only; every function takes a snapshot of the view.
+ */
+import { collectionProgress, type CollectionProgress } from './collection.ts'
+import { daysLeft } from './cycle-time.ts'
+import { emergencyLine, incomingLine, outgoingLine, type OutgoingSummary } from './format.ts'
+import type { ReadKV } from './kv.ts'
+import { incomingOf, links, outgoingOf } from './ledger.ts'
+import {
+  keys,
+  shortId,
+  type LedgerEvent,
+  type Member,
+  type NetworkMeta,
+  type Pledge,
+  type Status,
+} from './model.ts'
+import type { PaymentDetail } from './ops.ts'
+
+export interface MemberCard {
+  id: string
+  shortId: string
+  name: string
+  about: string
+  status: Status
+  left: boolean
+  joinedAt: number
+  /** Monthly amount while orange. */
+  monthly: number
+  red: { amount: number; startedAt: number; deadline: number; daysLeft: number } | null
+  /** Shown only while the member asks for help; an empty list means "ask in person". */
+  payment: PaymentDetail[] | null
+  defaultPayment: PaymentDetail | null
+  progress: CollectionProgress
+  outgoing: OutgoingSummary
+  /** Obligations this member gave that are overdue and still owed: their reputation. */
+  overdue: number
+  supporters: string[]
+  supporting: string[]
+  lines: { incoming: string; outgoing: string; emergency: string | null }
+}
+
+export async function networkMeta(kv: ReadKV): Promise<NetworkMeta | null> {
+  return kv.get<NetworkMeta>(keys.meta)
+}
+
+async function requireMeta(kv: ReadKV): Promise<NetworkMeta> {
+  const meta = await networkMeta(kv)
+  if (!meta) throw new Error('this network has no state yet: wait for it to sync')
+  return meta
+}
+
+export async function listMembers(kv: ReadKV): Promise<Member[]> {
+  return (await kv.list<Member>(keys.members)).map((e) => e.value).sort((a, b) => a.index - b.index)
+}
+
+function supportersIn(incoming: Pledge[], cycle: string): string[] {
+  return [...new Set(incoming.filter((p) => links(p, cycle)).map((p) => p.from))].sort()
+}
+
+function supportingIn(outgoing: Pledge[], cycle: string): string[] {
+  return [...new Set(outgoing.filter((p) => links(p, cycle)).map((p) => p.to))].sort()
+}
+
+export function outgoingSummary(outgoing: Pledge[], cycle: string): OutgoingSummary {
+  const linked = outgoing.filter((p) => links(p, cycle))
+  const sum = (f: (p: Pledge) => boolean) => linked.filter(f).reduce((n, p) => n + p.amount, 0)
+  return {
+    people: new Set(linked.map((p) => p.to)).size,
+    intended: sum((p) => p.kind === 'intention' && p.state === 'active'),
+    committed: sum(
+      (p) => p.kind === 'obligation' && (p.state === 'open' || p.state === 'fulfilled'),
+    ),
+    confirmed: sum((p) => p.state === 'confirmed'),
+  }
+}
+
+export function overdueCount(outgoing: Pledge[]): number {
+  return outgoing.filter((p) => p.overdue && (p.state === 'open' || p.state === 'fulfilled')).length
+}
+
+export function cardOf(
+  member: Member,
+  incoming: Pledge[],
+  outgoing: Pledge[],
+  meta: NetworkMeta,
+): MemberCard {
+  const supporters = supportersIn(incoming, meta.cycle)
+  const progress = collectionProgress(member, incoming, meta.cycle, supporters.length)
+  const out = outgoingSummary(outgoing, meta.cycle)
+  const inNeed = member.status !== 'green' && !member.left
+  const red = member.red
+    ? { ...member.red, daysLeft: daysLeft(member.red.deadline, meta.now) }
+    : null
+  return {
+    id: member.id,
+    shortId: shortId(member.id),
+    name: member.name,
+    about: member.about,
+    status: member.status,
+    left: member.left,
+    joinedAt: member.joinedAt,
+    monthly: member.monthly,
+    red: red && {
+      amount: red.amount,
+      startedAt: red.startedAt,
+      deadline: red.deadline,
+      daysLeft: red.daysLeft,
+    },
+    payment: inNeed ? member.payment : null,
+    defaultPayment: inNeed ? (member.payment.find((d) => d.isDefault) ?? null) : null,
+    progress,
+    outgoing: out,
+    overdue: overdueCount(outgoing),
+    supporters,
+    supporting: supportingIn(outgoing, meta.cycle),
+    lines: {
+      incoming: incomingLine(progress, meta.decimals),
+      outgoing: outgoingLine(out, meta.decimals),
+      emergency: red
+        ? emergencyLine(member.name, progress.missing, red.daysLeft, meta.decimals)
+        : null,
+    },
+  }
+}
+
+export async function memberCard(kv: ReadKV, id: string): Promise<MemberCard | null> {
+  const [meta, member] = await Promise.all([requireMeta(kv), kv.get<Member>(keys.member(id))])
+  if (!member) return null
+  const [incoming, outgoing] = await Promise.all([incomingOf(kv, id), outgoingOf(kv, id)])
+  return cardOf(member, incoming, outgoing, meta)
+}
+
+export interface Relations {
+  /** Who supports X. */
+  supporters: string[]
+  /** Whom X supports. */
+  supporting: string[]
+  /** Who else supports the people X supports. */
+  coSupporters: string[]
+  /** Who else supports the people who support X. */
+  supportersOfSupporters: string[]
+  /** Whom else X's supporters support. */
+  alsoSupportedBySupporters: string[]
+  /** Whom else the people X supports support. */
+  supportedBySupported: string[]
+  /** The union of all of the above: "my network". */
+  network: string[]
+}
+
+/** The six relations of domain.md §2 for member `id`, and their union. */
+export async function relations(kv: ReadKV, id: string): Promise<Relations> {
+  const meta = await requireMeta(kv)
+  const supportersCache = new Map<string, string[]>()
+  const supportingCache = new Map<string, string[]>()
+  const supportersOf = async (m: string) => {
+    let s = supportersCache.get(m)
+    if (!s) supportersCache.set(m, (s = supportersIn(await incomingOf(kv, m), meta.cycle)))
+    return s
+  }
+  const supportingOf = async (m: string) => {
+    let s = supportingCache.get(m)
+    if (!s) supportingCache.set(m, (s = supportingIn(await outgoingOf(kv, m), meta.cycle)))
+    return s
+  }
+  const union = async (of: string[], f: (m: string) => Promise<string[]>) => {
+    const all = new Set<string>()
+    for (const m of of) for (const x of await f(m)) if (x !== id) all.add(x)
+    return [...all].sort()
+  }
+  const supporters = await supportersOf(id)
+  const supporting = await supportingOf(id)
+  const result = {
+    supporters,
+    supporting,
+    coSupporters: await union(supporting, supportersOf),
+    supportersOfSupporters: await union(supporters, supportersOf),
+    alsoSupportedBySupporters: await union(supporters, supportingOf),
+    supportedBySupported: await union(supporting, supportingOf),
+  }
+  const network = new Set<string>()
+  for (const list of Object.values(result)) for (const m of list) network.add(m)
+  return { ...result, network: [...network].sort() }
+}
+
+export interface Organizer {
+  /** My intentions and obligations in force. */
+  myPromises: Pledge[]
+  /** Intentions and obligations in force in my favour. */
+  promisesToMe: Pledge[]
+  /** Fulfilled by their author, waiting for my 👍. */
+  toConfirm: Pledge[]
+  /** I fulfilled them; waiting for the recipient's 👍. */
+  awaitingTheirConfirmation: Pledge[]
+  /** Confirmed, both directions, newest first. */
+  fulfilled: Pledge[]
+  /** Overdue and still owed, both directions. */
+  overdue: Pledge[]
+}
+
+function inForce(p: Pledge): boolean {
+  if (p.overdue) return false
+  if (p.kind === 'intention') return p.state === 'active' || p.state === 'frozen'
+  return p.state === 'open' || p.state === 'fulfilled'
+}
+
+const newestFirst = (a: Pledge, b: Pledge) =>
+  (b.confirmedAt ?? b.createdAt) - (a.confirmedAt ?? a.createdAt) || (a.id < b.id ? -1 : 1)
+
+export async function organizer(kv: ReadKV, me: string): Promise<Organizer> {
+  const [incoming, outgoing] = await Promise.all([incomingOf(kv, me), outgoingOf(kv, me)])
+  const owed = (p: Pledge) => p.overdue && (p.state === 'open' || p.state === 'fulfilled')
+  return {
+    myPromises: outgoing.filter(inForce).sort(newestFirst),
+    promisesToMe: incoming.filter(inForce).sort(newestFirst),
+    toConfirm: incoming.filter((p) => p.state === 'fulfilled').sort(newestFirst),
+    awaitingTheirConfirmation: outgoing.filter((p) => p.state === 'fulfilled').sort(newestFirst),
+    fulfilled: [...incoming, ...outgoing].filter((p) => p.state === 'confirmed').sort(newestFirst),
+    overdue: [...incoming, ...outgoing].filter(owed).sort(newestFirst),
+  }
+}
+
+/** Members asking for help now: emergencies first (fewest days left), then by what is missing. */
+export async function needsHelp(kv: ReadKV): Promise<MemberCard[]> {
+  const meta = await requireMeta(kv)
+  const cards: MemberCard[] = []
+  for (const m of await listMembers(kv)) {
+    if (m.left || m.status === 'green') continue
+    const [incoming, outgoing] = await Promise.all([incomingOf(kv, m.id), outgoingOf(kv, m.id)])
+    cards.push(cardOf(m, incoming, outgoing, meta))
+  }
+  const rank = (c: MemberCard) => (c.status === 'red' ? 0 : 1)
+  return cards.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.red && b.red ? a.red.daysLeft - b.red.daysLeft : 0) ||
+      b.progress.missing - a.progress.missing ||
+      a.name.localeCompare(b.name),
+  )
+}
+
+/** Latest events, newest first. */
+export async function recentEvents(kv: ReadKV, limit = 50): Promise<LedgerEvent[]> {
+  const meta = await networkMeta(kv)
+  if (!meta) return []
+  const from = Math.max(1, meta.seq.event - limit + 1)
+  const out: LedgerEvent[] = []
+  for (let seq = meta.seq.event; seq >= from; seq--) {
+    const e = await kv.get<LedgerEvent>(keys.event(seq))
+    if (e) out.push(e)
+  }
+  return out
+}
+
+export interface Home {
+  network: NetworkMeta
+  me: MemberCard | null
+  needsHelp: MemberCard[]
+  organizer: Organizer
+  recent: LedgerEvent[]
+}
+
+/** Everything the home screen shows for member `me`. */
+export async function home(kv: ReadKV, me: string): Promise<Home> {
+  const [network, card, needy, org, recent] = await Promise.all([
+    requireMeta(kv),
+    memberCard(kv, me),
+    needsHelp(kv),
+    organizer(kv, me),
+    recentEvents(kv, 20),
+  ])
+  return { network, me: card, needsHelp: needy, organizer: org, recent }
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { keys, type LedgerEvent } from '../../core/ledger/model.ts'
+import { calendarNotifications, notificationsFor } from '../../core/ledger/notifications.ts'
+import { outgoingOf } from '../../core/ledger/ledger.ts'
+import { TestLedger, keyOf } from '../support/ledger.ts'
+
+async function events(t: TestLedger) {
+  return (await t.kv.list<LedgerEvent>(keys.events)).map((e) => e.value)
+}
+
+const names = (id: string) =>
+  ({ [keyOf('anna')]: 'Anna', [keyOf('boris')]: 'Boris', [keyOf('vera')]: 'Vera' })[id]
+
+describe('notifications', () => {
+  it('tells each member what concerns them, never their own actions', async () => {
+    const t = await new TestLedger().network('anna', ['boris', 'vera'])
+    await t.ok('anna', { type: 'status.orange', amount: 50_000 })
+    const { pledge } = await t.ok('boris', {
+      type: 'intention.create',
+      to: keyOf('anna'),
+      amount: 10_000,
+    })
+    await t.ok('anna', { type: 'request.commit', pledge })
+    const meta = await t.meta()
+    const forBoris = notificationsFor(await events(t), await t.member('boris'), meta, names)
+    expect(forBoris.map((n) => n.text)).toEqual([
+      'Vera joined the network',
+      'Anna needs monthly support of 500 EUR',
+      'Anna asks you to turn your intention of 100 EUR into an obligation',
+    ])
+    const forAnna = notificationsFor(await events(t), await t.member('anna'), meta, names)
+    expect(forAnna.map((n) => n.text)).toEqual([
+      'Boris joined the network',
+      'Vera joined the network',
+      'Boris intends to give 100 EUR to you',
+    ])
+    // Vera is not in Anna's circle: she hears of the status change but not of the intention
+    const forVera = notificationsFor(await events(t), await t.member('vera'), meta, names)
+    expect(forVera.map((n) => n.kind)).toEqual(['status.changed'])
+  })
+
+  it('reminds of open obligations three days before the month ends and opens clearing on the 25th', async () => {
+    const t = await new TestLedger(Date.UTC(2026, 10, 10)).network('anna', ['boris'])
+    await t.ok('anna', { type: 'status.orange', amount: 50_000 })
+    await t.ok('boris', { type: 'obligation.create', to: keyOf('anna'), amount: 2_550 })
+    const meta = await t.meta()
+    const mine = await outgoingOf(t.kv, keyOf('boris'))
+    expect(calendarNotifications(Date.UTC(2026, 10, 24, 12), meta, mine)).toEqual([])
+    expect(
+      calendarNotifications(Date.UTC(2026, 10, 25, 12), meta, mine).map((n) => n.kind),
+    ).toEqual(['clearing.open'])
+    const late = calendarNotifications(Date.UTC(2026, 10, 28, 12), meta, mine)
+    expect(late.map((n) => n.text)).toEqual([
+      'Clearing of mutual obligations is open until the end of the month',
+      'The month ends in 3 days: 1 of your obligations (25.50 EUR) are still open',
+    ])
+    expect(late[1]?.id).toBe('reminder.month-end:2026-11')
+  })
+})
