@@ -19,8 +19,8 @@ import {
   memberLeave,
   memberPayment,
   memberProfile,
-  writerAdd,
 } from './rules/member.ts'
+import { inviteCreate, inviteRevoke, writerAdd } from './rules/invite.ts'
 import {
   obligationConfirm,
   obligationCreate,
@@ -47,6 +47,8 @@ const memberRules: Record<
   Exclude<OpType, 'network.create' | 'member.join' | 'cycle'>,
   MemberRule
 > = {
+  'invite.create': inviteCreate,
+  'invite.revoke': inviteRevoke,
   'writer.add': writerAdd,
   'member.profile': memberProfile,
   'member.payment': memberPayment,

@@ -91,7 +91,18 @@ export interface Pledge {
   renewedFrom?: string
 }
 
-export const IN_FORCE: ReadonlySet<PledgeState> = new Set(['open', 'fulfilled'])
+/** A "Help" link: who may still pair with it is decided here, by any member's node. */
+export interface Invite {
+  id: string
+  publicKey: string
+  by: string
+  for: string | null
+  createdAt: number
+  expires: number
+  uses: number
+  used: number
+  revoked: boolean
+}
 
 export type EventKind =
   | 'network.created'
@@ -152,6 +163,8 @@ export const keys = {
   member: (id: string) => `member/${id}`,
   members: 'member/',
   writer: (key: string) => `writer/${key}`,
+  invite: (id: string) => `invite/${id}`,
+  invites: 'invite/',
   pledge: (id: string) => `pledge/${id}`,
   pledges: 'pledge/',
   incoming: (to: string, id: string) => `in/${to}/${id}`,

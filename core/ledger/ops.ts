@@ -70,11 +70,21 @@ export const opSchemas = {
     decimals: z.number().int().min(0).max(3),
     timeZone,
   }),
+  'invite.create': z.object({
+    ...envelope,
+    type: z.literal('invite.create'),
+    invite: hexKey.describe('invite id'),
+    publicKey: hexKey.describe('invite public key, to open pairing requests'),
+    expires: z.number().int().positive(),
+    uses: z.number().int().min(1).max(1000),
+    for: memberId.optional(),
+  }),
+  'invite.revoke': z.object({ ...envelope, type: z.literal('invite.revoke'), invite: hexKey }),
   'writer.add': z.object({
     ...envelope,
     type: z.literal('writer.add'),
     key: hexKey,
-    invite: z.string().max(128).optional(),
+    invite: hexKey.describe('the invite the newcomer paired with'),
   }),
   'member.join': z.object({
     ...envelope,
@@ -178,7 +188,7 @@ export function decodeOp(raw: unknown): Decoded {
       reason: `op schema version ${record.v} is newer than this app understands (${OP_VERSION}): update the app`,
     }
   }
-  if (type === undefined || !(type in opSchemas)) {
+  if (type === undefined || !Object.hasOwn(opSchemas, type)) {
     return { ok: false, type, reason: `unknown op type ${JSON.stringify(type ?? null)}` }
   }
   const parsed = opSchemas[type as OpType].safeParse(value)

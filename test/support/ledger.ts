@@ -72,8 +72,17 @@ export class TestLedger {
     return this
   }
 
+  /** Admits `name` with a fresh single-use invite created by `by`, then joins. */
   async join(name: string, by: string) {
-    await this.ok(by, { type: 'writer.add', key: keyOf(name) })
+    const invite = keyOf(`invite for ${name}`)
+    await this.ok(by, {
+      type: 'invite.create',
+      invite,
+      publicKey: invite,
+      expires: this.now + 7 * DAY,
+      uses: 1,
+    })
+    await this.ok(by, { type: 'writer.add', key: keyOf(name), invite })
     await this.ok(name, { type: 'member.join', name })
   }
 

@@ -14,12 +14,6 @@ import { cancelIntentionsTo, endRed } from './status.ts'
  */
 export const MAX_INDEXERS = 3
 
-export interface WriterRecord {
-  addedBy: string
-  at: number
-  invite?: string
-}
-
 export function createNetwork(op: OpOf<'network.create'>, author: string): NetworkMeta {
   return {
     name: op.name,
@@ -35,18 +29,6 @@ export function createNetwork(op: OpOf<'network.create'>, author: string): Netwo
     needsUpdate: false,
     seq: { event: 0, member: 0 },
   }
-}
-
-export async function writerAdd(l: Ledger, author: Member, op: OpOf<'writer.add'>) {
-  if (await l.kv.get(keys.writer(op.key)))
-    reject(`writer ${op.key.slice(0, 8)} is already in this network`)
-  const record: WriterRecord = {
-    addedBy: author.id,
-    at: l.now,
-    ...(op.invite ? { invite: op.invite } : {}),
-  }
-  await l.kv.put(keys.writer(op.key), record)
-  l.effects.push({ type: 'addWriter', key: op.key, indexer: false })
 }
 
 export async function memberJoin(l: Ledger, author: string, op: OpOf<'member.join'>) {

@@ -1,0 +1,252 @@
+/**
+ * The one API contract between the node and its three transports (Electron IPC, the local
+ * web server, the CLI): every command with its parameter schema, and the events the node
+ * pushes. Transports validate with these schemas and hold no business logic.
+ */
+import { z } from 'zod'
+import type { Home, MemberCard, Organizer, Relations } from '../ledger/queries.ts'
+import type { NetworkMeta, Pledge, Rejection } from '../ledger/model.ts'
+import type { Notification } from '../ledger/notifications.ts'
+import {
+  ABOUT_MAX,
+  NAME_MAX,
+  NOTE_MAX,
+  RED_DAYS_MAX,
+  amount,
+  isTimeZone,
+  paymentDetail,
+} from '../ledger/ops.ts'
+
+/** A network named by its id (hex key), a unique prefix of it, or its unique name. */
+const network = z.string().trim().min(1, 'name a network')
+/** A member named by id, short id (prefix) or unique name. */
+const member = z.string().trim().min(1, 'name a member')
+const pledge = z.string().trim().min(1, 'name a pledge')
+const onPledge = z.object({ network, pledge })
+
+export const commandSchemas = {
+  'identity.get': z.object({}),
+  'identity.set': z.object({ name: z.string().trim().min(1).max(NAME_MAX) }),
+  'network.create': z.object({
+    name: z.string().trim().min(1).max(NAME_MAX),
+    currency: z
+      .string()
+      .regex(/^[A-Za-z]{1,10}$/, 'use a currency code such as EUR, or a unit such as hours'),
+    decimals: z.number().int().min(0).max(3).optional(),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'is not a known time zone (e.g. Europe/Berlin)')
+      .optional(),
+    memberName: z.string().trim().min(1).max(NAME_MAX).optional(),
+  }),
+  'network.list': z.object({}),
+  'network.join': z.object({
+    invite: z.string().trim().min(1, 'paste an invite code or exodus:// link'),
+    name: z.string().trim().min(1).max(NAME_MAX).optional(),
+    /** Keep waiting for a member to come online instead of giving up. */
+    wait: z.boolean().optional(),
+  }),
+  'network.leave': z.object({ network }),
+  'invite.create': z.object({
+    network,
+    /** Member in need the invite points to ("come and help Anna"). */
+    for: member.optional(),
+    expiresInDays: z.number().min(0.001).max(365).optional(),
+    uses: z.number().int().min(1).max(1000).optional(),
+  }),
+  'invite.list': z.object({ network }),
+  'invite.revoke': z.object({ network, invite: z.string().min(1) }),
+  'profile.set': z.object({
+    network,
+    name: z.string().trim().min(1).max(NAME_MAX).optional(),
+    about: z.string().max(ABOUT_MAX, `about is limited to ${ABOUT_MAX} characters`).optional(),
+  }),
+  'payment.set': z.object({ network, details: z.array(paymentDetail).max(10) }),
+  'status.set': z.discriminatedUnion('status', [
+    z.object({ network, status: z.literal('green') }),
+    z.object({ network, status: z.literal('orange'), amount }),
+    z.object({
+      network,
+      status: z.literal('red'),
+      amount,
+      days: z.number().int().min(1).max(RED_DAYS_MAX),
+    }),
+  ]),
+  'intention.create': z.object({
+    network,
+    to: member,
+    amount,
+    note: z.string().max(NOTE_MAX).optional(),
+  }),
+  'intention.change': z.object({ network, pledge, amount }),
+  'intention.cancel': onPledge,
+  'intention.commit': onPledge,
+  'intention.fulfil': onPledge,
+  'obligation.create': z.object({
+    network,
+    to: member,
+    amount,
+    note: z.string().max(NOTE_MAX).optional(),
+  }),
+  'obligation.fulfil': onPledge,
+  'obligation.confirm': onPledge,
+  'obligation.forgive': onPledge,
+  'request.commit': onPledge,
+  'request.fulfil': onPledge,
+  'request.confirm': onPledge,
+  state: z.object({ network }),
+  'member.card': z.object({ network, member }),
+  peers: z.object({ network }),
+  'notifications.list': z.object({
+    network: network.optional(),
+    unreadOnly: z.boolean().optional(),
+  }),
+  'notifications.read': z.object({
+    ids: z.array(z.string()).optional(),
+    all: z.boolean().optional(),
+  }),
+  logs: z.object({ lines: z.number().int().min(1).max(10_000).optional() }),
+} as const
+
+export type Command = keyof typeof commandSchemas
+export const COMMANDS = Object.keys(commandSchemas) as Command[]
+export type Params<C extends Command> = z.infer<(typeof commandSchemas)[C]>
+
+export interface Identity {
+  name: string
+  publicKey: string
+}
+
+export interface SyncState {
+  /** Peers connected for this network now. */
+  peers: number
+  /** Last time data arrived from or went to a peer (ms), null if never. */
+  lastSync: number | null
+  /** Whether this member's latest entries have reached at least one peer. */
+  ownEntriesShared: boolean
+  writable: boolean
+}
+
+export interface NetworkSummary {
+  id: string
+  name: string
+  currency: string
+  decimals: number
+  timeZone: string
+  cycle: string | null
+  /** This node's member id in the network (its writer key). */
+  me: string
+  joined: boolean
+  sync: SyncState
+  needsUpdate: boolean
+}
+
+export interface InviteInfo {
+  id: string
+  code: string
+  link: string
+  network: string
+  for: string | null
+  createdAt: number
+  expiresAt: number
+  uses: number
+  used: number
+  revoked: boolean
+}
+
+export interface NetworkState {
+  network: NetworkSummary
+  meta: NetworkMeta
+  me: string
+  home: Home
+  members: MemberCard[]
+  relations: Relations
+  organizer: Organizer
+  notifications: NotificationEntry[]
+  rejected: Rejection[]
+}
+
+export interface NotificationEntry extends Notification {
+  network: string
+  read: boolean
+}
+
+/** What an op-appending command returns: the pledge it created or touched, if any. */
+export interface Appended {
+  network: string
+  op: string
+  pledge: Pledge | null
+}
+
+export interface Results {
+  'identity.get': Identity
+  'identity.set': Identity
+  'network.create': NetworkSummary
+  'network.list': NetworkSummary[]
+  'network.join': { network: NetworkSummary; landing: string | null }
+  'network.leave': { network: string; note: string }
+  'invite.create': InviteInfo
+  'invite.list': InviteInfo[]
+  'invite.revoke': InviteInfo
+  'profile.set': Appended
+  'payment.set': Appended
+  'status.set': Appended
+  'intention.create': Appended
+  'intention.change': Appended
+  'intention.cancel': Appended
+  'intention.commit': Appended
+  'intention.fulfil': Appended
+  'obligation.create': Appended
+  'obligation.fulfil': Appended
+  'obligation.confirm': Appended
+  'obligation.forgive': Appended
+  'request.commit': Appended
+  'request.fulfil': Appended
+  'request.confirm': Appended
+  state: NetworkState
+  'member.card': MemberCard
+  peers: SyncState & { network: string; remotes: Array<{ key: string; since: number }> }
+  'notifications.list': NotificationEntry[]
+  'notifications.read': { read: number }
+  logs: string[]
+}
+
+/** Events the node pushes to connected transports. */
+export type NodeEvent =
+  | { type: 'state'; network: string }
+  | { type: 'notification'; notification: NotificationEntry }
+  | { type: 'sync'; network: string; sync: SyncState }
+
+/** An error a user can act on: `code` is stable, `message` says what to do. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export type ParseResult<C extends Command> =
+  { ok: true; params: Params<C> } | { ok: false; error: ApiError }
+
+export function parseCommand<C extends Command>(command: C, params: unknown): ParseResult<C> {
+  const schema = commandSchemas[command]
+  if (!schema)
+    return {
+      ok: false,
+      error: new ApiError('unknown-command', `unknown command ${String(command)}`),
+    }
+  const parsed = schema.safeParse(params ?? {})
+  if (parsed.success) return { ok: true, params: parsed.data as Params<C> }
+  const issue = parsed.error.issues[0]
+  const where = issue?.path.length ? `${issue.path.join('.')}: ` : ''
+  return {
+    ok: false,
+    error: new ApiError('invalid-params', `${command}: ${where}${issue?.message ?? 'invalid'}`),
+  }
+}
+
+export function isCommand(name: unknown): name is Command {
+  return typeof name === 'string' && Object.hasOwn(commandSchemas, name)
+}

@@ -1,0 +1,65 @@
+/**
+ * Invites, the "Help" links (domain.md §2), and admitting the writers who pair with them.
+ * The invite's terms live in the ledger so that any online member's node can admit a
+ * newcomer and every node enforces expiry, uses and revocation the same way.
+ */
+import { reject, type Ledger } from '../ledger.ts'
+import { keys, type Invite, type Member } from '../model.ts'
+import type { OpOf } from '../ops.ts'
+
+export interface WriterRecord {
+  addedBy: string
+  at: number
+  invite?: string
+}
+
+export async function inviteCreate(l: Ledger, author: Member, op: OpOf<'invite.create'>) {
+  if (await l.kv.get(keys.invite(op.invite)))
+    reject(`invite ${op.invite.slice(0, 8)} already exists`)
+  if (op.expires <= l.now) reject('the invite would already be expired')
+  if (op.for !== undefined) await l.activeMember(op.for, 'member in need')
+  const invite: Invite = {
+    id: op.invite,
+    publicKey: op.publicKey,
+    by: author.id,
+    for: op.for ?? null,
+    createdAt: l.now,
+    expires: op.expires,
+    uses: op.uses,
+    used: 0,
+    revoked: false,
+  }
+  await l.kv.put(keys.invite(op.invite), invite)
+}
+
+export async function inviteRevoke(l: Ledger, author: Member, op: OpOf<'invite.revoke'>) {
+  const invite = await l.kv.get<Invite>(keys.invite(op.invite))
+  if (!invite) reject(`no invite ${op.invite.slice(0, 8)}`)
+  if (invite.by !== author.id) reject('only the member who created an invite may revoke it')
+  if (invite.revoked) reject('this invite is already revoked')
+  invite.revoked = true
+  await l.kv.put(keys.invite(op.invite), invite)
+}
+
+/** Why an invite cannot admit anyone at `now`, or null if it can. */
+export function inviteRefusal(invite: Invite | null, now: number): string | null {
+  if (!invite) return 'this invite is not known to the network'
+  if (invite.revoked) return 'this invite was revoked by its creator'
+  if (now >= invite.expires) return 'this invite has expired'
+  if (invite.used >= invite.uses)
+    return `this invite has been used up (${invite.used} of ${invite.uses})`
+  return null
+}
+
+export async function writerAdd(l: Ledger, author: Member, op: OpOf<'writer.add'>) {
+  if (await l.kv.get(keys.writer(op.key)))
+    reject(`writer ${op.key.slice(0, 8)} is already in this network`)
+  const invite = await l.kv.get<Invite>(keys.invite(op.invite))
+  const refusal = inviteRefusal(invite, l.now)
+  if (refusal || !invite) reject(refusal ?? 'unknown invite')
+  invite.used++
+  await l.kv.put(keys.invite(op.invite), invite)
+  const record: WriterRecord = { addedBy: author.id, at: l.now, invite: op.invite }
+  await l.kv.put(keys.writer(op.key), record)
+  l.effects.push({ type: 'addWriter', key: op.key, indexer: false })
+}
