@@ -114,10 +114,12 @@ export async function applyOp(
   // Time moves forward for every well-formed op from an admitted writer, even one the
   // rules then reject: the author's clock says that much time has passed.
   const clock = new Transaction(kv)
+  let emitted = 0
   if (await clock.get(keys.writer(author))) {
     const l = new Ledger(clock, meta, ref, op.ts)
     await advanceTo(l, op.ts)
     await l.saveMeta()
+    emitted = l.emitted
   }
 
   const tx = new Transaction(clock)
@@ -127,6 +129,8 @@ export async function applyOp(
       (await tx.get<NetworkMeta>(keys.meta))!,
       ref,
       Math.max(meta.now, op.ts),
+      // Events of the time that passed were named `<ref>#0...`: the op's own follow them.
+      emitted,
     )
     await route(l, author, op)
     await l.saveMeta()
@@ -189,5 +193,6 @@ async function recordRejection(
   }
   await kv.put(keys.rejectedSeq, seq)
   await kv.put(keys.rejected(seq), entry)
+  await kv.put(keys.refusal(ref), reason)
   if (future && meta && !meta.needsUpdate) await kv.put(keys.meta, { ...meta, needsUpdate: true })
 }

@@ -56,7 +56,6 @@ export async function outgoingOf(kv: ReadKV, member: string): Promise<Pledge[]> 
 
 export class Ledger {
   readonly effects: Effect[] = []
-  private eventIndex = 0
 
   constructor(
     readonly kv: KV,
@@ -65,7 +64,17 @@ export class Ledger {
     readonly ref: string,
     /** Time of the op being applied (never earlier than meta.now). */
     public now: number,
+    /**
+     * Events already emitted under `ref` by another Ledger for the same op (the time that
+     * passed before it), so that event ids stay unique.
+     */
+    private eventIndex = 0,
   ) {}
+
+  /** Number of events emitted under `ref` so far, counting those before this Ledger. */
+  get emitted(): number {
+    return this.eventIndex
+  }
 
   get cycle(): string {
     return this.meta.cycle

@@ -179,6 +179,8 @@ export const keys = {
   rejected: (seq: number) => `rejected/${pad(seq)}`,
   rejections: 'rejected/',
   rejectedSeq: 'seq/rejected',
+  /** Rejection reason by op ref, so an app can tell its user why their op did not count. */
+  refusal: (ref: string) => `refusal/${ref}`,
 }
 
 export function pad(n: number): string {

@@ -31,8 +31,8 @@ export async function advanceTo(l: Ledger, ts: number) {
 }
 
 /**
- * Start of a new month: intentions lapse, monthly obligations confirmed in the past month
- * are renewed as intentions for members still collecting, obligations still open (or
+ * Start of a new month: intentions lapse, monthly obligations made and confirmed in the past
+ * month are renewed as intentions for members still collecting, obligations still open (or
  * fulfilled but unconfirmed) go to the overdue archive. Obligations towards a running
  * emergency are due by its deadline, not by the month's end.
  */
@@ -48,6 +48,9 @@ async function rollover(l: Ledger) {
       await l.emit('intention.lapsed', [p.from], { subject: p.to, pledge: p.id, amount: p.amount })
     } else if (p.state === 'confirmed') {
       await l.kv.del(keys.live(p.id))
+      // Steady support is what was given for the month now ending; an old debt paid late
+      // is not a promise for the months to come.
+      if (p.cycle !== past) continue
       const pair = `${p.from}/${p.to}`
       const entry = renew.get(pair)
       if (entry) entry.amount += p.amount
@@ -69,8 +72,13 @@ async function rollover(l: Ledger) {
     if (!from || from.left || !to || to.left) continue
     const monthly = to.status === 'orange' || (to.status === 'red' && to.red?.previous === 'orange')
     if (!monthly) continue
+    const id = pledgeIdOf(r.from, `r${next.replace('-', '')}${r.to.slice(0, 8)}`)
+    // The id is also a valid op id, so the author may already have used it for a pledge of
+    // their own (say an obligation): never overwrite one, or an author could erase what
+    // they owe. They lose only the renewal of their own help.
+    if (await l.pledge(id)) continue
     const pledge: Pledge = {
-      id: pledgeIdOf(r.from, `r${next.replace('-', '')}${r.to.slice(0, 8)}`),
+      id,
       kind: 'intention',
       state: to.status === 'orange' ? 'active' : 'frozen',
       from: r.from,
