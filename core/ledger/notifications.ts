@@ -70,7 +70,9 @@ function describe(e: LedgerEvent, me: string, name: Names, amount: (n?: number) 
     case 'obligation.forgiven':
       return `${actor} released you from an obligation of ${sum}`
     case 'obligation.cancelled':
-      return `An obligation of ${sum} towards ${subject} was cancelled: the emergency is funded`
+      return d.reason === 'recipient-left'
+        ? `Your obligation of ${sum} towards ${subject} was cancelled: they left the network`
+        : `An obligation of ${sum} towards ${subject} was cancelled: the emergency is funded`
     case 'obligation.overdue':
       return `An obligation of ${sum} towards ${subject} is overdue`
     case 'request.commit':

@@ -55,6 +55,9 @@ async function rollover(l: Ledger) {
       const entry = renew.get(pair)
       if (entry) entry.amount += p.amount
       else renew.set(pair, { from: p.from, to: p.to, amount: p.amount, source: p.id })
+    } else if ((await l.member(p.to))?.left) {
+      // Nobody is left to confirm it: it keeps its state but is no longer chased.
+      await l.kv.del(keys.live(p.id))
     } else if (!(await runningRed(l, p))) {
       p.overdue = true
       p.overdueSince = l.now

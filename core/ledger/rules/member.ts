@@ -35,7 +35,10 @@ export async function memberJoin(l: Ledger, author: string, op: OpOf<'member.joi
   if (!(await l.kv.get(keys.writer(author))))
     reject('this writer was never admitted to the network')
   const existing = await l.member(author)
-  if (existing && !existing.left) reject('you are already a member of this network')
+  // Leaving removes the writer, so a member who left comes back through a new invite, with
+  // a new writer key: their old one stays the record of who they were.
+  if (existing?.left) reject('you left this network: join again with a new invite')
+  if (existing) reject('you are already a member of this network')
   const member: Member = {
     id: author,
     index: ++l.meta.seq.member,
@@ -72,11 +75,25 @@ export async function memberPayment(l: Ledger, author: Member, op: OpOf<'member.
 
 /**
  * Leaving cancels intentions both ways and removes profile and payment details from the
- * state. Obligations stay: those given are still owed, those received stay in history.
+ * state. Obligations stay: those given are still owed, those received and fulfilled stay in
+ * history. Open obligations towards the leaver are cancelled: nobody could receive them.
  */
 export async function memberLeave(l: Ledger, author: Member) {
   if (author.status === 'red') await endRed(l, author, 'stopped', 'green')
   await cancelIntentionsTo(l, author.id)
+  for (const p of await l.incoming(author.id)) {
+    if (p.kind !== 'obligation' || p.state !== 'open') continue
+    p.state = 'cancelled'
+    p.closedAt = l.now
+    await l.savePledge(p)
+    await l.emit('obligation.cancelled', [p.from], {
+      actor: author.id,
+      subject: author.id,
+      pledge: p.id,
+      amount: p.amount,
+      data: { reason: 'recipient-left' },
+    })
+  }
   for (const p of await l.outgoing(author.id)) {
     if (p.kind !== 'intention' || (p.state !== 'active' && p.state !== 'frozen')) continue
     p.state = 'cancelled'
