@@ -1,0 +1,389 @@
+/**
+ * One network = one encrypted Autobase whose view is the ledger state (a Hyperbee). The apply
+ * handler is a thin router: every op goes to the ledger rules (applyOp), and the writer changes
+ * they ask for are performed on the Autobase host. Rules live in core/ledger, not here.
+ *
+ * Indexers: the rules decide (each addWriter effect carries `indexer`); the network's creator
+ * is the first indexer because Autobase makes the bootstrap writer one. removeWriter is skipped
+ * when Autobase says the writer is not removeable (the last indexer), since removing it throws
+ * and a throwing apply would halt the base on every peer.
+ */
+import Autobase from 'autobase'
+import type Corestore from 'corestore'
+import Hyperbee from 'hyperbee'
+import ReadyResource from 'ready-resource'
+import crypto from 'hypercore-crypto'
+import type NoiseSecretStream from '@hyperswarm/secret-stream'
+import { applyOp as ledgerApplyOp, type ApplyResult, type Effect } from '../ledger/apply.ts'
+import { Transaction, type KV } from '../ledger/kv.ts'
+import { BeeKV, VIEW_OPTIONS, ViewSnapshot, type LedgerBee } from './view.ts'
+
+export type ApplyOpFn = (
+  kv: KV,
+  raw: unknown,
+  author: string,
+  length: number,
+) => Promise<ApplyResult>
+
+export interface OpRef {
+  /** Writer key (hex) of the op's author. */
+  author: string
+  /** 1-based position of the op in the author's core. */
+  length: number
+}
+
+export interface LedgerBaseOptions {
+  /** The node's store; each network works in its own namespace of it. */
+  store: Corestore
+  /** The network's key to open or join it; null or absent creates a new network. */
+  key?: Uint8Array | null
+  /**
+   * Corestore namespace for this network's cores; keep it with the network's key. Each
+   * network needs its own (see localKeyFor). Default: derived from `key`, random for a new one.
+   */
+  namespace?: string
+  /** 32 bytes. Networks are always encrypted; invites hand this key out. */
+  encryptionKey: Uint8Array
+  /** ms between background acks by indexers; 0 turns them off. */
+  ackInterval?: number
+  /** The ledger rules; tests inject a fake. */
+  applyOp?: ApplyOpFn
+  /** Called when applyOp or a host call throws; the op is skipped. Defaults to console.error. */
+  onApplyError?: (error: unknown, op: OpRef) => void
+}
+
+// Autobase's default (10 s) made the signed order lag ~20 s in trials; 1 s gave ~2 s. Only
+// indexers ack, and only when there is something unacknowledged, so the cost is small.
+export const DEFAULT_ACK_INTERVAL = 1_000
+
+const KEY_BYTES = 32
+const WRITER_KEY = /^[0-9a-f]{64}$/i
+
+type LedgerAutobase = Autobase<Buffer, LedgerBee>
+type ApplyNode = Autobase.ApplyNode<Buffer>
+
+export class WrongNetworkKeyError extends Error {
+  readonly code = 'WRONG_NETWORK_KEY'
+
+  constructor(
+    networkKey: Uint8Array,
+    /** 'stored-key-differs': this device already holds the network under another key (only a
+     *  fresh copy can switch keys); 'undecryptable': the network's data does not decrypt. */
+    readonly reason: 'stored-key-differs' | 'undecryptable',
+  ) {
+    super(`wrong network key for network ${shortKey(networkKey)}`)
+    this.name = 'WrongNetworkKeyError'
+  }
+}
+
+export function shortKey(key: Uint8Array): string {
+  return Buffer.from(key).toString('hex').slice(0, 8)
+}
+
+export class LedgerBase extends ReadyResource {
+  private readonly base: LedgerAutobase
+  private readonly store: Corestore
+  private readonly encryptionKey: Buffer
+  private readonly applyOpFn: ApplyOpFn
+  private readonly onApplyError: (error: unknown, op: OpRef) => void
+  private readonly snapshots = new Set<ViewSnapshot>()
+  private readonly probes = new Set<{ close(): Promise<void> }>()
+  private updateTimer: NodeJS.Immediate | null = null
+  private wasWritable = false
+  private readonly changed: () => void
+
+  constructor(opts: LedgerBaseOptions) {
+    super()
+    const key = opts.key ?? null
+    if (key !== null && key.byteLength !== KEY_BYTES) {
+      throw new TypeError(`network key must be ${KEY_BYTES} bytes, got ${key.byteLength}`)
+    }
+    if (!opts.encryptionKey || opts.encryptionKey.byteLength !== KEY_BYTES) {
+      throw new TypeError(`network encryption key must be ${KEY_BYTES} bytes`)
+    }
+
+    this.encryptionKey = Buffer.from(opts.encryptionKey)
+    this.applyOpFn = opts.applyOp ?? ledgerApplyOp
+    this.onApplyError = opts.onApplyError ?? logApplyError
+
+    // A namespace per network: Autobase names its writer core 'local', so networks sharing a
+    // namespace would share a writer core. Autobase also closes the store it is given, and
+    // closing a namespace leaves the node's store open. Reopening also works from another
+    // namespace: Autobase finds its writer core by key through the bootstrap core.
+    const namespace =
+      opts.namespace ??
+      (key
+        ? 'exodus-circles/network/' + Buffer.from(key).toString('hex')
+        : 'exodus-circles/new-network/' + crypto.randomBytes(32).toString('hex'))
+    this.store = opts.store.namespace(namespace)
+
+    this.base = new Autobase<Buffer, LedgerBee>(this.store, key, {
+      // Raw bytes: applyOp decodes them. With a decoding valueEncoding, one undecodable block
+      // would freeze its writer for good instead of reaching the rules as a rejected op.
+      valueEncoding: 'binary',
+      encryptionKey: this.encryptionKey,
+      ackInterval: opts.ackInterval ?? DEFAULT_ACK_INTERVAL,
+      open: (viewStore) => new Hyperbee(viewStore.get('ledger'), VIEW_OPTIONS),
+      apply: (nodes, view, host) => this.apply(nodes, view, host),
+    })
+
+    // Autobase's own events went missing in trials when changes came quickly: 'writable' and
+    // 'unwritable' fire only if write access changes within one internal drain, 'update' only
+    // if that drain took in new nodes. So every hint of a change (the view core moving
+    // included) is coalesced into one 'update', and write access is compared by hand.
+    const changed = () => this.queueUpdate()
+    this.base.on('update', changed)
+    this.base.on('writable', changed)
+    this.base.on('unwritable', changed)
+    this.base.on('fast-forward', changed)
+    this.base.view.core.on('append', changed)
+    this.base.view.core.on('truncate', changed)
+    this.changed = changed
+    // Without a listener Autobase rethrows and takes the whole node down; it closes itself.
+    this.base.on('error', (err) => {
+      if (this.listenerCount('error') > 0) this.emit('error', err)
+      else console.error(`network ${this.describe()} stopped:`, err)
+    })
+
+    this.ready().catch(noop)
+  }
+
+  /** The network's key (the bootstrap core's key). Set once open. */
+  get key(): Buffer {
+    return this.base.key
+  }
+
+  /** The Hyperswarm topic for the network. */
+  get discoveryKey(): Buffer {
+    return this.base.discoveryKey
+  }
+
+  /** This device's writer key (hex), which the view maps to a member. */
+  get localKey(): string {
+    return (this.base.local.key as Buffer).toString('hex')
+  }
+
+  get writable(): boolean {
+    return this.base.writable
+  }
+
+  /** Whether at least one peer has everything this device appended (true when nothing was). */
+  get ownEntriesShared(): boolean {
+    // remoteContiguousLength is the longest prefix any peer reported, kept across restarts.
+    const local = this.base.local
+    return local.remoteContiguousLength >= local.length
+  }
+
+  get isIndexer(): boolean {
+    return this.base.isIndexer
+  }
+
+  /**
+   * The writer key a LedgerBase opened in `namespace` will use on a network it has not joined
+   * yet: a joiner sends it with its pairing request, before the network can be opened.
+   */
+  static async localKeyFor(store: Corestore, namespace: string): Promise<Buffer> {
+    const session = store.namespace(namespace)
+    try {
+      return await Autobase.getLocalKey(session)
+    } finally {
+      await session.close()
+    }
+  }
+
+  protected override async _open(): Promise<void> {
+    try {
+      await this.base.ready()
+      await this.checkStoredKey()
+      // Reopening: the network's first block is already on disk, so the key is checkable now.
+      await this.checkFirstBlock({ wait: false })
+      this.wasWritable = this.base.writable
+      // Sync state (ownEntriesShared) changes when a peer reports having our blocks.
+      this.base.local.on('remote-contiguous-length', this.changed)
+    } catch (err) {
+      // ReadyResource skips _close when _open fails, so release the base here.
+      await this.base.close()
+      throw err
+    }
+  }
+
+  protected override async _close(): Promise<void> {
+    if (this.updateTimer) clearImmediate(this.updateTimer)
+    await Promise.all([...this.snapshots].map((s) => s.close()))
+    await Promise.all([...this.probes].map((p) => p.close()))
+    await this.base.close()
+  }
+
+  /**
+   * Appends an op to this device's writer core: bytes as they are, anything else as JSON.
+   * Resolves with the op's 1-based position in that core, the `length` applyOp receives.
+   */
+  async append(op: Uint8Array | object): Promise<number> {
+    if (!this.opened) await this.ready()
+    return this.base.append(encodeOp(op))
+  }
+
+  /** Pulls in what peers have sent and runs apply on it. */
+  async update(): Promise<void> {
+    if (!this.opened) await this.ready()
+    await this.base.update()
+  }
+
+  /** A consistent read-only view of the ledger state now. Close it when done. */
+  snapshot(): ViewSnapshot {
+    if (!this.opened || this.closing) throw new Error(`network ${this.describe()} is not open`)
+    const snap = new ViewSnapshot(this.base.view, (closed) => this.snapshots.delete(closed))
+    this.snapshots.add(snap)
+    return snap
+  }
+
+  /** Replicates all the network's cores over a swarm connection or a new stream. */
+  replicate(stream: boolean | NoiseSecretStream): NoiseSecretStream {
+    return this.base.replicate(stream)
+  }
+
+  /**
+   * Checks the encryption key against the network's first block, which decodes as an Autobase
+   * message only under the right key (Autobase itself just shows an empty view). Resolves true
+   * when verified, false when that block is not here yet (with `wait`, not within `timeout`);
+   * throws WrongNetworkKeyError when it does not decrypt. Call it after joining.
+   */
+  async verifyNetworkKey(opts: { wait?: boolean; timeout?: number } = {}): Promise<boolean> {
+    if (!this.opened) await this.ready()
+    return this.checkFirstBlock({ wait: opts.wait ?? true, timeout: opts.timeout ?? 0 })
+  }
+
+  private async checkFirstBlock(opts: { wait: boolean; timeout?: number }): Promise<boolean> {
+    const { wait, timeout = 0 } = opts
+    const core = this.store.get({
+      key: this.base.key,
+      active: false,
+      encryption: this.base.getWriterEncryption(),
+    })
+    this.probes.add(core)
+    try {
+      await core.ready()
+      if (!wait && !(await core.has(0))) return false
+      const decodes = await Autobase.isAutobase(core, { wait, timeout })
+      if (!decodes) throw new WrongNetworkKeyError(this.base.key, 'undecryptable')
+      return true
+    } catch (err) {
+      if (err instanceof WrongNetworkKeyError) throw err
+      // Timed out, or closed while waiting: not verified, not disproved.
+      if (isCode(err, 'REQUEST_TIMEOUT') || isCode(err, 'SESSION_CLOSED') || this.closing) {
+        return false
+      }
+      throw err
+    } finally {
+      this.probes.delete(core)
+      await core.close()
+    }
+  }
+
+  private queueUpdate(): void {
+    if (this.updateTimer || this.closing) return
+    this.updateTimer = setImmediate(() => {
+      this.updateTimer = null
+      // Before ready() resolves nobody can read yet; _open records the starting write access.
+      if (this.closing || !this.opened) return
+      const writable = this.base.writable
+      if (writable !== this.wasWritable) {
+        this.wasWritable = writable
+        this.emit(writable ? 'writable' : 'unwritable')
+      }
+      this.emit('update')
+    })
+  }
+
+  private async checkStoredKey(): Promise<void> {
+    // Autobase keeps the key it was first opened with in local user data and silently uses
+    // that one from then on, whatever key is passed.
+    const inUse = this.base.encryptionKey
+    if (inUse === null || !inUse.equals(this.encryptionKey)) {
+      throw new WrongNetworkKeyError(this.base.key, 'stored-key-differs')
+    }
+  }
+
+  // Runs inside Autobase, possibly again after a reorder: same input, same writes. It must not
+  // throw for anything an op contains, or the base stops for everyone who receives that op.
+  private async apply(
+    nodes: ApplyNode[],
+    view: LedgerBee,
+    host: Autobase.ApplyHost,
+  ): Promise<void> {
+    // update: false, or a read could wait on the network in the middle of apply.
+    const batch = view.batch({ update: false })
+    try {
+      const kv = new BeeKV(batch)
+      for (const node of nodes) {
+        if (node.value === null) continue
+        const op: OpRef = {
+          author: (node.from.key as Buffer).toString('hex'),
+          length: node.length,
+        }
+        const effects = await this.applyNode(kv, node.value, op)
+        for (const effect of effects) await this.perform(effect, host, op)
+      }
+      await batch.flush()
+    } catch (err) {
+      await batch.close()
+      throw err
+    }
+  }
+
+  private async applyNode(kv: KV, raw: Buffer, op: OpRef): Promise<Effect[]> {
+    // An op that throws half-way leaves none of its writes behind.
+    const tx = new Transaction(kv)
+    try {
+      const result = await this.applyOpFn(tx, raw, op.author, op.length)
+      await tx.commit()
+      return Array.isArray(result?.effects) ? result.effects : []
+    } catch (err) {
+      if (this.base.closing) throw err
+      tx.discard()
+      this.onApplyError(err, op)
+      return []
+    }
+  }
+
+  private async perform(effect: Effect, host: Autobase.ApplyHost, op: OpRef): Promise<void> {
+    if (!WRITER_KEY.test(effect.key)) {
+      this.onApplyError(new Error(`${effect.type} with a malformed writer key: ${effect.key}`), op)
+      return
+    }
+    const key = Buffer.from(effect.key, 'hex')
+    try {
+      if (effect.type === 'addWriter') {
+        await host.addWriter(key, { indexer: effect.indexer === true })
+      } else if (effect.type === 'removeWriter' && host.removeable(key)) {
+        await host.removeWriter(key)
+      }
+    } catch (err) {
+      if (this.base.closing) throw err
+      this.onApplyError(err, op)
+    }
+  }
+
+  private describe(): string {
+    return this.base.key ? shortKey(this.base.key) : '(new)'
+  }
+}
+
+function encodeOp(op: Uint8Array | object): Buffer {
+  if (op instanceof Uint8Array) return Buffer.from(op.buffer, op.byteOffset, op.byteLength)
+  if (op === null || typeof op !== 'object') {
+    // null would be appended as an Autobase ack and never reach the rules.
+    throw new TypeError('an op must be bytes or an object')
+  }
+  return Buffer.from(JSON.stringify(op))
+}
+
+function isCode(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code
+}
+
+function logApplyError(error: unknown, op: OpRef): void {
+  console.error(`op ${op.author.slice(0, 8)}/${op.length} skipped:`, error)
+}
+
+function noop(): void {}

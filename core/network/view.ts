@@ -1,0 +1,106 @@
+/**
+ * The ledger's KV interface over the Autobase view, a Hyperbee with utf-8 keys and JSON values.
+ */
+import b4a from 'b4a'
+import type Hyperbee from 'hyperbee'
+import type { KV, ReadKV } from '../ledger/kv.ts'
+
+export type LedgerBee = Hyperbee<string, unknown>
+type Entry<T> = { key: string; value: T }
+
+export const VIEW_OPTIONS = {
+  keyEncoding: 'utf-8',
+  valueEncoding: 'json',
+  // The extension gossips view blocks to peers outside Autobase's control: it must stay off.
+  extension: false,
+} as const
+
+/**
+ * Bounds for the keys that start with `prefix`. The bounds are raw bytes because 0xff never
+ * occurs in UTF-8, so prefix + 0xff sorts after every such key; the string prefix + '\xff' would
+ * be encoded as c3 bf and miss keys whose next character is above U+00FF.
+ */
+function prefixRange(prefix: string): { gte: Uint8Array; lt: Uint8Array } {
+  const gte = b4a.from(prefix, 'utf-8')
+  return { gte, lt: b4a.concat([gte, b4a.from([0xff])]) }
+}
+
+interface RangeSource {
+  createReadStream(
+    range: Hyperbee.Range<Uint8Array>,
+    opts: Hyperbee.ReadOptions & { keyEncoding: 'binary' },
+  ): AsyncIterable<Hyperbee.Entry<Buffer, unknown>>
+}
+
+async function listPrefix<T>(source: RangeSource, prefix: string): Promise<Array<Entry<T>>> {
+  const out: Array<Entry<T>> = []
+  const stream = source.createReadStream(prefixRange(prefix), { keyEncoding: 'binary' })
+  for await (const entry of stream) {
+    out.push({ key: b4a.toString(entry.key, 'utf-8'), value: entry.value as T })
+  }
+  return out
+}
+
+function assertStorable(key: string, value: unknown): void {
+  // JSON.stringify(undefined) is undefined, which Hyperbee would fail on with an obscure error.
+  if (value === undefined) throw new TypeError(`cannot store undefined under "${key}"`)
+}
+
+/**
+ * Writes go to one Hyperbee batch that the apply handler flushes once at the end, so an apply
+ * call lands in the view as a unit. Reads see the batch's own pending writes.
+ */
+export class BeeKV implements KV {
+  constructor(private readonly batch: Hyperbee.Batch<string, unknown>) {}
+
+  async get<T = unknown>(key: string): Promise<T | null> {
+    const entry = await this.batch.get(key)
+    return entry === null ? null : (entry.value as T)
+  }
+
+  async put(key: string, value: unknown): Promise<void> {
+    assertStorable(key, value)
+    await this.batch.put(key, value)
+  }
+
+  async del(key: string): Promise<void> {
+    await this.batch.del(key)
+  }
+
+  list<T = unknown>(prefix: string): Promise<Array<Entry<T>>> {
+    return listPrefix<T>(this.batch, prefix)
+  }
+}
+
+/**
+ * A read-only KV pinned to one version of the view, so a query that reads several keys sees
+ * one consistent state even while apply keeps running. Holds a core session: close it.
+ */
+export class ViewSnapshot implements ReadKV {
+  private readonly bee: LedgerBee
+
+  constructor(
+    view: LedgerBee,
+    private readonly onClose?: (snapshot: ViewSnapshot) => void,
+  ) {
+    this.bee = view.snapshot()
+  }
+
+  get version(): number {
+    return this.bee.version
+  }
+
+  async get<T = unknown>(key: string): Promise<T | null> {
+    const entry = await this.bee.get(key)
+    return entry === null ? null : (entry.value as T)
+  }
+
+  list<T = unknown>(prefix: string): Promise<Array<Entry<T>>> {
+    return listPrefix<T>(this.bee, prefix)
+  }
+
+  async close(): Promise<void> {
+    this.onClose?.(this)
+    await this.bee.close()
+  }
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import Corestore from 'corestore'
+import Hyperbee from 'hyperbee'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { MemoryKV } from '../../core/ledger/kv.ts'
+import { BeeKV, VIEW_OPTIONS, ViewSnapshot, type LedgerBee } from '../../core/network/view.ts'
+
+describe('BeeKV and ViewSnapshot over a Hyperbee', () => {
+  let dir: string
+  let store: Corestore
+  let bee: LedgerBee
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'exodus-view-'))
+    store = new Corestore(dir)
+    bee = new Hyperbee(store.get({ name: 'view' }), VIEW_OPTIONS)
+    await bee.ready()
+  })
+
+  afterEach(async () => {
+    await bee.close()
+    await store.close()
+    await fs.rm(dir, { recursive: true, force: true })
+  })
+
+  // Characters after the prefix that a string bound of prefix + '\xff' would get wrong.
+  const keys = ['a', 'a/', 'a/x', 'a/\u00ff', 'a/\u0101', 'a/\uffff', 'a/😀', 'a0', 'b', '']
+
+  it('lists exactly the keys under a prefix, in key order, like MemoryKV', async () => {
+    const batch = bee.batch({ update: false })
+    const kv = new BeeKV(batch)
+    const memory = new MemoryKV()
+    for (const [i, key] of keys.entries()) {
+      await kv.put(key, { i })
+      await memory.put(key, { i })
+    }
+
+    // Pending (unflushed) writes are visible to the batch's own reads.
+    expect(await kv.get('a/\u0101')).toEqual({ i: 4 })
+    const listed = await kv.list('a/')
+    expect(listed.map((e) => e.key)).toEqual([
+      'a/',
+      'a/x',
+      'a/\u00ff',
+      'a/\u0101',
+      'a/\uffff',
+      'a/😀',
+    ])
+    expect(listed[0]?.value).toEqual({ i: 1 })
+    // Same membership as the in-memory KV; order differs only where UTF-8 byte order and
+    // UTF-16 order disagree (astral characters vs U+E000..U+FFFF).
+    expect(new Set(listed.map((e) => e.key))).toEqual(
+      new Set((await memory.list('a/')).map((e) => e.key)),
+    )
+    expect((await kv.list('')).length).toBe(keys.length)
+    expect(await kv.list('c')).toEqual([])
+
+    await kv.del('a/x')
+    expect(await kv.get('a/x')).toBeNull()
+    await batch.flush()
+
+    expect((await bee.get('a/x')) ?? null).toBeNull()
+    expect((await bee.get('b'))?.value).toEqual({ i: 8 })
+  })
+
+  it('refuses undefined values instead of storing garbage', async () => {
+    const batch = bee.batch({ update: false })
+    await expect(new BeeKV(batch).put('k', undefined)).rejects.toThrow(/undefined/)
+    await batch.close()
+  })
+
+  it('snapshots stay at their version while the bee moves on', async () => {
+    await bee.put('p/1', 'one')
+    const snap = new ViewSnapshot(bee)
+    await bee.put('p/2', 'two')
+    await bee.del('p/1')
+
+    expect(await snap.get('p/1')).toBe('one')
+    expect(await snap.get('p/2')).toBeNull()
+    expect(await snap.list('p/')).toEqual([{ key: 'p/1', value: 'one' }])
+    await snap.close()
+
+    const now = new ViewSnapshot(bee)
+    expect(await now.list('p/')).toEqual([{ key: 'p/2', value: 'two' }])
+    await now.close()
+  })
+})
