@@ -250,3 +250,39 @@ export function parseCommand<C extends Command>(command: C, params: unknown): Pa
 export function isCommand(name: unknown): name is Command {
   return typeof name === 'string' && Object.hasOwn(commandSchemas, name)
 }
+
+/** What every transport talks to: the node, through this contract only. */
+export interface NodeApi {
+  call<C extends Command>(command: C, params: Params<C>): Promise<Results[C]>
+  on(event: 'event', listener: (e: NodeEvent) => void): unknown
+  off(event: 'event', listener: (e: NodeEvent) => void): unknown
+}
+
+export type Reply =
+  { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } }
+
+/**
+ * The transports' single entry point: checks the command name and its parameters against
+ * the contract, calls the node, and turns any failure into an error a user can act on.
+ */
+export async function dispatch(node: NodeApi, command: unknown, params: unknown): Promise<Reply> {
+  if (!isCommand(command)) {
+    return {
+      ok: false,
+      error: { code: 'unknown-command', message: `unknown command ${JSON.stringify(command)}` },
+    }
+  }
+  const parsed = parseCommand(command, params)
+  if (!parsed.ok)
+    return { ok: false, error: { code: parsed.error.code, message: parsed.error.message } }
+  try {
+    return { ok: true, result: await node.call(command, parsed.params) }
+  } catch (err) {
+    if (err instanceof ApiError)
+      return { ok: false, error: { code: err.code, message: err.message } }
+    return {
+      ok: false,
+      error: { code: 'internal', message: err instanceof Error ? err.message : String(err) },
+    }
+  }
+}

@@ -1,0 +1,908 @@
+/**
+ * The node: one install's identity and its networks. For each network it runs a LedgerBase
+ * (the Autobase), a Hyperswarm on the network's topic and the member side of blind pairing,
+ * so any online member can admit a newcomer. Commands of the API contract enter here and
+ * become ops; queries read a snapshot of the view. No business rule lives here.
+ */
+import { EventEmitter } from 'node:events'
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import BlindPairing from 'blind-pairing'
+import Corestore from 'corestore'
+import crypto from 'hypercore-crypto'
+import HyperDHT from 'hyperdht'
+import Hyperswarm from 'hyperswarm'
+import z32 from 'z32'
+import {
+  ApiError,
+  type Appended,
+  type Command,
+  type InviteInfo,
+  type NetworkState,
+  type NetworkSummary,
+  type NodeApi,
+  type NodeEvent,
+  type NotificationEntry,
+  type Params,
+  type Results,
+  type SyncState,
+} from '../api/contract.ts'
+import { applyOp } from '../ledger/apply.ts'
+import { cycleStart, DAY, nextCycle } from '../ledger/cycle-time.ts'
+import { Transaction } from '../ledger/kv.ts'
+import { outgoingOf } from '../ledger/ledger.ts'
+import {
+  keys,
+  pledgeIdOf,
+  type Invite,
+  type LedgerEvent,
+  type Member,
+  type NetworkMeta,
+  type Pledge,
+  type Rejection,
+} from '../ledger/model.ts'
+import { calendarNotifications, notificationsFor } from '../ledger/notifications.ts'
+import { OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
+import { home, listMembers, memberCard, cardOf, organizer, relations } from '../ledger/queries.ts'
+import { inviteRefusal } from '../ledger/rules/invite.ts'
+import { incomingOf } from '../ledger/ledger.ts'
+import { LedgerBase } from '../network/ledger-base.ts'
+import type { ViewSnapshot } from '../network/view.ts'
+import { decodeInviteCode, inviteLink } from './invite-code.ts'
+import { LocalStateFile, type NetworkEntry } from './local-state.ts'
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void
+  info(msg: string, fields?: Record<string, unknown>): void
+  warn(msg: string, fields?: Record<string, unknown>): void
+  error(msg: string, fields?: Record<string, unknown>): void
+}
+
+export interface NodeOptions {
+  dataDir: string
+  /** HOST:PORT of DHT bootstrap nodes; the public HyperDHT when absent. */
+  bootstrap?: string[]
+  /** The node's clock (ms); shifted to try month boundaries and deadlines. */
+  clock?: () => number
+  log?: Logger
+  /** How long a join waits for a member to admit it before saying so. */
+  pairingTimeoutMs?: number
+  /** How often the clock is checked for month boundaries and deadlines. */
+  cycleCheckMs?: number
+}
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} }
+
+interface NetworkHandle {
+  entry: NetworkEntry
+  base: LedgerBase
+  swarm: Hyperswarm
+  pairing: BlindPairing
+  member: BlindPairing.Member | null
+  connections: Set<{ remotePublicKey: Buffer; since: number }>
+  lastSync: number | null
+  /** Serialises notification scans. */
+  scanning: Promise<void>
+}
+
+function hex(buf: Uint8Array): string {
+  return Buffer.from(buf).toString('hex')
+}
+
+function randomOpId(): string {
+  return z32.encode(randomBytes(10)).slice(0, 12)
+}
+
+function parseBootstrap(list: string[] | undefined) {
+  if (!list || list.length === 0) return undefined
+  return list.map((entry) => {
+    const at = entry.lastIndexOf(':')
+    const host = entry.slice(0, at)
+    const port = Number(entry.slice(at + 1))
+    if (at <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) {
+      throw new ApiError('bad-bootstrap', `bootstrap node "${entry}" is not HOST:PORT`)
+    }
+    return { host, port }
+  })
+}
+
+export class ExodusNode extends EventEmitter implements NodeApi {
+  readonly dataDir: string
+  readonly clock: () => number
+  private readonly log: Logger
+  private readonly bootstrap: Array<{ host: string; port: number }> | undefined
+  private readonly pairingTimeoutMs: number
+  private readonly cycleCheckMs: number
+  private state!: LocalStateFile
+  private store!: Corestore
+  private readonly networks = new Map<string, NetworkHandle>()
+  private timer: NodeJS.Timeout | null = null
+  private closing = false
+
+  constructor(opts: NodeOptions) {
+    super()
+    this.dataDir = opts.dataDir
+    this.clock = opts.clock ?? Date.now
+    this.log = opts.log ?? silent
+    this.bootstrap = parseBootstrap(opts.bootstrap)
+    this.pairingTimeoutMs = opts.pairingTimeoutMs ?? 20_000
+    this.cycleCheckMs = opts.cycleCheckMs ?? 30_000
+  }
+
+  async open(): Promise<void> {
+    this.state = await LocalStateFile.open(this.dataDir)
+    this.store = new Corestore(join(this.dataDir, 'store'))
+    try {
+      await this.store.ready()
+    } catch (err) {
+      throw new ApiError(
+        'data-unreadable',
+        `Cannot open the data store in ${join(this.dataDir, 'store')}: ${(err as Error).message}. Nothing was changed.`,
+      )
+    }
+    for (const entry of this.state.state.networks) {
+      try {
+        await this.openNetwork(entry)
+      } catch (err) {
+        this.log.error('network failed to open', {
+          network: entry.key.slice(0, 8),
+          error: String(err),
+        })
+      }
+    }
+    this.timer = setInterval(() => void this.tick(), this.cycleCheckMs)
+    this.timer.unref()
+    await this.tick()
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return
+    this.closing = true
+    if (this.timer) clearInterval(this.timer)
+    // Ordered: pairing, swarms, bases, then the store they share.
+    for (const n of this.networks.values()) await n.pairing.close().catch(() => {})
+    for (const n of this.networks.values()) await n.swarm.destroy().catch(() => {})
+    for (const n of this.networks.values()) await n.base.close().catch(() => {})
+    this.networks.clear()
+    await this.store?.close()
+    await this.state?.save()
+  }
+
+  private dht(): HyperDHT {
+    const loopback = this.bootstrap?.every((b) => b.host === '127.0.0.1' || b.host === 'localhost')
+    // On loopback (tests, local trials) the DHT must not probe the LAN address, and peers
+    // in separate processes connect at once only when not treated as firewalled.
+    return new HyperDHT({
+      bootstrap: this.bootstrap,
+      ...(loopback ? { host: '127.0.0.1', firewalled: false } : {}),
+    })
+  }
+
+  private async openNetwork(entry: NetworkEntry): Promise<NetworkHandle> {
+    const base = new LedgerBase({
+      store: this.store,
+      key: Buffer.from(entry.key, 'hex'),
+      encryptionKey: Buffer.from(entry.encryptionKey, 'hex'),
+      namespace: entry.namespace,
+      onApplyError: (error, op) =>
+        this.log.error('op skipped by apply', {
+          network: entry.key.slice(0, 8),
+          op,
+          error: String(error),
+        }),
+    })
+    await base.ready()
+    return this.startNetwork(entry, base)
+  }
+
+  private async startNetwork(entry: NetworkEntry, base: LedgerBase): Promise<NetworkHandle> {
+    const swarm = new Hyperswarm({ dht: this.dht() })
+    const pairing = new BlindPairing(swarm, { poll: 5_000 })
+    const handle: NetworkHandle = {
+      entry,
+      base,
+      swarm,
+      pairing,
+      member: null,
+      connections: new Set(),
+      lastSync: null,
+      scanning: Promise.resolve(),
+    }
+    this.networks.set(entry.key, handle)
+    swarm.on('connection', (conn) => {
+      const record = { remotePublicKey: conn.remotePublicKey, since: this.clock() }
+      handle.connections.add(record)
+      handle.lastSync = this.clock()
+      this.log.info('peer connected', {
+        network: entry.key.slice(0, 8),
+        peer: hex(conn.remotePublicKey).slice(0, 8),
+      })
+      base.replicate(conn)
+      conn.on('error', (err: Error) => this.log.debug('connection error', { error: err.message }))
+      conn.on('close', () => {
+        handle.connections.delete(record)
+        this.log.info('peer disconnected', { network: entry.key.slice(0, 8) })
+        this.emitSync(handle)
+      })
+      this.emitSync(handle)
+    })
+    base.on('update', () => {
+      if (handle.connections.size > 0) handle.lastSync = this.clock()
+      this.push({ type: 'state', network: entry.key })
+      handle.scanning = handle.scanning
+        .then(() => this.scanNotifications(handle))
+        .catch((err) => {
+          this.log.warn('notification scan failed', { error: String(err) })
+        })
+    })
+    base.on('error', (err: Error) =>
+      this.log.error('network stopped', { network: entry.key.slice(0, 8), error: err.message }),
+    )
+    handle.member = pairing.addMember({
+      discoveryKey: crypto.discoveryKey(base.key),
+      onadd: (request) => this.admit(handle, request),
+    })
+    // Announce first, then look: two peers joining a fresh topic at once may otherwise miss
+    // each other until the next discovery refresh (minutes).
+    const discovery = swarm.join(base.discoveryKey, { server: true, client: true })
+    discovery
+      .flushed()
+      .then(() =>
+        this.log.info('announced on the network topic', { network: entry.key.slice(0, 8) }),
+      )
+      .catch(() => {})
+    this.scanNotifications(handle).catch(() => {})
+    return handle
+  }
+
+  private emitSync(handle: NetworkHandle) {
+    this.push({ type: 'sync', network: handle.entry.key, sync: this.syncState(handle) })
+  }
+
+  private push(event: NodeEvent) {
+    this.emit('event', event)
+  }
+
+  // ---- the API ----
+
+  async call<C extends Command>(command: C, params: Params<C>): Promise<Results[C]> {
+    const p = params as never
+    const handlers: { [K in Command]: (p: Params<K>) => Promise<Results[K]> } = {
+      'identity.get': async () => this.identity(),
+      'identity.set': async ({ name }) => {
+        this.state.state.identity.name = name
+        await this.state.save()
+        return this.identity()
+      },
+      'network.create': (p) => this.createNetwork(p),
+      'network.list': async () =>
+        Promise.all([...this.networks.values()].map((n) => this.summary(n))),
+      'network.join': (p) => this.join(p),
+      'network.leave': (p) => this.leave(p),
+      'invite.create': (p) => this.createInvite(p),
+      'invite.list': async (p) => this.listInvites(this.network(p.network)),
+      'invite.revoke': (p) => this.revokeInvite(p),
+      'profile.set': async (p) => {
+        if (p.name === undefined && p.about === undefined) {
+          throw new ApiError('invalid-params', 'give a new name or about text')
+        }
+        return this.append(this.network(p.network), {
+          type: 'member.profile',
+          ...(p.name !== undefined ? { name: p.name } : {}),
+          ...(p.about !== undefined ? { about: p.about } : {}),
+        })
+      },
+      'payment.set': async (p) =>
+        this.append(this.network(p.network), { type: 'member.payment', details: p.details }),
+      'status.set': async (p) => {
+        const n = this.network(p.network)
+        if (p.status === 'green') return this.append(n, { type: 'status.green' })
+        if (p.status === 'orange')
+          return this.append(n, { type: 'status.orange', amount: p.amount })
+        return this.append(n, { type: 'status.red', amount: p.amount, days: p.days })
+      },
+      'intention.create': async (p) => this.pledgeTo(p, 'intention.create'),
+      'obligation.create': async (p) => this.pledgeTo(p, 'obligation.create'),
+      'intention.change': async (p) => {
+        const n = this.network(p.network)
+        return this.append(n, {
+          type: 'intention.change',
+          pledge: await this.pledgeRef(n, p.pledge),
+          amount: p.amount,
+        })
+      },
+      'intention.cancel': (p) => this.onPledge(p, 'intention.cancel'),
+      'intention.commit': (p) => this.onPledge(p, 'intention.commit'),
+      'intention.fulfil': (p) => this.onPledge(p, 'intention.fulfil'),
+      'obligation.fulfil': (p) => this.onPledge(p, 'obligation.fulfil'),
+      'obligation.confirm': (p) => this.onPledge(p, 'obligation.confirm'),
+      'obligation.forgive': (p) => this.onPledge(p, 'obligation.forgive'),
+      'request.commit': (p) => this.onPledge(p, 'request.commit'),
+      'request.fulfil': (p) => this.onPledge(p, 'request.fulfil'),
+      'request.confirm': (p) => this.onPledge(p, 'request.confirm'),
+      state: (p) => this.networkState(this.network(p.network)),
+      'member.card': async (p) => {
+        const n = this.network(p.network)
+        const id = await this.memberRef(n, p.member)
+        return this.read(n, async (kv) => (await memberCard(kv, id))!)
+      },
+      peers: async (p) => {
+        const n = this.network(p.network)
+        return {
+          network: n.entry.key,
+          ...this.syncState(n),
+          remotes: [...n.connections].map((c) => ({ key: hex(c.remotePublicKey), since: c.since })),
+        }
+      },
+      'notifications.list': async (p) => {
+        const nets = p.network ? [this.network(p.network)] : [...this.networks.values()]
+        const all = (await Promise.all(nets.map((n) => this.notifications(n)))).flat()
+        return all.filter((n) => !p.unreadOnly || !n.read).sort((a, b) => b.at - a.at)
+      },
+      'notifications.read': async (p) => {
+        let read = 0
+        for (const n of this.networks.values()) {
+          const ids = (await this.notifications(n)).map((x) => x.id)
+          const chosen = p.all ? ids : ids.filter((id) => p.ids?.includes(id))
+          read += this.state.markRead(n.entry.key, chosen)
+        }
+        await this.state.save()
+        return { read }
+      },
+      logs: async () => [],
+    }
+    const handler = handlers[command] as (p: never) => Promise<Results[C]>
+    return handler(p)
+  }
+
+  private identity() {
+    return { name: this.state.state.identity.name, publicKey: this.state.state.identity.publicKey }
+  }
+
+  // ---- networks ----
+
+  private network(ref: string): NetworkHandle {
+    const all = [...this.networks.values()]
+    const exact = this.networks.get(ref)
+    if (exact) return exact
+    const lower = ref.toLowerCase()
+    const byPrefix = lower.length >= 4 ? all.filter((n) => n.entry.key.startsWith(lower)) : []
+    if (byPrefix.length === 1) return byPrefix[0]!
+    const byName = all.filter((n) => this.cachedName(n)?.toLowerCase() === lower)
+    if (byName.length === 1) return byName[0]!
+    if (byPrefix.length + byName.length > 1) {
+      throw new ApiError(
+        'ambiguous-network',
+        `"${ref}" matches several networks: use more of the network id`,
+      )
+    }
+    throw new ApiError(
+      'unknown-network',
+      all.length === 0
+        ? 'This node has no networks yet: create one or join with an invite'
+        : `No network "${ref}". Known: ${all.map((n) => `${this.cachedName(n) ?? '?'} (${n.entry.key.slice(0, 8)})`).join(', ')}`,
+    )
+  }
+
+  private readonly names = new Map<string, string>()
+
+  private cachedName(n: NetworkHandle): string | undefined {
+    return this.names.get(n.entry.key)
+  }
+
+  private async read<T>(n: NetworkHandle, fn: (kv: ViewSnapshot) => Promise<T>): Promise<T> {
+    const snap = n.base.snapshot()
+    try {
+      return await fn(snap)
+    } finally {
+      await snap.close()
+    }
+  }
+
+  private async meta(n: NetworkHandle): Promise<NetworkMeta | null> {
+    const meta = await this.read(n, (kv) => kv.get<NetworkMeta>(keys.meta))
+    if (meta) this.names.set(n.entry.key, meta.name)
+    return meta
+  }
+
+  private syncState(n: NetworkHandle): SyncState {
+    return {
+      peers: n.connections.size,
+      lastSync: n.lastSync,
+      ownEntriesShared: n.base.ownEntriesShared,
+      writable: n.base.writable,
+    }
+  }
+
+  private async summary(n: NetworkHandle): Promise<NetworkSummary> {
+    const meta = await this.meta(n)
+    const me = n.base.localKey
+    const member = await this.read(n, (kv) => kv.get<Member>(keys.member(me)))
+    return {
+      id: n.entry.key,
+      name: meta?.name ?? '(syncing)',
+      currency: meta?.currency ?? '',
+      decimals: meta?.decimals ?? 2,
+      timeZone: meta?.timeZone ?? 'UTC',
+      cycle: meta?.cycle ?? null,
+      me,
+      joined: !!member && !member.left,
+      sync: this.syncState(n),
+      needsUpdate: meta?.needsUpdate ?? false,
+    }
+  }
+
+  private async createNetwork(p: Params<'network.create'>): Promise<NetworkSummary> {
+    const encryptionKey = randomBytes(32)
+    const namespace = `network-${randomBytes(16).toString('hex')}`
+    const base = new LedgerBase({ store: this.store, key: null, encryptionKey, namespace })
+    await base.ready()
+    const entry: NetworkEntry = {
+      key: hex(base.key),
+      encryptionKey: encryptionKey.toString('hex'),
+      namespace,
+      addedAt: this.clock(),
+      landing: null,
+      seenEvent: 0,
+    }
+    this.state.state.networks.push(entry)
+    await this.state.save()
+    const handle = await this.startNetwork(entry, base)
+    await this.append(handle, {
+      type: 'network.create',
+      name: p.name,
+      currency: p.currency.length === 3 ? p.currency.toUpperCase() : p.currency,
+      decimals: p.decimals ?? defaultDecimals(p.currency),
+      timeZone: p.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    })
+    const name = p.memberName ?? (this.state.state.identity.name || 'Me')
+    await this.append(handle, { type: 'member.join', name })
+    this.log.info('network created', { network: entry.key.slice(0, 8) })
+    return this.summary(handle)
+  }
+
+  private async leave(p: Params<'network.leave'>) {
+    const n = this.network(p.network)
+    await this.append(n, { type: 'member.leave' })
+    return {
+      network: n.entry.key,
+      note:
+        'You left the network: your intentions were cancelled and your profile and payment details removed from the current state. ' +
+        'Entries already written to the shared log stay in other members\u2019 copies; they cannot be erased.',
+    }
+  }
+
+  // ---- ops ----
+
+  /**
+   * Appends an op after checking it against the current state, so a refused action is
+   * explained at once and never written to the log.
+   */
+  private async append(n: NetworkHandle, input: OpInput): Promise<Appended> {
+    const op = { v: OP_VERSION, id: randomOpId(), ts: this.clock(), ...input } as Op
+    const author = n.base.localKey
+    if (!n.base.writable) {
+      throw new ApiError(
+        'not-writable',
+        'This device cannot write to the network yet: it is still being admitted or syncing',
+      )
+    }
+    const dry = await this.read(n, async (kv) => {
+      // The transaction is never committed: the rules run on the snapshot and nothing is kept.
+      const tx = new Transaction({
+        get: (key) => kv.get(key),
+        list: (prefix) => kv.list(prefix),
+        put: async () => {},
+        del: async () => {},
+      })
+      return applyOp(tx, op, author, 0)
+    })
+    if (!dry.accepted) throw new ApiError('rejected', dry.reason ?? 'refused by the ledger rules')
+    await n.base.append(op)
+    await n.base.update()
+    const ref = pledgeIdOf(author, op.id)
+    const [refusal, pledge] = await this.read(n, async (kv) => [
+      await kv.get<string>(keys.refusal(ref)),
+      await this.touchedPledge(kv, op, ref),
+    ])
+    if (refusal) throw new ApiError('rejected', refusal)
+    this.log.info('op appended', { network: n.entry.key.slice(0, 8), type: op.type, id: op.id })
+    return { network: n.entry.key, op: op.id, pledge }
+  }
+
+  private async touchedPledge(kv: ViewSnapshot, op: Op, ref: string): Promise<Pledge | null> {
+    const id = 'pledge' in op ? op.pledge : ref
+    return kv.get<Pledge>(keys.pledge(id))
+  }
+
+  private async pledgeTo(
+    p: Params<'intention.create'>,
+    type: 'intention.create' | 'obligation.create',
+  ): Promise<Appended> {
+    const n = this.network(p.network)
+    const to = await this.memberRef(n, p.to)
+    return this.append(n, { type, to, amount: p.amount, ...(p.note ? { note: p.note } : {}) })
+  }
+
+  private async onPledge(
+    p: { network: string; pledge: string },
+    type:
+      | 'intention.cancel'
+      | 'intention.commit'
+      | 'intention.fulfil'
+      | 'obligation.fulfil'
+      | 'obligation.confirm'
+      | 'obligation.forgive'
+      | 'request.commit'
+      | 'request.fulfil'
+      | 'request.confirm',
+  ): Promise<Appended> {
+    const n = this.network(p.network)
+    return this.append(n, { type, pledge: await this.pledgeRef(n, p.pledge) })
+  }
+
+  /** A member by id, id prefix or unique name. */
+  private async memberRef(n: NetworkHandle, ref: string): Promise<string> {
+    const members = await this.read(n, listMembers)
+    const lower = ref.toLowerCase()
+    const exact = members.find((m) => m.id === lower)
+    if (exact) return exact.id
+    const matches = members.filter(
+      (m) => !m.left && (m.id.startsWith(lower) || m.name.toLowerCase() === lower),
+    )
+    if (matches.length === 1) return matches[0]!.id
+    if (matches.length > 1) {
+      throw new ApiError(
+        'ambiguous-member',
+        `"${ref}" matches ${matches.map((m) => `${m.name} (${m.id.slice(0, 8)})`).join(', ')}: use the short id`,
+      )
+    }
+    throw new ApiError('unknown-member', `No member "${ref}" in this network`)
+  }
+
+  /** A pledge by full id, its op-id part, or a unique prefix of either. */
+  private async pledgeRef(n: NetworkHandle, ref: string): Promise<string> {
+    return this.read(n, async (kv) => {
+      if (await kv.get(keys.pledge(ref))) return ref
+      const me = n.base.localKey
+      const mine = [...(await incomingOf(kv, me)), ...(await outgoingOf(kv, me))]
+      const matches = [...new Set(mine.map((p) => p.id))].filter(
+        (id) => id.startsWith(ref) || id.split('-').slice(1).join('-').startsWith(ref),
+      )
+      if (matches.length === 1) return matches[0]!
+      if (matches.length > 1)
+        throw new ApiError(
+          'ambiguous-pledge',
+          `"${ref}" matches several pledges: use more of the id`,
+        )
+      throw new ApiError('unknown-pledge', `No pledge "${ref}" involving you in this network`)
+    })
+  }
+
+  // ---- invites ----
+
+  private async createInvite(p: Params<'invite.create'>): Promise<InviteInfo> {
+    const n = this.network(p.network)
+    const forMember = p.for ? await this.memberRef(n, p.for) : undefined
+    const expires = this.clock() + (p.expiresInDays ?? 7) * DAY
+    const created = BlindPairing.createInvite(n.base.key, { expires })
+    const id = hex(created.id)
+    await this.append(n, {
+      type: 'invite.create',
+      invite: id,
+      publicKey: hex(created.publicKey),
+      expires,
+      uses: p.uses ?? 1,
+      ...(forMember ? { for: forMember } : {}),
+    })
+    const code = z32.encode(created.invite)
+    this.state.state.invites.push({ network: n.entry.key, id, code, createdAt: this.clock() })
+    await this.state.save()
+    return (await this.listInvites(n)).find((i) => i.id === id)!
+  }
+
+  private async listInvites(n: NetworkHandle): Promise<InviteInfo[]> {
+    const records = await this.read(n, async (kv) =>
+      (await kv.list<Invite>(keys.invites)).map((e) => e.value),
+    )
+    const codes = new Map(
+      this.state.state.invites.filter((i) => i.network === n.entry.key).map((i) => [i.id, i.code]),
+    )
+    return records
+      .filter((r) => codes.has(r.id) || r.by === n.base.localKey)
+      .map((r) => ({
+        id: r.id,
+        code: codes.get(r.id) ?? '',
+        link: codes.has(r.id) ? inviteLink(codes.get(r.id)!) : '',
+        network: n.entry.key,
+        for: r.for,
+        createdAt: r.createdAt,
+        expiresAt: r.expires,
+        uses: r.uses,
+        used: r.used,
+        revoked: r.revoked,
+      }))
+      .sort((a, b) => b.createdAt - a.createdAt)
+  }
+
+  private async revokeInvite(p: Params<'invite.revoke'>): Promise<InviteInfo> {
+    const n = this.network(p.network)
+    const all = await this.listInvites(n)
+    const match = all.filter(
+      (i) => i.id.startsWith(p.invite.toLowerCase()) || (i.code && i.code === p.invite),
+    )
+    if (match.length !== 1) {
+      throw new ApiError(
+        'unknown-invite',
+        match.length ? `"${p.invite}" matches several invites` : `No invite "${p.invite}" of yours`,
+      )
+    }
+    await this.append(n, { type: 'invite.revoke', invite: match[0]!.id })
+    return (await this.listInvites(n)).find((i) => i.id === match[0]!.id)!
+  }
+
+  /** Member side of pairing: admit a candidate whose invite the ledger still honours. */
+  private async admit(n: NetworkHandle, request: BlindPairing.MemberRequest): Promise<void> {
+    const inviteId = hex(request.inviteId)
+    const short = n.entry.key.slice(0, 8)
+    try {
+      const invite = await this.read(n, (kv) => kv.get<Invite>(keys.invite(inviteId)))
+      const me = await this.read(n, (kv) => kv.get<Member>(keys.member(n.base.localKey)))
+      if (!me || me.left || !n.base.writable) return
+      // Unknown invites cannot even be answered: the reply is sealed with the invite's key.
+      if (!invite) return
+      const userData = request.open(Buffer.from(invite.publicKey, 'hex'))
+      const refusal = inviteRefusal(invite, this.clock())
+      if (refusal) {
+        this.log.warn('invite refused', {
+          network: short,
+          invite: inviteId.slice(0, 8),
+          reason: refusal,
+        })
+        request.deny({
+          status: refusal.includes('expired') ? 3 : refusal.includes('used up') ? 2 : 1,
+        })
+        return
+      }
+      const writer = hex(userData)
+      if (!/^[0-9a-f]{64}$/.test(writer)) {
+        request.deny()
+        return
+      }
+      const already = await this.read(n, (kv) => kv.get(keys.writer(writer)))
+      if (!already) await this.append(n, { type: 'writer.add', key: writer, invite: inviteId })
+      request.confirm({ key: n.base.key, encryptionKey: Buffer.from(n.entry.encryptionKey, 'hex') })
+      this.log.info('admitted a new member', { network: short, writer: writer.slice(0, 8) })
+    } catch (err) {
+      this.log.warn('could not admit a candidate', { network: short, error: String(err) })
+      try {
+        request.deny()
+      } catch {
+        // the request may already be answered
+      }
+    }
+  }
+
+  /** Candidate side: pair with any online member, then open the network and join it. */
+  private async join(p: Params<'network.join'>): Promise<Results['network.join']> {
+    const invite = decodeInviteCode(p.invite, this.clock())
+    const existing = [...this.networks.values()].find(
+      (n) => hex(crypto.discoveryKey(n.base.key)) === invite.discoveryKey,
+    )
+    if (existing)
+      throw new ApiError(
+        'already-joined',
+        `You are already in this network (${existing.entry.key.slice(0, 8)})`,
+      )
+
+    const namespace = `network-${randomBytes(16).toString('hex')}`
+    const writerKey = await LedgerBase.localKeyFor(this.store, namespace)
+    const swarm = new Hyperswarm({ dht: this.dht() })
+    const pairing = new BlindPairing(swarm, { poll: 1_000 })
+    let rejected: Error | null = null
+    const candidate = pairing.addCandidate({ invite: invite.bytes, userData: writerKey })
+    candidate.request.on('rejected', (err: Error) => {
+      rejected = err
+    })
+    this.log.info('joining with an invite', { invite: invite.id.slice(0, 8) })
+    let timer: NodeJS.Timeout | undefined
+    let paired: BlindPairing.Paired | null = null
+    try {
+      paired = await Promise.race([
+        candidate.pairing,
+        new Promise<null>((resolve) => {
+          const check = () => {
+            if (rejected) return resolve(null)
+            timer = setTimeout(check, 100)
+          }
+          check()
+        }),
+        p.wait
+          ? new Promise<null>(() => {})
+          : new Promise<null>((resolve) =>
+              setTimeout(() => resolve(null), this.pairingTimeoutMs).unref(),
+            ),
+      ])
+    } finally {
+      clearTimeout(timer)
+      await candidate.close().catch(() => {})
+      await pairing.close().catch(() => {})
+      await swarm.destroy().catch(() => {})
+    }
+    if (rejected) {
+      const status = (rejected as Error & { status?: number }).message ?? ''
+      this.log.warn('invite refused by a member', { reason: status })
+      throw new ApiError('invite-refused', refusalMessage(rejected))
+    }
+    if (!paired) {
+      this.log.warn('no member admitted the invite in time', { invite: invite.id.slice(0, 8) })
+      throw new ApiError(
+        'invite-no-answer',
+        `No member of this network answered within ${Math.round(this.pairingTimeoutMs / 1000)} seconds. ` +
+          'Someone in the network must be online to let you in; try again later, or wait (--wait) until one is.',
+      )
+    }
+    if (!paired.encryptionKey)
+      throw new ApiError('invite-refused', 'The member who answered sent no network key')
+    const entry: NetworkEntry = {
+      key: hex(paired.key),
+      encryptionKey: hex(paired.encryptionKey),
+      namespace,
+      addedAt: this.clock(),
+      landing: null,
+      seenEvent: 0,
+    }
+    this.state.state.networks.push(entry)
+    await this.state.save()
+    const handle = await this.openNetwork(entry)
+    await this.whenWritable(handle)
+    const inviteRecord = await this.read(handle, (kv) => kv.get<Invite>(keys.invite(invite.id)))
+    entry.landing = inviteRecord?.for ?? null
+    await this.state.save()
+    const me = await this.read(handle, (kv) => kv.get<Member>(keys.member(handle.base.localKey)))
+    if (!me)
+      await this.append(handle, {
+        type: 'member.join',
+        name: p.name ?? (this.state.state.identity.name || 'New member'),
+      })
+    this.log.info('joined a network', { network: entry.key.slice(0, 8) })
+    return { network: await this.summary(handle), landing: entry.landing }
+  }
+
+  private async whenWritable(n: NetworkHandle): Promise<void> {
+    const deadline = Date.now() + this.pairingTimeoutMs * 3
+    while (!n.base.writable || !(await this.meta(n))) {
+      if (Date.now() > deadline) {
+        throw new ApiError(
+          'join-not-synced',
+          'You were admitted but the network has not synced yet. Stay online: it will finish in the background.',
+        )
+      }
+      await n.base.update().catch(() => {})
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
+  // ---- state and notifications ----
+
+  private async networkState(n: NetworkHandle): Promise<NetworkState> {
+    const me = n.base.localKey
+    const summary = await this.summary(n)
+    const data = await this.read(n, async (kv) => {
+      const meta = await kv.get<NetworkMeta>(keys.meta)
+      if (!meta)
+        throw new ApiError(
+          'not-synced',
+          'This network has not synced yet: stay online for a moment',
+        )
+      const members = await listMembers(kv)
+      const cards = await Promise.all(
+        members.map(async (m) =>
+          cardOf(m, await incomingOf(kv, m.id), await outgoingOf(kv, m.id), meta),
+        ),
+      )
+      const rejections = (await kv.list<Rejection>(keys.rejections)).map((e) => e.value).slice(-50)
+      return {
+        meta,
+        home: await home(kv, me),
+        members: cards,
+        relations: await relations(kv, me),
+        organizer: await organizer(kv, me),
+        rejected: rejections,
+      }
+    })
+    return { network: summary, me, ...data, notifications: await this.notifications(n) }
+  }
+
+  private async notifications(n: NetworkHandle): Promise<NotificationEntry[]> {
+    const me = n.base.localKey
+    return this.read(n, async (kv) => {
+      const [meta, member] = await Promise.all([
+        kv.get<NetworkMeta>(keys.meta),
+        kv.get<Member>(keys.member(me)),
+      ])
+      if (!meta || !member) return []
+      const events = (await kv.list<LedgerEvent>(keys.events)).map((e) => e.value)
+      const names = new Map((await listMembers(kv)).map((m) => [m.id, m.name]))
+      const list = [
+        ...notificationsFor(events, member, meta, (id) => names.get(id)),
+        ...calendarNotifications(this.clock(), meta, await outgoingOf(kv, me)),
+      ]
+      return list.map((x) => ({
+        ...x,
+        network: n.entry.key,
+        read: this.state.isRead(n.entry.key, x.id),
+      }))
+    })
+  }
+
+  /** Pushes notifications for events that arrived since the last scan. */
+  private async scanNotifications(n: NetworkHandle): Promise<void> {
+    if (this.closing) return
+    const meta = await this.meta(n)
+    if (!meta || meta.seq.event <= n.entry.seenEvent) return
+    const fresh = (await this.notifications(n)).filter((x) => !x.read)
+    const seen = n.entry.seenEvent
+    n.entry.seenEvent = meta.seq.event
+    await this.state.save()
+    if (seen === 0) return // first sight of this network: history, not news
+    const since = await this.read(n, async (kv) => {
+      const ids = new Set<string>()
+      for (let s = seen + 1; s <= meta.seq.event; s++) {
+        const e = await kv.get<LedgerEvent>(keys.event(s))
+        if (e) ids.add(e.id)
+      }
+      return ids
+    })
+    for (const notification of fresh)
+      if (since.has(notification.id)) this.push({ type: 'notification', notification })
+  }
+
+  /** Appends a cycle op when this node's clock has passed a month start or a red deadline. */
+  private async tick(): Promise<void> {
+    for (const n of this.networks.values()) {
+      if (this.closing) return
+      try {
+        const meta = await this.meta(n)
+        if (!meta || !n.base.writable) continue
+        const member = await this.read(n, (kv) => kv.get<Member>(keys.member(n.base.localKey)))
+        if (!member || member.left) continue
+        const now = this.clock()
+        const boundary = cycleStart(nextCycle(meta.cycle), meta.timeZone)
+        const due = Object.values(meta.reds).some((deadline) => deadline <= now)
+        if (now >= boundary || due) {
+          await this.append(n, { type: 'cycle' })
+          this.log.info('time passed a boundary: cycle op appended', {
+            network: n.entry.key.slice(0, 8),
+          })
+        }
+      } catch (err) {
+        this.log.warn('cycle check failed', { error: String(err) })
+      }
+    }
+  }
+}
+
+function refusalMessage(err: Error): string {
+  const text = err.message.toLowerCase()
+  if (text.includes('expired')) return 'This invite has expired. Ask a member for a new one.'
+  if (text.includes('used')) return 'This invite has already been used. Ask a member for a new one.'
+  return 'A member refused this invite: it was revoked, used up or expired. Ask a member for a new one.'
+}
+
+function defaultDecimals(currency: string): number {
+  try {
+    return (
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2
+    )
+  } catch {
+    return 0
+  }
+}
+
+export async function createNode(opts: NodeOptions): Promise<ExodusNode> {
+  const node = new ExodusNode(opts)
+  await node.open()
+  return node
+}

@@ -1,0 +1,161 @@
+/**
+ * Real nodes in one process over a local HyperDHT testnet on 127.0.0.1: networks, invites,
+ * pairing, encrypted sync and the API contract end to end.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import createTestnet from 'hyperdht/testnet'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ApiError, type Command, type Params, type Results } from '../../core/api/contract.ts'
+import { ExodusNode, createNode } from '../../core/node/node.ts'
+
+type Testnet = Awaited<ReturnType<typeof createTestnet>>
+
+const cleanup: Array<() => Promise<void>> = []
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!()
+})
+
+async function testnet(): Promise<Testnet> {
+  const t = await createTestnet(3, { host: '127.0.0.1' })
+  cleanup.push(() => t.destroy())
+  return t
+}
+
+async function node(
+  t: Testnet,
+  name: string,
+  opts: { clock?: () => number } = {},
+): Promise<ExodusNode> {
+  const dir = await mkdtemp(join(tmpdir(), `exodus-node-${name}-`))
+  cleanup.push(() => rm(dir, { recursive: true, force: true }))
+  const n = await createNode({
+    dataDir: dir,
+    bootstrap: t.bootstrap.map((b) => `${b.host}:${b.port}`),
+    pairingTimeoutMs: 5_000,
+    ...opts,
+  })
+  cleanup.push(() => n.close())
+  await n.call('identity.set', { name })
+  return n
+}
+
+function call<C extends Command>(n: ExodusNode, c: C, p: Params<C>): Promise<Results[C]> {
+  return n.call(c, p)
+}
+
+/** Polls `read` until `check` passes (peers sync asynchronously). */
+async function eventually<T>(
+  read: () => Promise<T>,
+  check: (v: T) => boolean,
+  ms = 15_000,
+): Promise<T> {
+  const until = Date.now() + ms
+  let last: T
+  while (true) {
+    last = await read()
+    if (check(last)) return last
+    if (Date.now() > until)
+      throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(last)}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+async function errorOf(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p
+  } catch (err) {
+    if (err instanceof ApiError) return err
+    throw err
+  }
+  throw new Error('expected an error')
+}
+
+describe('node', () => {
+  it('creates a network, admits a member with an invite for Anna, and syncs pledges both ways', async () => {
+    const t = await testnet()
+    const anna = await node(t, 'Anna')
+    const boris = await node(t, 'Boris')
+    const net = await call(anna, 'network.create', {
+      name: 'Friends',
+      currency: 'EUR',
+      timeZone: 'Europe/Berlin',
+    })
+    expect(net).toMatchObject({ name: 'Friends', currency: 'EUR', decimals: 2, joined: true })
+    await call(anna, 'status.set', { network: net.id, status: 'orange', amount: 50_000 })
+    const invite = await call(anna, 'invite.create', { network: 'Friends', for: 'Anna' })
+    expect(invite.link).toBe(`exodus://join/${invite.code}`)
+    expect(invite).toMatchObject({ uses: 1, used: 0, revoked: false, for: net.me })
+
+    const joined = await call(boris, 'network.join', { invite: invite.link })
+    expect(joined.landing).toBe(net.me)
+    expect(joined.network).toMatchObject({ id: net.id, name: 'Friends', joined: true })
+
+    const pledge = (
+      await call(boris, 'intention.create', { network: net.id, to: 'anna', amount: 10_000 })
+    ).pledge!
+    const seen = await eventually(
+      () => call(anna, 'member.card', { network: net.id, member: 'Anna' }),
+      (c) => c.progress.intended === 10_000,
+    )
+    expect(seen.lines.incoming).toBe('1 👥→👤 (100 ❤️ / 500 🙏)')
+    await call(boris, 'intention.commit', { network: net.id, pledge: pledge.id })
+    await call(boris, 'obligation.fulfil', { network: net.id, pledge: pledge.id.split('-')[1]! })
+    await eventually(
+      () => call(anna, 'state', { network: net.id }),
+      (s) => s.organizer.toConfirm.length === 1,
+    )
+    await call(anna, 'obligation.confirm', { network: net.id, pledge: pledge.id })
+    const card = await eventually(
+      () => call(boris, 'member.card', { network: net.id, member: 'anna' }),
+      (c) => c.progress.confirmed === 10_000,
+    )
+    expect(card.lines.incoming).toBe('1 👥→👤 (0 ❤️ / 400 🙏)')
+    const notes = await call(anna, 'notifications.list', { network: net.id })
+    expect(notes.map((n) => n.kind)).toContain('obligation.fulfilled')
+    const invites = await call(anna, 'invite.list', { network: net.id })
+    expect(invites[0]).toMatchObject({ used: 1 })
+  })
+
+  it('explains bad invites quickly and never hangs', async () => {
+    const t = await testnet()
+    const anna = await node(t, 'Anna')
+    const boris = await node(t, 'Boris')
+    const net = await call(anna, 'network.create', { name: 'Friends', currency: 'EUR' })
+
+    expect((await errorOf(call(boris, 'network.join', { invite: 'not an invite!' }))).code).toBe(
+      'invite-malformed',
+    )
+    expect(
+      (await errorOf(call(boris, 'network.join', { invite: 'exodus://other/abc' }))).code,
+    ).toBe('invite-malformed')
+
+    const expired = await call(anna, 'invite.create', { network: net.id, expiresInDays: 7 })
+    const later = await node(t, 'Gleb', { clock: () => Date.now() + 9 * 86_400_000 })
+    const e1 = await errorOf(call(later, 'network.join', { invite: expired.code }))
+    expect(e1.code).toBe('invite-expired')
+    expect(e1.message).toBe('This invite has expired (2 days ago). Ask a member for a new one.')
+
+    const revoked = await call(anna, 'invite.create', { network: net.id })
+    await call(anna, 'invite.revoke', { network: net.id, invite: revoked.id.slice(0, 8) })
+    const e2 = await errorOf(call(boris, 'network.join', { invite: revoked.code }))
+    expect(e2.code).toBe('invite-refused')
+    expect(e2.message).toMatch(/revoked, used up or expired/)
+
+    const once = await call(anna, 'invite.create', { network: net.id, uses: 1 })
+    await call(boris, 'network.join', { invite: once.code })
+    const vera = await node(t, 'Vera')
+    const e3 = await errorOf(call(vera, 'network.join', { invite: once.code }))
+    expect(e3.code).toBe('invite-refused')
+
+    // Nobody online can admit: the invite's network has no running member.
+    const gone = await call(anna, 'invite.create', { network: net.id })
+    await anna.close()
+    await boris.close()
+    const started = Date.now()
+    const e4 = await errorOf(call(vera, 'network.join', { invite: gone.code }))
+    expect(e4.code).toBe('invite-no-answer')
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
+})
