@@ -1,0 +1,15 @@
+/**
+ * The `exodus` process: wires the real node into the CLI and turns main's result into the
+ * exit code. The node (and the Holepunch stack under it) loads only for `exodus daemon`.
+ */
+import type { CreateNode } from '../daemon/daemon.ts'
+import { main } from './main.ts'
+
+const createNode: CreateNode = async (options) => {
+  const { createNode: create } = await import('../node/node.ts')
+  return create(options)
+}
+
+const code = await main(process.argv.slice(2), { createNode })
+// A stopped daemon may leave timers of the network stack behind: exit rather than wait.
+process.exit(code)
