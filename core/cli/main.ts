@@ -8,7 +8,7 @@ import type { Command, NetworkSummary, Params, Results } from '../api/contract.t
 import { DataFolderError, startDaemon, type CreateNode, type Daemon } from '../daemon/daemon.ts'
 import { LockError } from '../daemon/lock.ts'
 import { isLevel } from '../daemon/log.ts'
-import { OptionError, parseBootstrap, parseClockOffset } from '../daemon/options.ts'
+import { OptionError, defaultDataDir, parseBootstrap, parseClockOffset } from '../daemon/options.ts'
 import { CliError, connect } from './client.ts'
 import {
   COMMAND_SPECS,
@@ -81,7 +81,8 @@ export function helpText(): string {
     'Usage: exodus --data DIR daemon [options]        run the node of a data folder',
     '       exodus --data DIR COMMAND [args] [--json]  talk to that running node',
     '',
-    'Global options: --data DIR (or env EXODUS_DATA), --network NET (needed when the node',
+    'Global options: --data DIR (or env EXODUS_DATA; default ~/.local/share/exodus-circles',
+    'on Linux), --network NET (needed when the node',
     'is in several networks), --json (print the result as JSON), -h/--help.',
     'Amounts are in whole units of the network currency, with optional decimals: 75, 75.50.',
     'Members are named by short id or unique name; pledges by the id commands print.',
@@ -228,8 +229,7 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
         `unexpected ${JSON.stringify(args.slice(max).join(' '))} (put text with spaces in quotes)`,
       )
 
-    const dataDir = values.data ?? env.EXODUS_DATA
-    if (!dataDir) throw new UsageError('say which data folder: --data DIR (or set EXODUS_DATA)')
+    const dataDir = values.data ?? env.EXODUS_DATA ?? defaultDataDir(env)
 
     if (spec.name === 'daemon') return await runDaemon(dataDir, values, env, deps, stdout)
 

@@ -1,7 +1,9 @@
 /**
  * Parsing of the daemon's settings that come from flags or environment variables:
- * durations (`--clock-offset +35d`, `--expires 7d`) and bootstrap addresses.
+ * durations (`--clock-offset +35d`, `--expires 7d`), bootstrap addresses, the data folder.
  */
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,
@@ -92,4 +94,16 @@ export function describeOffset(ms: number): string {
     rest -= n * size
   }
   return (ms < 0 ? '-' : '+') + parts.join(' ')
+}
+
+/** Where an install keeps its data when no --data or EXODUS_DATA says otherwise. */
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform = process.platform,
+): string {
+  const home = env.HOME ?? env.USERPROFILE ?? homedir()
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Exodus Circles')
+  if (platform === 'win32')
+    return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Exodus Circles')
+  return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'exodus-circles')
 }
