@@ -82,7 +82,7 @@ it('keeps names, profiles and notes out of stored and replicated bytes', async (
   spySwarm.on('connection', (conn) => spyStore.replicate(conn))
   const core = spyStore.get({ key: Buffer.from(net.id, 'hex') })
   await core.ready()
-  spySwarm.join(core.discoveryKey, { server: false, client: true })
+  spySwarm.join(core.discoveryKey!, { server: false, client: true })
   await spySwarm.flush()
   const until = Date.now() + 15_000
   while (core.length < 3 && Date.now() < until) {
