@@ -247,10 +247,19 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     const discovery = swarm.join(base.discoveryKey, { server: true, client: true })
     discovery
       .flushed()
-      .then(() =>
-        this.log.info('announced on the network topic', { network: entry.key.slice(0, 8) }),
-      )
-      .catch(() => {})
+      .then(() => {
+        this.log.info('announced on the network topic', { network: entry.key.slice(0, 8) })
+        if (handle.connections.size > 0) return
+        this.log.warn(
+          'no peers found yet: nobody else in this network is online, or the DHT is unreachable',
+          {
+            network: entry.key.slice(0, 8),
+            bootstrap:
+              this.bootstrap?.map((b) => `${b.host}:${b.port}`).join(',') ?? 'public HyperDHT',
+          },
+        )
+      })
+      .catch((err) => this.log.warn('could not announce on the DHT', { error: String(err) }))
     this.scanNotifications(handle).catch(() => {})
     return handle
   }

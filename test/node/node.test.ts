@@ -159,3 +159,41 @@ describe('node', () => {
     expect(Date.now() - started).toBeLessThan(10_000)
   })
 })
+
+describe('time passing', () => {
+  it('appends a cycle op when the node clock passes a month start or a red deadline', async () => {
+    const t = await testnet()
+    let offset = 0
+    const clock = () => Date.now() + offset
+    const dir = await mkdtemp(join(tmpdir(), 'exodus-node-clock-'))
+    cleanup.push(() => rm(dir, { recursive: true, force: true }))
+    const anna = await createNode({
+      dataDir: dir,
+      bootstrap: t.bootstrap.map((b) => `${b.host}:${b.port}`),
+      clock,
+      cycleCheckMs: 50,
+    })
+    cleanup.push(() => anna.close())
+    const net = await call(anna, 'network.create', {
+      name: 'Clock',
+      currency: 'EUR',
+      timeZone: 'UTC',
+    })
+    await call(anna, 'status.set', { network: net.id, status: 'red', amount: 10_000, days: 3 })
+    offset = 4 * 86_400_000
+    const after = await eventually(
+      () => call(anna, 'member.card', { network: net.id, member: net.me }),
+      (c) => c.status === 'green',
+    )
+    expect(after.red).toBeNull()
+    const cycle = (await call(anna, 'network.list', {}))[0]!.cycle!
+    offset = 40 * 86_400_000
+    const next = await eventually(
+      () => call(anna, 'network.list', {}),
+      (l) => l[0]!.cycle !== cycle,
+    )
+    expect(next[0]!.cycle! > cycle).toBe(true)
+    const state = await call(anna, 'state', { network: net.id })
+    expect(state.home.recent.some((e) => e.kind === 'cycle.started')).toBe(true)
+  })
+})
