@@ -254,6 +254,24 @@ export async function recentEvents(kv: ReadKV, limit = 50): Promise<LedgerEvent[
   return out
 }
 
+const EVENT_BLOCK = 1_000
+
+/**
+ * The last one to two thousand events, oldest first, read as key ranges (event keys are
+ * zero-padded, so a shared prefix is a block of a thousand). Older events are history, not
+ * news: notifications look no further back.
+ */
+export async function latestEvents(kv: ReadKV): Promise<LedgerEvent[]> {
+  const meta = await networkMeta(kv)
+  if (!meta || meta.seq.event === 0) return []
+  const block = Math.floor(meta.seq.event / EVENT_BLOCK)
+  const prefix = (b: number) => keys.event(b * EVENT_BLOCK).slice(0, -3)
+  const blocks = block > 0 ? [block - 1, block] : [block]
+  const out: LedgerEvent[] = []
+  for (const b of blocks) for (const e of await kv.list<LedgerEvent>(prefix(b))) out.push(e.value)
+  return out
+}
+
 export interface Home {
   network: NetworkMeta
   me: MemberCard | null

@@ -43,7 +43,15 @@ import {
 } from '../ledger/model.ts'
 import { calendarNotifications, notificationsFor } from '../ledger/notifications.ts'
 import { OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
-import { home, listMembers, memberCard, cardOf, organizer, relations } from '../ledger/queries.ts'
+import {
+  cardOf,
+  home,
+  latestEvents,
+  listMembers,
+  memberCard,
+  organizer,
+  relations,
+} from '../ledger/queries.ts'
 import { inviteRefusal } from '../ledger/rules/invite.ts'
 import { incomingOf } from '../ledger/ledger.ts'
 import { LedgerBase } from '../network/ledger-base.ts'
@@ -831,7 +839,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         kv.get<Member>(keys.member(me)),
       ])
       if (!meta || !member) return []
-      const events = (await kv.list<LedgerEvent>(keys.events)).map((e) => e.value)
+      const events = await latestEvents(kv)
       const names = new Map((await listMembers(kv)).map((m) => [m.id, m.name]))
       const list = [
         ...notificationsFor(events, member, meta, (id) => names.get(id)),

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { formatAmount, parseAmount } from '../../core/ledger/format.ts'
-import { home, memberCard, needsHelp, organizer, relations } from '../../core/ledger/queries.ts'
+import {
+  home,
+  latestEvents,
+  memberCard,
+  needsHelp,
+  organizer,
+  relations,
+} from '../../core/ledger/queries.ts'
 import { DAY, TestLedger, keyOf } from '../support/ledger.ts'
 
 const [anna, boris, vera, gleb, dana] = ['anna', 'boris', 'vera', 'gleb', 'dana'].map(keyOf) as [
@@ -129,5 +136,22 @@ describe('lists', () => {
     expect(h.me?.name).toBe('dana')
     expect(h.network.cycle).toBe('2026-12')
     expect(h.recent[0]?.kind).toBe('cycle.started')
+  })
+})
+
+describe('latest events', () => {
+  it('reads the current and previous block of a thousand events, oldest first', async () => {
+    const t = await new TestLedger().network('anna', ['boris'])
+    await t.ok('anna', { type: 'status.orange', amount: 50_000 })
+    const { pledge } = await t.ok('boris', { type: 'intention.create', to: anna, amount: 1 })
+    for (let i = 2; i < 2_100; i++) {
+      await t.ok('boris', { type: 'intention.change', pledge, amount: i })
+    }
+    const total = (await t.meta()).seq.event
+    expect(total).toBeGreaterThan(2_000)
+    const events = await latestEvents(t.kv)
+    expect(events[0]?.seq).toBe(1_000)
+    expect(events.at(-1)?.seq).toBe(total)
+    expect(events.length).toBe(total - 999)
   })
 })
