@@ -88,15 +88,58 @@ export class Transaction implements KV {
 
   async commit(): Promise<void> {
     const keys = [...this.writes.keys()].sort()
-    for (const key of keys) {
-      const value = this.writes.get(key)
-      if (value === DELETED) await this.base.del(key)
-      else await this.base.put(key, value)
+    if (this.base instanceof Transaction) {
+      // Into an enclosing transaction (apply nests them): its map takes the values as they
+      // are, with no copy, since they are private copies already (cloned on put) and this
+      // transaction lets go of them below.
+      for (const key of keys) this.base.writes.set(key, this.writes.get(key))
+    } else {
+      for (const key of keys) {
+        const value = this.writes.get(key)
+        if (value === DELETED) await this.base.del(key)
+        else await this.base.put(key, value)
+      }
     }
     this.writes.clear()
   }
 
   discard(): void {
     this.writes.clear()
+  }
+}
+
+/**
+ * Remembers the values it read and wrote, over a store that nothing else writes to while it
+ * is in use (the view batch of one Autobase apply call): reading a key again (the network
+ * meta, which every op reads, or the author's writer and member records) skips the store.
+ * Writes and lists go through to the store. Values are kept as JSON text, the form the view
+ * stores them in, so every get hands out a copy of its own and reads what the store would.
+ */
+export class CachingKV implements KV {
+  private readonly cache = new Map<string, string | null>()
+
+  constructor(private readonly base: KV) {}
+
+  async get<T>(key: string): Promise<T | null> {
+    const hit = this.cache.get(key)
+    if (hit !== undefined) return hit === null ? null : (JSON.parse(hit) as T)
+    const value = await this.base.get<T>(key)
+    // A write that landed while the read was pending wins.
+    if (!this.cache.has(key)) this.cache.set(key, value === null ? null : JSON.stringify(value))
+    return value
+  }
+
+  async put(key: string, value: unknown): Promise<void> {
+    await this.base.put(key, value)
+    this.cache.set(key, JSON.stringify(value))
+  }
+
+  async del(key: string): Promise<void> {
+    await this.base.del(key)
+    this.cache.set(key, null)
+  }
+
+  list<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
+    return this.base.list<T>(prefix)
   }
 }

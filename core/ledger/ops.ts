@@ -168,9 +168,10 @@ export type Decoded =
 /** Parses an op from raw bytes or a value. Never throws. */
 export function decodeOp(raw: unknown): Decoded {
   let value: unknown = raw
-  if (raw instanceof Uint8Array) {
+  // isView, not instanceof: bytes from another realm (a test DOM, a worker) are bytes too.
+  if (ArrayBuffer.isView(raw)) {
     try {
-      value = JSON.parse(Buffer.from(raw).toString('utf8'))
+      value = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'))
     } catch {
       return { ok: false, reason: 'malformed op: not valid JSON' }
     }

@@ -81,16 +81,18 @@ export function overdueCount(outgoing: Pledge[]): number {
   return outgoing.filter((p) => p.overdue && (p.state === 'open' || p.state === 'fulfilled')).length
 }
 
+/** `viewer` sees their own payment details even while green (to edit them). */
 export function cardOf(
   member: Member,
   incoming: Pledge[],
   outgoing: Pledge[],
   meta: NetworkMeta,
+  viewer?: string,
 ): MemberCard {
   const supporters = supportersIn(incoming, meta.cycle)
   const progress = collectionProgress(member, incoming, meta.cycle, supporters.length)
   const out = outgoingSummary(outgoing, meta.cycle)
-  const inNeed = member.status !== 'green' && !member.left
+  const inNeed = (member.status !== 'green' && !member.left) || member.id === viewer
   const red = member.red
     ? { ...member.red, daysLeft: daysLeft(member.red.deadline, meta.now) }
     : null
@@ -126,11 +128,15 @@ export function cardOf(
   }
 }
 
-export async function memberCard(kv: ReadKV, id: string): Promise<MemberCard | null> {
+export async function memberCard(
+  kv: ReadKV,
+  id: string,
+  viewer?: string,
+): Promise<MemberCard | null> {
   const [meta, member] = await Promise.all([requireMeta(kv), kv.get<Member>(keys.member(id))])
   if (!member) return null
   const [incoming, outgoing] = await Promise.all([incomingOf(kv, id), outgoingOf(kv, id)])
-  return cardOf(member, incoming, outgoing, meta)
+  return cardOf(member, incoming, outgoing, meta, viewer)
 }
 
 export interface Relations {
@@ -284,7 +290,7 @@ export interface Home {
 export async function home(kv: ReadKV, me: string): Promise<Home> {
   const [network, card, needy, org, recent] = await Promise.all([
     requireMeta(kv),
-    memberCard(kv, me),
+    memberCard(kv, me, me),
     needsHelp(kv),
     organizer(kv, me),
     recentEvents(kv, 20),

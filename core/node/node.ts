@@ -341,7 +341,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       'member.card': async (p) => {
         const n = this.network(p.network)
         const id = await this.memberRef(n, p.member)
-        return this.read(n, async (kv) => (await memberCard(kv, id))!)
+        return this.read(n, async (kv) => (await memberCard(kv, id, n.base.localKey))!)
       },
       peers: async (p) => {
         const n = this.network(p.network)
@@ -815,7 +815,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       const members = await listMembers(kv)
       const cards = await Promise.all(
         members.map(async (m) =>
-          cardOf(m, await incomingOf(kv, m.id), await outgoingOf(kv, m.id), meta),
+          cardOf(m, await incomingOf(kv, m.id), await outgoingOf(kv, m.id), meta, me),
         ),
       )
       const rejections = (await kv.list<Rejection>(keys.rejections)).map((e) => e.value).slice(-50)

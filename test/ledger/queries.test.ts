@@ -155,3 +155,13 @@ describe('latest events', () => {
     expect(events.length).toBe(total - 999)
   })
 })
+
+describe('own payment details', () => {
+  it('are hidden from others while green but shown to their owner', async () => {
+    const t = await new TestLedger().network('anna', ['boris'])
+    const details = [{ label: 'IBAN', value: 'DE00 1', isDefault: true }]
+    await t.ok('anna', { type: 'member.payment', details })
+    expect((await memberCard(t.kv, anna, boris))!.payment).toBeNull()
+    expect((await memberCard(t.kv, anna, anna))!.payment).toEqual(details)
+  })
+})
