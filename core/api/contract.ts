@@ -96,6 +96,7 @@ export const commandSchemas = {
   'request.confirm': onPledge,
   state: z.object({ network }),
   'member.card': z.object({ network, member }),
+  'member.relations': z.object({ network, member }),
   peers: z.object({ network }),
   'notifications.list': z.object({
     network: network.optional(),
@@ -205,6 +206,7 @@ export interface Results {
   'request.confirm': Appended
   state: NetworkState
   'member.card': MemberCard
+  'member.relations': Relations
   peers: SyncState & { network: string; remotes: Array<{ key: string; since: number }> }
   'notifications.list': NotificationEntry[]
   'notifications.read': { read: number }

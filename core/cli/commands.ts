@@ -643,6 +643,33 @@ export const COMMAND_SPECS: CommandSpec[] = [
     },
   },
   {
+    name: 'relations',
+    args: 'MEMBER',
+    summary: "A member's circles: who supports them, whom they support, and around them.",
+    group: 'Looking',
+    inNetwork: true,
+    async run(ctx) {
+      const net = await ctx.network()
+      const result = await ctx.call('member.relations', { network: net.id, member: arg(ctx, 0) })
+      return {
+        result,
+        human: async () => {
+          const names = await ctx.names(net, result.network)
+          const list = (ids: string[]) => (ids.length ? ids.map((id) => names(id)).join(', ') : '-')
+          return [
+            `Supporters: ${list(result.supporters)}`,
+            `Supporting: ${list(result.supporting)}`,
+            `Also supporting the people they support: ${list(result.coSupporters)}`,
+            `Supporting their supporters: ${list(result.supportersOfSupporters)}`,
+            `Also supported by their supporters: ${list(result.alsoSupportedBySupporters)}`,
+            `Supported by the people they support: ${list(result.supportedBySupported)}`,
+            `Network: ${list(result.network)}`,
+          ].join('\n')
+        },
+      }
+    },
+  },
+  {
     name: 'peers',
     summary: 'Who this node is connected to in the network, and whether your entries reached them.',
     group: 'Looking',

@@ -3,6 +3,8 @@
  * (every other command). It never opens the store itself. Exit codes: 0 success, 1 the
  * command failed (the node refused, no node running...), 2 usage error.
  */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Command, NetworkSummary, Params, Results } from '../api/contract.ts'
 import { DataFolderError, startDaemon, type CreateNode, type Daemon } from '../daemon/daemon.ts'
@@ -294,6 +296,12 @@ function report(
   return usage ? 2 : 1
 }
 
+/** The UI built by `npm run build` (dist/renderer at the package root), when there is one. */
+function builtRenderer(): string | undefined {
+  const dir = fileURLToPath(new URL('../../dist/renderer', import.meta.url))
+  return existsSync(`${dir}/index.html`) ? dir : undefined
+}
+
 async function runDaemon(
   dataDir: string,
   values: Record<string, string | boolean | undefined>,
@@ -317,7 +325,7 @@ async function runDaemon(
   const level = text('log-level') ?? env.EXODUS_LOG_LEVEL ?? 'info'
   if (!isLevel(level)) throw new UsageError('--log-level must be debug, info, warn or error')
   if (!deps.createNode) throw new CliError('no-node', 'This build of exodus cannot run a node.')
-  const staticDir = text('static')
+  const staticDir = text('static') ?? builtRenderer()
   const daemon = await startDaemon({
     dataDir,
     bootstrap,

@@ -7,12 +7,27 @@ import { z } from 'zod'
 /** Highest op schema version this app understands. Newer ops are kept and flagged. */
 export const OP_VERSION = 1
 
-export const MAX_AMOUNT = 1_000_000_000_000 // minor units; keeps every sum a safe integer
-export const ABOUT_MAX = 180
-export const NAME_MAX = 60
-export const NOTE_MAX = 140
-export const RED_DAYS_MAX = 31
-export const PAYMENT_DETAILS_MAX = 10
+import {
+  ABOUT_MAX,
+  MAX_AMOUNT,
+  NAME_MAX,
+  NOTE_MAX,
+  PAYMENT_DETAILS_MAX,
+  PAYMENT_LABEL_MAX,
+  PAYMENT_VALUE_MAX,
+  RED_DAYS_MAX,
+} from './limits.ts'
+
+export {
+  ABOUT_MAX,
+  MAX_AMOUNT,
+  NAME_MAX,
+  NOTE_MAX,
+  PAYMENT_DETAILS_MAX,
+  PAYMENT_LABEL_MAX,
+  PAYMENT_VALUE_MAX,
+  RED_DAYS_MAX,
+}
 
 const hexKey = z
   .string()
@@ -46,8 +61,8 @@ export function isTimeZone(tz: string): boolean {
 }
 
 export const paymentDetail = z.object({
-  label: z.string().trim().min(1).max(40),
-  value: z.string().trim().min(1).max(200),
+  label: z.string().trim().min(1).max(PAYMENT_LABEL_MAX),
+  value: z.string().trim().min(1).max(PAYMENT_VALUE_MAX),
   isDefault: z.boolean(),
 })
 export type PaymentDetail = z.infer<typeof paymentDetail>

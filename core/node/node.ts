@@ -343,6 +343,11 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         const id = await this.memberRef(n, p.member)
         return this.read(n, async (kv) => (await memberCard(kv, id, n.base.localKey))!)
       },
+      'member.relations': async (p) => {
+        const n = this.network(p.network)
+        const id = await this.memberRef(n, p.member)
+        return this.read(n, (kv) => relations(kv, id))
+      },
       peers: async (p) => {
         const n = this.network(p.network)
         return {
@@ -498,6 +503,11 @@ export class ExodusNode extends EventEmitter implements NodeApi {
   private async append(n: NetworkHandle, input: OpInput): Promise<Appended> {
     const op = { v: OP_VERSION, id: randomOpId(), ts: this.clock(), ...input } as Op
     const author = n.base.localKey
+    // Write access can blink off for a moment while Autobase reorders after a new writer
+    // is added; only a lasting loss is an error.
+    for (let waited = 0; !n.base.writable && waited < 5_000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
     if (!n.base.writable) {
       throw new ApiError(
         'not-writable',
