@@ -107,6 +107,7 @@ export const commandSchemas = {
     all: z.boolean().optional(),
   }),
   logs: z.object({ lines: z.number().int().min(1).max(10_000).optional() }),
+  'node.info': z.object({}),
 } as const
 
 export type Command = keyof typeof commandSchemas
@@ -211,6 +212,14 @@ export interface Results {
   'notifications.list': NotificationEntry[]
   'notifications.read': { read: number }
   logs: string[]
+  'node.info': NodeInfo
+}
+
+export interface NodeInfo {
+  dataDir: string
+  /** HOST:PORT of the DHT bootstrap nodes; null means the public HyperDHT. */
+  bootstrap: string[] | null
+  version: string
 }
 
 /** Events the node pushes to connected transports. */

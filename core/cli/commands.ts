@@ -265,6 +265,23 @@ export const COMMAND_SPECS: CommandSpec[] = [
     },
   },
   {
+    name: 'info',
+    summary: 'The running node: its data folder, DHT bootstrap nodes and version.',
+    group: 'The node',
+    async run(ctx) {
+      const result = await ctx.call('node.info', {})
+      return {
+        result,
+        human: () =>
+          [
+            `Data folder: ${result.dataDir}`,
+            `Bootstrap: ${result.bootstrap?.join(', ') ?? 'public HyperDHT'}`,
+            `Version: ${result.version}`,
+          ].join('\n'),
+      }
+    },
+  },
+  {
     name: 'identity',
     options: [['--name NAME', 'set the name this install uses by default in new networks']],
     summary: "Show (or set) this install's identity: its name and public key.",

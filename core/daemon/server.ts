@@ -129,8 +129,11 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
   const securityHeaders = (res: http.ServerResponse) => {
     res.setHeader(
       'Content-Security-Policy',
+      // Inline styles only (the graph library adds a <style> for its container); scripts
+      // stay 'self'.
       `default-src 'self'; connect-src 'self' ws://${HOST}:${port} ws://localhost:${port}; ` +
-        "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; object-src 'none'; " +
+        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     )
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('Referrer-Policy', 'no-referrer')

@@ -36,6 +36,10 @@ const localStateSchema = z.object({
   identity: z.object({ name: z.string(), publicKey: hex32 }),
   networks: z.array(networkEntry),
   invites: z.array(inviteEntry).default([]),
+  /** Joins that have not been answered yet: a retry reuses the same writer key. */
+  pendingJoins: z
+    .array(z.object({ invite: hex32, namespace: z.string(), at: z.number() }))
+    .default([]),
   /** Read notification ids, per network key. */
   read: z.record(z.string(), z.array(z.string())).default({}),
 })
@@ -78,6 +82,7 @@ export class LocalStateFile {
         identity: { name: '', publicKey: randomBytes(32).toString('hex') },
         networks: [],
         invites: [],
+        pendingJoins: [],
         read: {},
       })
       await file.save()

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BlindPairing from 'blind-pairing'
 import Corestore from 'corestore'
@@ -58,6 +59,12 @@ import { LedgerBase } from '../network/ledger-base.ts'
 import type { ViewSnapshot } from '../network/view.ts'
 import { decodeInviteCode, inviteLink } from './invite-code.ts'
 import { LocalStateFile, type NetworkEntry } from './local-state.ts'
+
+const VERSION = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version: string
+  }
+).version
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void
@@ -167,7 +174,9 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     if (this.closing) return
     this.closing = true
     if (this.timer) clearInterval(this.timer)
-    // Ordered: pairing, swarms, bases, then the store they share.
+    // Ordered: pairing, swarms, bases, then the store they share. A notification scan still
+    // reading a base finishes first.
+    for (const n of this.networks.values()) await n.scanning
     for (const n of this.networks.values()) await n.pairing.close().catch(() => {})
     for (const n of this.networks.values()) await n.swarm.destroy().catch(() => {})
     for (const n of this.networks.values()) await n.base.close().catch(() => {})
@@ -366,12 +375,19 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         for (const n of this.networks.values()) {
           const ids = (await this.notifications(n)).map((x) => x.id)
           const chosen = p.all ? ids : ids.filter((id) => p.ids?.includes(id))
-          read += this.state.markRead(n.entry.key, chosen)
+          const added = this.state.markRead(n.entry.key, chosen)
+          if (added > 0) this.push({ type: 'state', network: n.entry.key })
+          read += added
         }
         await this.state.save()
         return { read }
       },
       logs: async () => [],
+      'node.info': async () => ({
+        dataDir: this.dataDir,
+        bootstrap: this.bootstrap?.map((b) => `${b.host}:${b.port}`) ?? null,
+        version: VERSION,
+      }),
     }
     const handler = handlers[command] as (p: never) => Promise<Results[C]>
     return handler(p)
@@ -722,7 +738,15 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         `You are already in this network (${existing.entry.key.slice(0, 8)})`,
       )
 
-    const namespace = `network-${randomBytes(16).toString('hex')}`
+    // A request that timed out stays out there: a member who comes online later admits it.
+    // Retrying the same invite with the same writer key makes that admission ours, instead
+    // of a stranger key that used up the invite.
+    const pending = this.state.state.pendingJoins.find((j) => j.invite === invite.id)
+    const namespace = pending?.namespace ?? `network-${randomBytes(16).toString('hex')}`
+    if (!pending) {
+      this.state.state.pendingJoins.push({ invite: invite.id, namespace, at: this.clock() })
+      await this.state.save()
+    }
     const writerKey = await LedgerBase.localKeyFor(this.store, namespace)
     const swarm = new Hyperswarm({ dht: this.dht() })
     const pairing = new BlindPairing(swarm, { poll: 1_000 })
@@ -780,6 +804,9 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       seenEvent: 0,
     }
     this.state.state.networks.push(entry)
+    this.state.state.pendingJoins = this.state.state.pendingJoins.filter(
+      (j) => j.invite !== invite.id,
+    )
     await this.state.save()
     const handle = await this.openNetwork(entry)
     await this.whenWritable(handle)

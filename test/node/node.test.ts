@@ -197,3 +197,36 @@ describe('time passing', () => {
     expect(state.home.recent.some((e) => e.kind === 'cycle.started')).toBe(true)
   })
 })
+
+describe('joins that time out', () => {
+  it('retrying the same invite reuses the writer key, so a late admission does not use it up', async () => {
+    const t = await testnet()
+    const anna = await node(t, 'Anna')
+    const net = await call(anna, 'network.create', { name: 'Friends', currency: 'EUR' })
+    const invite = await call(anna, 'invite.create', { network: net.id, uses: 1 })
+    // Anna goes away; Boris's first attempt gets no answer but its request stays out there.
+    await anna.close()
+    const boris = await node(t, 'Boris')
+    expect((await errorOf(call(boris, 'network.join', { invite: invite.code }))).code).toBe(
+      'invite-no-answer',
+    )
+    const annaAgain = await createNode({
+      dataDir: anna.dataDir,
+      bootstrap: t.bootstrap.map((b) => `${b.host}:${b.port}`),
+      pairingTimeoutMs: 5_000,
+    })
+    cleanup.push(() => annaAgain.close())
+    const joined = await call(boris, 'network.join', { invite: invite.code })
+    expect(joined.network.id).toBe(net.id)
+    const list = await eventually(
+      () => call(annaAgain, 'invite.list', { network: net.id }),
+      (l) => l[0]!.used >= 1,
+    )
+    expect(list[0]!.used).toBe(1)
+    const info = await call(boris, 'node.info', {})
+    expect(info).toMatchObject({
+      dataDir: boris.dataDir,
+      bootstrap: t.bootstrap.map((b) => `${b.host}:${b.port}`),
+    })
+  })
+})
