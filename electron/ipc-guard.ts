@@ -1,0 +1,77 @@
+/**
+ * The check every renderer call passes in the main process before it reaches the core: it must
+ * come from the app's own page in the app's window, name a command of the API contract, and
+ * carry parameters that the command's schema accepts. Refusals are the contract's error
+ * replies, so the UI shows them like any other error.
+ */
+import {
+  ApiError,
+  isCommand,
+  parseCommand,
+  type Command,
+  type Params,
+  type Reply,
+} from '../core/api/contract.ts'
+
+export interface CallSender {
+  /** URL of the frame that sent the message; null when that frame is already gone. */
+  url: string | null
+  /** Whether it is the top frame of the app's window (not a subframe, not another window). */
+  appMainFrame: boolean
+}
+
+export type ErrorReply = Extract<Reply, { ok: false }>
+
+export type GuardedCall =
+  { ok: true; command: Command; params: Params<Command> } | { ok: false; reply: ErrorReply }
+
+function refuse(error: ApiError): GuardedCall {
+  return { ok: false, reply: { ok: false, error: { code: error.code, message: error.message } } }
+}
+
+/**
+ * Whether `url` is the app's page `appUrl` (a file: URL), whatever its #route or ?query.
+ * Windows file paths are compared without case, as the file system does.
+ */
+export function isAppPage(url: string | null, appUrl: string, platform = process.platform) {
+  if (url === null) return false
+  let page: URL
+  let app: URL
+  try {
+    page = new URL(url)
+    app = new URL(appUrl)
+  } catch {
+    return false
+  }
+  if (page.protocol !== 'file:' || app.protocol !== 'file:' || page.host !== app.host) return false
+  const a = decodeURIComponent(page.pathname)
+  const b = decodeURIComponent(app.pathname)
+  return platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b
+}
+
+export function guardCall(
+  sender: CallSender,
+  appUrl: string,
+  command: unknown,
+  params: unknown,
+): GuardedCall {
+  if (!sender.appMainFrame || !isAppPage(sender.url, appUrl)) {
+    return refuse(
+      new ApiError('forbidden-sender', 'Only the Exodus Circles window may talk to the node.'),
+    )
+  }
+  if (!isCommand(command)) {
+    const name = typeof command === 'string' ? command : typeof command
+    return refuse(new ApiError('unknown-command', `unknown command ${JSON.stringify(name)}`))
+  }
+  // Every command takes an object; arrays, strings and null are not "no parameters".
+  if (
+    params !== undefined &&
+    (typeof params !== 'object' || params === null || Array.isArray(params))
+  ) {
+    return refuse(new ApiError('invalid-params', `${command}: parameters must be an object`))
+  }
+  const parsed = parseCommand(command, params ?? {})
+  if (!parsed.ok) return refuse(parsed.error)
+  return { ok: true, command, params: parsed.params }
+}

@@ -1,0 +1,216 @@
+/**
+ * Settings: the networks on this device with their sync state (peers, last sync, whether my
+ * latest entries reached anyone) and a switch between them, this node's identity, the UI
+ * language, and where the data folder and bootstrap nodes are set.
+ */
+import { useId, useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router-dom'
+import type { NetworkSummary } from '../../../core/api/contract.ts'
+import { ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
+import { formatDateTime } from '../format.ts'
+import { useAction, useApi, useQuery } from '../hooks.ts'
+import { LANGUAGES, rememberLanguage, type Language } from '../i18n.ts'
+import { useNetwork } from '../network.tsx'
+
+const NAME_MAX = 60
+
+export function Settings() {
+  const { t } = useTranslation('settings')
+  return (
+    <article aria-labelledby="settings-title" className="settings">
+      <h1 id="settings-title">{t('title')}</h1>
+      <LanguageChoice />
+      <Networks />
+      <IdentitySettings />
+      <DeviceSettings />
+    </article>
+  )
+}
+
+function LanguageChoice() {
+  const { t, i18n } = useTranslation('settings')
+  const id = useId()
+  const current = LANGUAGES.find((l) => l.code === i18n.language.slice(0, 2))?.code ?? 'en'
+  return (
+    <Section title={t('language.title')}>
+      <p>
+        <label htmlFor={id}>{t('language.label')}</label>{' '}
+        <select
+          id={id}
+          value={current}
+          onChange={(e) => {
+            const code = e.target.value as Language
+            rememberLanguage(code)
+            void i18n.changeLanguage(code)
+          }}
+        >
+          {LANGUAGES.map((l) => (
+            <option key={l.code} value={l.code} lang={l.code}>
+              {l.name}
+            </option>
+          ))}
+        </select>
+      </p>
+      <p className="muted">{t('language.hint')}</p>
+    </Section>
+  )
+}
+
+function Networks() {
+  const { t } = useTranslation('settings')
+  const { network: current, select } = useNetwork()
+  const list = useQuery('network.list', {})
+  return (
+    <Section title={t('networks.title')}>
+      {list.error && !list.data && <ErrorMessage error={list.error} />}
+      {!list.data && !list.error && <Loading />}
+      {list.data && (
+        <ul className="network-list">
+          {list.data.map((n) => (
+            <NetworkItem
+              key={n.id}
+              network={n}
+              current={n.id === current.id}
+              onSwitch={() => select(n.id)}
+            />
+          ))}
+        </ul>
+      )}
+      <p>
+        <Link to="/join">{t('networks.joinOrCreate')}</Link>
+      </p>
+    </Section>
+  )
+}
+
+function NetworkItem(props: { network: NetworkSummary; current: boolean; onSwitch: () => void }) {
+  const { t, i18n } = useTranslation(['settings', 'common'])
+  const n = props.network
+  const peers = useQuery('peers', { network: n.id })
+  const sync = peers.data ?? n.sync
+  const titleId = useId()
+  return (
+    <li
+      className={props.current ? 'card network current' : 'card network'}
+      aria-labelledby={titleId}
+    >
+      <h3 id={titleId}>
+        {n.name} {props.current && <span className="muted">({t('networks.current')})</span>}
+      </h3>
+      <dl className="settings-facts">
+        <div>
+          <dt>{t('networks.currency')}</dt>
+          <dd>{n.currency}</dd>
+        </div>
+        <div>
+          <dt>{t('networks.timeZone')}</dt>
+          <dd>{n.timeZone}</dd>
+        </div>
+        <div>
+          <dt>{t('networks.id')}</dt>
+          <dd>
+            <code>{n.id.slice(0, 16)}…</code>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('networks.peers')}</dt>
+          <dd>
+            {sync.peers > 0
+              ? t('common:sync.peers', { count: sync.peers })
+              : t('common:sync.offline')}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('networks.lastSync')}</dt>
+          <dd>
+            {sync.lastSync ? formatDateTime(sync.lastSync, i18n.language) : t('common:sync.never')}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('networks.shared')}</dt>
+          <dd>{sync.ownEntriesShared ? t('common:sync.shared') : t('common:sync.notShared')}</dd>
+        </div>
+      </dl>
+      {!sync.writable && <p className="muted">{t('networks.notWritable')}</p>}
+      {!n.joined && <p className="muted">{t('networks.notJoined')}</p>}
+      {n.needsUpdate && (
+        <p role="alert" className="error">
+          {t('networks.needsUpdate')}
+        </p>
+      )}
+      {!props.current && (
+        <button type="button" onClick={props.onSwitch}>
+          {t('networks.switch', { name: n.name })}
+        </button>
+      )}
+    </li>
+  )
+}
+
+function IdentitySettings() {
+  const { t } = useTranslation('settings')
+  const api = useApi()
+  const identity = useQuery('identity.get', {})
+  const [name, setName] = useState<string | null>(null)
+  const [saved, setSaved] = useState(false)
+  const save = useAction((n: string) => api.call('identity.set', { name: n }))
+  const id = useId()
+  const value = name ?? identity.data?.name ?? ''
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setSaved(false)
+    if (await save.run(value.trim())) {
+      setSaved(true)
+      setName(null)
+      identity.reload()
+    }
+  }
+  return (
+    <Section title={t('identity.title')}>
+      {identity.error && !identity.data && <ErrorMessage error={identity.error} />}
+      {identity.data && (
+        <>
+          <form onSubmit={submit}>
+            <label htmlFor={`${id}-name`}>{t('identity.name')}</label>{' '}
+            <input
+              id={`${id}-name`}
+              value={value}
+              required
+              maxLength={NAME_MAX}
+              aria-describedby={`${id}-hint`}
+              onChange={(e) => {
+                setSaved(false)
+                setName(e.target.value)
+              }}
+            />{' '}
+            <button type="submit" disabled={save.busy || value.trim() === ''}>
+              {t('common:save')}
+            </button>
+            <span role="status" aria-live="polite" className="muted">
+              {saved ? ` ${t('identity.saved')}` : ''}
+            </span>
+          </form>
+          <p id={`${id}-hint`} className="muted">
+            {t('identity.hint')}
+          </p>
+          <ErrorMessage error={save.error} />
+          <p>
+            {t('identity.key')} <code className="key">{identity.data.publicKey}</code>
+          </p>
+        </>
+      )}
+    </Section>
+  )
+}
+
+function DeviceSettings() {
+  const { t } = useTranslation('settings')
+  return (
+    <Section title={t('device.title')}>
+      <p>{t('device.explain')}</p>
+      <pre className="command">exodus --data DIR daemon --bootstrap HOST:PORT,HOST:PORT</pre>
+      <p className="muted">{t('device.notShown')}</p>
+    </Section>
+  )
+}

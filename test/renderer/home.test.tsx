@@ -1,0 +1,130 @@
+// @vitest-environment jsdom
+import { cleanup, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import type { NetworkState } from '../../core/api/contract.ts'
+import { Home } from '../../renderer/src/screens/Home.tsx'
+import { renderScreen, World, type DirectApi } from './support.tsx'
+
+let world: World
+beforeEach(async () => {
+  world = await World.create()
+})
+afterEach(() => world.destroy())
+
+async function until(api: DirectApi, network: string, check: (s: NetworkState) => boolean) {
+  await waitFor(
+    async () => {
+      expect(check(await api.call('state', { network }))).toBe(true)
+    },
+    { timeout: 15_000, interval: 100 },
+  )
+}
+
+const LIVE = { timeout: 15_000 }
+const section = (name: string) => screen.getByRole('region', { name })
+
+it('shows my progress, who needs help (emergencies first) and confirms help end to end', async () => {
+  const { api: anna, network } = await world.founder('Anna')
+  const boris = await world.node('Boris')
+  const vera = await world.node('Vera')
+  await world.join(anna, boris, network.id, 'Boris')
+  await world.join(anna, vera, network.id, 'Vera')
+  await anna.call('status.set', { network: network.id, status: 'orange', amount: 50_000 })
+  const net = network.id
+
+  const { i18n } = await renderScreen(anna, <Home />, { path: '/' })
+  await screen.findByRole('heading', { level: 1, name: 'Home' })
+  const status = section('My status')
+  expect(within(status).getByText('🔆 Needs monthly support')).toBeTruthy()
+  const meter = within(status).getByRole('meter', { name: 'My collection' })
+  expect(meter.getAttribute('aria-valuetext')).toBe('€0 of €500 promised, €500 still missing')
+  expect(
+    within(section('Who needs help now')).getByText(/Nobody in the network is asking/),
+  ).toBeTruthy()
+
+  // Boris's intention, recorded on his node, shows in my progress.
+  await until(boris, net, (s) => s.members.some((m) => m.name === 'Anna' && m.status === 'orange'))
+  await boris.call('intention.create', { network: net, to: 'Anna', amount: 10_000 })
+  await within(status).findByText('1 👥→👤 (100 ❤️ / 500 🙏)', undefined, LIVE)
+  const intended = within(status).getByText('Intended').closest('div')!
+  expect(intended.textContent).toContain('€100')
+  expect(
+    within(section('Recent activity')).getByText('Boris intends to give you €100 ❤️'),
+  ).toBeTruthy()
+
+  // Vera asks for monthly support, then Boris has an emergency: he comes first.
+  await vera.call('status.set', { network: net, status: 'orange', amount: 20_000 })
+  await boris.call('status.set', { network: net, status: 'red', amount: 30_000, days: 10 })
+  const needs = section('Who needs help now')
+  await waitFor(() => expect(within(needs).getAllByRole('link')).toHaveLength(2), LIVE)
+  const links = within(needs).getAllByRole('link')
+  expect(links.map((l) => l.textContent)).toEqual([
+    'Boris 🆘 (300 🙏 / 10 days)',
+    'Vera 🔆 0 👥→👤 (0 ❤️ / 200 🙏)',
+  ])
+  const state = await anna.call('state', { network: net })
+  const id = (name: string) => state.members.find((m) => m.name === name)!.id
+  expect(links[0]!.getAttribute('href')).toBe(`/people/${id('Boris')}`)
+  expect(links[0]!.getAttribute('aria-label')).toBe(
+    'Boris: emergency, €300 still missing, 10 days left',
+  )
+  expect(links[1]!.getAttribute('href')).toBe(`/people/${id('Vera')}`)
+
+  // Vera gives me 50 and marks it given; I confirm from the home screen.
+  await until(vera, net, (s) => s.members.some((m) => m.name === 'Anna' && m.status === 'orange'))
+  const { pledge } = await vera.call('obligation.create', {
+    network: net,
+    to: 'Anna',
+    amount: 5_000,
+  })
+  await vera.call('obligation.fulfil', { network: net, pledge: pledge!.id })
+  const awaiting = section('Awaiting my action')
+  await within(awaiting).findByText('Vera marked €50 as given to you', undefined, LIVE)
+  const user = userEvent.setup()
+  await user.click(within(awaiting).getByRole('button', { name: 'Confirm 👍' }))
+  expect(within(awaiting).getByText(/Confirm that you received €50 from Vera\?/)).toBeTruthy()
+  await user.click(within(awaiting).getByRole('button', { name: 'Yes' }))
+  await within(awaiting).findByText('Nothing awaits you right now.', undefined, LIVE)
+  await waitFor(() =>
+    expect(within(status).getByRole('meter').getAttribute('aria-valuetext')).toBe(
+      '€50 of €500 promised, €450 still missing',
+    ),
+  )
+  expect(within(status).getByText('Confirmed').closest('div')!.textContent).toContain('€50')
+  expect(within(status).getByText('2 👥→👤 (100 ❤️ / 450 🙏)')).toBeTruthy()
+  expect(
+    within(section('Recent activity')).getByText('You confirmed receiving €50 👍'),
+  ).toBeTruthy()
+  // Vera's node learns it too.
+  await until(vera, net, (s) =>
+    s.organizer.fulfilled.some((p) => p.id === pledge!.id && p.state === 'confirmed'),
+  )
+
+  // In Russian.
+  await i18n.changeLanguage('ru')
+  await screen.findByRole('heading', { level: 1, name: 'Главная' })
+  const needsRu = screen.getByRole('region', { name: 'Кому нужна помощь сейчас' })
+  expect(within(needsRu).getAllByRole('link')[0]!.textContent).toBe('Boris 🆘 (300 🙏 / 10 дней)')
+  expect(screen.getByText('🔆 Нужна ежемесячная поддержка')).toBeTruthy()
+
+  // A request addressed to Boris: Anna asks him to commit his intention; he does it from home.
+  const intention = state.organizer.promisesToMe.find((p) => p.kind === 'intention')!
+  await anna.call('request.commit', { network: net, pledge: intention.id })
+  cleanup()
+  await renderScreen(boris, <Home />, { path: '/' })
+  const borisAwaiting = await screen.findByRole('region', { name: 'Awaiting my action' })
+  await within(borisAwaiting).findByText(
+    'Anna asks you to turn your intention of €100 into an obligation',
+    undefined,
+    LIVE,
+  )
+  await user.click(
+    within(borisAwaiting).getByRole('button', { name: 'Turn into an obligation 🤝' }),
+  )
+  await user.click(within(borisAwaiting).getByRole('button', { name: 'Yes' }))
+  await within(borisAwaiting).findByText('Nothing awaits you right now.', undefined, LIVE)
+  await until(anna, net, (s) =>
+    s.organizer.promisesToMe.some((p) => p.id === intention.id && p.kind === 'obligation'),
+  )
+})

@@ -1,0 +1,180 @@
+// @vitest-environment jsdom
+import { cleanup, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import type { NetworkState } from '../../core/api/contract.ts'
+import { pledgeActions } from '../../renderer/src/components/PledgeActions.tsx'
+import { MemberPage } from '../../renderer/src/screens/MemberPage.tsx'
+import { renderScreen, World, type DirectApi } from './support.tsx'
+
+/** Screens wait on real nodes: give them time when the machine is busy. */
+const slow = { timeout: 10_000 }
+
+let world: World
+beforeEach(async () => {
+  world = await World.create()
+})
+afterEach(() => world.destroy())
+
+/**
+ * Retries a first write after a join: under load a node may briefly refuse writes ("cannot
+ * write to the network yet") while Autobase settles the new writer.
+ */
+function retrying<T>(write: () => Promise<T>): Promise<T> {
+  return waitFor(write, { timeout: 15_000, interval: 100 })
+}
+
+async function until(api: DirectApi, network: string, check: (s: NetworkState) => boolean) {
+  await waitFor(
+    async () => {
+      expect(check(await api.call('state', { network }))).toBe(true)
+    },
+    { timeout: 15_000, interval: 100 },
+  )
+}
+
+/** Anna asks for help (`status`), Boris has joined and sees it. */
+async function annaAsks(
+  status: { status: 'orange'; amount: number } | { status: 'red'; amount: number; days: number },
+) {
+  const { api: anna, network } = await world.founder('Anna')
+  const boris = await world.node('Boris')
+  await world.join(anna, boris, network.id, 'Boris')
+  await retrying(() => anna.call('status.set', { network: network.id, ...status }))
+  await until(boris, network.id, (s) =>
+    s.members.some((m) => m.name === 'Anna' && m.status === status.status),
+  )
+  const state = await boris.call('state', { network: network.id })
+  const annaId = state.members.find((m) => m.name === 'Anna')!.id
+  return { anna, boris, network, annaId, borisId: state.me }
+}
+
+const route = '/people/:member'
+
+it('records an intention of 100 through the form, then turns it into an obligation', async () => {
+  const { anna, boris, network, annaId } = await annaAsks({ status: 'orange', amount: 50_000 })
+  await anna.call('profile.set', {
+    network: network.id,
+    about: 'Rent is late this month, see https://example.org/anna.',
+  })
+  await until(boris, network.id, (s) => s.members.some((m) => m.about.includes('example.org')))
+
+  await renderScreen(boris, <MemberPage />, { path: `/people/${annaId}`, route })
+  await screen.findByRole('heading', { level: 1, name: 'Anna' }, slow)
+  expect(screen.getByText('🔆 Needs monthly support')).toBeTruthy()
+  expect(screen.getByText('0 👥→👤 (0 ❤️ / 500 🙏)')).toBeTruthy()
+  // The link in "about" is a safe external link.
+  const link = screen.getByRole('link', { name: 'https://example.org/anna' })
+  expect(link.getAttribute('href')).toBe('https://example.org/anna')
+  expect(link.getAttribute('rel')).toContain('noopener')
+  expect(link.getAttribute('target')).toBe('_blank')
+  // No payment details yet.
+  expect(screen.getByText('No payment details: ask in person.')).toBeTruthy()
+  expect(screen.getByText('0 overdue obligations')).toBeTruthy()
+
+  const user = userEvent.setup()
+  const form = screen.getByRole('button', { name: 'Record intention ❤️' }).closest('form')!
+  expect(within(form).getByRole('radio', { name: 'Intention ❤️ (revocable)' })).toBeTruthy()
+  await user.type(within(form).getByLabelText('Amount (EUR)'), '100')
+  await user.click(within(form).getByRole('button', { name: 'Record intention ❤️' }))
+
+  await screen.findByText('1 👥→👤 (100 ❤️ / 500 🙏)', undefined, slow)
+  expect(screen.getByText('Your intention of €100 to Anna is recorded.')).toBeTruthy()
+  const row = screen.getByText('Intention ❤️: you → Anna, €100').closest('li')!
+  expect(within(row).getByText('(active)')).toBeTruthy()
+  // Progress: nothing promised firmly yet.
+  const meter = screen.getByRole('meter', { name: "Anna's collection" })
+  expect(meter.getAttribute('aria-valuetext')).toBe('€0 of €500 promised, €500 still missing')
+
+  // Turn it into an obligation: irreversible, so it asks first.
+  await user.click(within(row).getByRole('button', { name: 'Turn into obligation 🤝' }))
+  expect(within(row).getByRole('alert').textContent).toMatch(/cannot be withdrawn/)
+  await user.click(within(row).getByRole('button', { name: 'Yes' }))
+
+  await screen.findByText('1 👥→👤 (0 ❤️ / 400 🙏)', undefined, slow)
+  const obligation = screen.getByText('Obligation 🤝: you → Anna, €100').closest('li')!
+  expect(within(obligation).getByText('(open)')).toBeTruthy()
+  expect(within(obligation).getByRole('button', { name: 'Mark as given' })).toBeTruthy()
+  expect(meter.getAttribute('aria-valuetext')).toBe('€100 of €500 promised, €400 still missing')
+  // Boris now supports Anna: her relations say so.
+  const relations = screen.getByRole('region', { name: 'Relations' })
+  expect(within(relations).getByRole('link', { name: 'Boris' })).toBeTruthy()
+
+  // Anna sees Boris's obligation on his page with the recipient's actions.
+  await until(anna, network.id, (s) => s.organizer.promisesToMe.length === 1)
+  const mine = (await anna.call('state', { network: network.id })).organizer.promisesToMe[0]!
+  expect(pledgeActions(mine, annaId)).toEqual(['askFulfil', 'confirm', 'forgive'])
+  expect(pledgeActions(mine, mine.from)).toEqual(['fulfil'])
+})
+
+it('offers only an obligation towards an emergency, and explains why', async () => {
+  const { boris, annaId } = await annaAsks({ status: 'red', amount: 30_000, days: 5 })
+  await renderScreen(boris, <MemberPage />, { path: `/people/${annaId}`, route })
+  await screen.findByRole('heading', { level: 1, name: 'Anna' }, slow)
+  expect(screen.getByText('Anna 🆘 (300 🙏 / 5 days)')).toBeTruthy()
+  expect(screen.getByText(/only obligations are accepted/)).toBeTruthy()
+  expect(screen.queryByRole('radio', { name: /Intention/ })).toBeNull()
+  expect(screen.queryByRole('button', { name: 'Record intention ❤️' })).toBeNull()
+
+  const user = userEvent.setup()
+  await user.type(screen.getByLabelText('Amount (EUR)'), '50')
+  await user.click(screen.getByRole('button', { name: 'Give obligation 🤝' }))
+  await screen.findByText('Anna 🆘 (250 🙏 / 5 days)', undefined, slow)
+  expect(screen.getByText('Obligation 🤝: you → Anna, €50')).toBeTruthy()
+
+  // A bad amount is refused before it reaches the node, next to the form.
+  await user.type(screen.getByLabelText('Amount (EUR)'), '0')
+  await user.click(screen.getByRole('button', { name: 'Give obligation 🤝' }))
+  expect((await screen.findByRole('alert', undefined, slow)).textContent).toMatch(/greater than 0/)
+})
+
+it('shows no form for me or a green member; my six relations; a Help link', async () => {
+  const { anna, annaId, borisId } = await annaAsks({ status: 'orange', amount: 50_000 })
+  const user = userEvent.setup()
+
+  await renderScreen(anna, <MemberPage />, { path: `/people/${annaId}`, route })
+  await screen.findByRole('heading', { level: 1, name: 'Anna (you)' }, slow)
+  expect(screen.queryByRole('button', { name: /Record intention/ })).toBeNull()
+  expect(screen.queryByRole('region', { name: 'Between you' })).toBeNull()
+  const relations = screen.getByRole('region', { name: 'Relations' })
+  expect(within(relations).getAllByRole('heading', { level: 3 })).toHaveLength(6)
+  expect(within(relations).getByRole('heading', { name: 'Who supports me (0)' })).toBeTruthy()
+  await user.click(screen.getByRole('button', { name: 'Create a Help link' }))
+  const code = (await screen.findByLabelText('Code', undefined, slow)) as HTMLInputElement
+  expect(code.value.length).toBeGreaterThan(20)
+  expect((screen.getByLabelText('Link') as HTMLInputElement).value).toBe(
+    `exodus://join/${code.value}`,
+  )
+  const invites = await anna.call('invite.list', { network: 'Friends' })
+  expect(invites.some((i) => i.for === annaId && i.code === code.value)).toBe(true)
+  cleanup()
+
+  await renderScreen(anna, <MemberPage />, { path: `/people/${borisId}`, route })
+  await screen.findByRole('heading', { level: 1, name: 'Boris' }, slow)
+  expect(screen.getByText('Boris is not asking for help right now.')).toBeTruthy()
+  expect(screen.queryByLabelText('Amount (EUR)')).toBeNull()
+  expect(screen.queryByRole('button', { name: 'Create a Help link' })).toBeNull()
+  cleanup()
+
+  await renderScreen(anna, <MemberPage />, { path: '/people/nobody', route })
+  await screen.findByRole('heading', { level: 1, name: 'Member not found' }, slow)
+})
+
+it('reads in Russian', async () => {
+  const { boris, annaId, borisId } = await annaAsks({ status: 'orange', amount: 50_000 })
+  await renderScreen(boris, <MemberPage />, { path: `/people/${annaId}`, route, language: 'ru' })
+  await screen.findByRole('heading', { level: 1, name: 'Anna' }, slow)
+  expect(screen.getByText('🔆 Нужна ежемесячная поддержка')).toBeTruthy()
+  expect(screen.getByRole('heading', { name: 'Помочь: Anna' })).toBeTruthy()
+  expect(screen.getByRole('radio', { name: 'Намерение ❤️ (можно отменить)' })).toBeTruthy()
+  expect(screen.getByText('Реквизитов нет: спросите лично.')).toBeTruthy()
+  expect(screen.getByText('0 просроченных обязательств')).toBeTruthy()
+
+  const user = userEvent.setup()
+  await user.type(screen.getByLabelText('Сумма (EUR)'), '100')
+  await user.click(screen.getByRole('button', { name: 'Записать намерение ❤️' }))
+  await screen.findByText('1 👥→👤 (100 ❤️ / 500 🙏)', undefined, slow)
+  expect(screen.getByText(/Намерение ❤️: вы → Anna, 100\s€/)).toBeTruthy()
+  expect(screen.getByRole('button', { name: 'Превратить в обязательство 🤝' })).toBeTruthy()
+  expect(borisId).toBeTruthy()
+})

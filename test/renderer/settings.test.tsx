@@ -1,0 +1,64 @@
+// @vitest-environment jsdom
+import { screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { Settings } from '../../renderer/src/screens/Settings.tsx'
+import { renderScreen, World } from './support.tsx'
+
+let world: World
+beforeEach(async () => {
+  world = await World.create()
+  localStorage.clear()
+})
+afterEach(() => world.destroy())
+
+it('shows networks with their sync state, the identity, and switches the language to Ukrainian', async () => {
+  const { api: anna, network } = await world.founder('Anna', 'Friends')
+  const boris = await world.node('Boris')
+  await world.join(anna, boris, network.id, 'Boris')
+  await anna.call('network.create', { name: 'Neighbours', currency: 'hours', memberName: 'Anna' })
+
+  const { i18n } = await renderScreen(anna, <Settings />, {
+    path: '/settings',
+    network: network.id,
+  })
+  await screen.findByRole('heading', { level: 1, name: 'Settings' })
+
+  // Both networks, the current one marked, each with its sync state from the node.
+  const friends = await screen.findByRole('listitem', { name: /^Friends/ })
+  const neighbours = screen.getByRole('listitem', { name: /^Neighbours/ })
+  expect(within(friends).getByRole('heading').textContent).toContain('(current)')
+  expect(within(friends).getByText('EUR')).toBeTruthy()
+  await within(friends).findByText('1 peer connected', undefined, { timeout: 15_000 })
+  expect(within(neighbours).getByText('hours')).toBeTruthy()
+  expect(within(neighbours).getByText('No peers connected')).toBeTruthy()
+  expect(within(neighbours).getByRole('button', { name: 'Switch to Neighbours' })).toBeTruthy()
+  expect(within(friends).queryByRole('button')).toBeNull()
+  expect(
+    screen.getByRole('link', { name: 'Join or create another network' }).getAttribute('href'),
+  ).toBe('/join')
+
+  // The node's identity: its key, and a name that can be changed.
+  const identity = await anna.call('identity.get', {})
+  expect(screen.getByText(identity.publicKey)).toBeTruthy()
+  const user = userEvent.setup()
+  const name = screen.getByRole('textbox', { name: 'Your default name' })
+  await user.clear(name)
+  await user.type(name, 'Anna K.')
+  await user.click(screen.getByRole('button', { name: 'Save' }))
+  await screen.findByText('Saved.')
+  expect((await anna.call('identity.get', {})).name).toBe('Anna K.')
+
+  // Switching the language changes what the screen says, and is remembered.
+  await user.selectOptions(screen.getByRole('combobox', { name: 'Language of the app' }), 'uk')
+  await screen.findByRole('heading', { level: 1, name: 'Налаштування' })
+  expect(i18n.language).toBe('uk')
+  expect(localStorage.getItem('exodus.language')).toBe('uk')
+  expect(screen.getByRole('heading', { name: 'Мережі' })).toBeTruthy()
+  expect(screen.getByRole('combobox', { name: 'Мова застосунку' })).toHaveProperty('value', 'uk')
+  expect(screen.getByRole('button', { name: 'Перейти до мережі «Neighbours»' })).toBeTruthy()
+  expect(
+    screen.getByRole('link', { name: 'Приєднатися до іншої мережі або створити нову' }),
+  ).toBeTruthy()
+  await waitFor(() => expect(screen.getByText("Немає зв'язку ні з ким")).toBeTruthy())
+})
