@@ -38,6 +38,11 @@ it('shows networks with their sync state, the identity, and switches the languag
     screen.getByRole('link', { name: 'Join or create another network' }).getAttribute('href'),
   ).toBe('/join')
 
+  // Where the node keeps its data and how it finds peers.
+  const info = await anna.call('node.info', {})
+  expect(await screen.findByText(info.dataDir)).toBeTruthy()
+  expect(screen.getByText(info.bootstrap!.join(', '))).toBeTruthy()
+
   // The node's identity: its key, and a name that can be changed.
   const identity = await anna.call('identity.get', {})
   expect(screen.getByText(identity.publicKey)).toBeTruthy()

@@ -206,11 +206,30 @@ function IdentitySettings() {
 
 function DeviceSettings() {
   const { t } = useTranslation('settings')
+  const info = useQuery('node.info', {})
   return (
     <Section title={t('device.title')}>
+      {info.data && (
+        <dl>
+          <dt>{t('device.folder')}</dt>
+          <dd>
+            <code>{info.data.dataDir}</code>
+          </dd>
+          <dt>{t('device.bootstrap')}</dt>
+          <dd>
+            {info.data.bootstrap ? (
+              <code>{info.data.bootstrap.join(', ')}</code>
+            ) : (
+              t('device.public')
+            )}
+          </dd>
+          <dt>{t('device.version')}</dt>
+          <dd>{info.data.version}</dd>
+        </dl>
+      )}
+      <ErrorMessage error={info.error} />
       <p>{t('device.explain')}</p>
       <pre className="command">exodus --data DIR daemon --bootstrap HOST:PORT,HOST:PORT</pre>
-      <p className="muted">{t('device.notShown')}</p>
     </Section>
   )
 }
