@@ -79,8 +79,17 @@ export function previousCycle(cycle: string): string {
     : `${y}-${(m - 1).toString().padStart(2, '0')}`
 }
 
+const starts = new Map<string, number>()
+
 /** The instant the cycle starts: the 1st of the month, 00:00 in `timeZone`. */
 export function cycleStart(cycle: string, timeZone: string): number {
+  const key = `${cycle} ${timeZone}`
+  let start = starts.get(key)
+  if (start === undefined) starts.set(key, (start = computeCycleStart(cycle, timeZone)))
+  return start
+}
+
+function computeCycleStart(cycle: string, timeZone: string): number {
   const [y, m] = parseCycle(cycle)
   const guess = Date.UTC(y, m - 1, 1)
   let ts = guess - offsetAt(guess, timeZone)

@@ -1,7 +1,7 @@
 /**
  * What a rule sees while it applies one op: the state (through a KV), the current time as
  * carried by ops, and ways to record pledges, members and events. Keeps the secondary
- * indexes (incoming, outgoing, live) in step with every pledge write.
+ * indexes (history and current) in step with every pledge write.
  */
 import type { Effect } from './apply.ts'
 import type { KV, ReadKV } from './kv.ts'
@@ -25,14 +25,15 @@ export function reject(reason: string): never {
 export const EVERYONE = '*'
 
 /**
- * What the next monthly rollover has to look at: intentions, obligations in force and not
- * yet overdue, and monthly obligations confirmed since the last rollover (they are renewed).
+ * Whether a pledge is in the members' current picture, the small index the rules and the
+ * member cards read instead of the whole history: intentions (active or frozen),
+ * obligations in force (overdue ones too: still owed), and those confirmed this cycle. The
+ * monthly rollover also keeps confirmed pledges of an emergency still running.
  */
-export function isLive(p: Pledge): boolean {
-  if (p.overdue) return false
+export function isCurrent(p: Pledge, cycle: string): boolean {
   if (p.kind === 'intention') return p.state === 'active' || p.state === 'frozen'
   if (p.state === 'open' || p.state === 'fulfilled') return true
-  return p.state === 'confirmed' && p.collection === 'monthly'
+  return p.state === 'confirmed' && p.confirmedCycle === cycle
 }
 
 /**
@@ -46,12 +47,33 @@ export function links(p: Pledge, cycle: string): boolean {
   return p.state === 'confirmed' && p.confirmedCycle === cycle
 }
 
+/** Every pledge ever made to `member` (the history, for archives). */
 export async function incomingOf(kv: ReadKV, member: string): Promise<Pledge[]> {
-  return (await kv.list<Pledge>(keys.incomingOf(member))).map((e) => e.value)
+  return pledgesOf(kv, await kv.list(keys.incomingOf(member)))
 }
 
+/** Every pledge `member` ever made. */
 export async function outgoingOf(kv: ReadKV, member: string): Promise<Pledge[]> {
-  return (await kv.list<Pledge>(keys.outgoingOf(member))).map((e) => e.value)
+  return pledgesOf(kv, await kv.list(keys.outgoingOf(member)))
+}
+
+async function pledgesOf(kv: ReadKV, index: Array<{ key: string }>): Promise<Pledge[]> {
+  const out: Pledge[] = []
+  for (const { key } of index) {
+    const p = await kv.get<Pledge>(keys.pledge(key.slice(key.lastIndexOf('/') + 1)))
+    if (p) out.push(p)
+  }
+  return out
+}
+
+/** The current pledges to `member` (see isCurrent). */
+export async function currentIncoming(kv: ReadKV, member: string): Promise<Pledge[]> {
+  return (await kv.list<Pledge>(keys.currentInOf(member))).map((e) => e.value)
+}
+
+/** The current pledges `member` made. */
+export async function currentOutgoing(kv: ReadKV, member: string): Promise<Pledge[]> {
+  return (await kv.list<Pledge>(keys.currentOutOf(member))).map((e) => e.value)
 }
 
 export class Ledger {
@@ -110,20 +132,40 @@ export class Ledger {
     return p
   }
 
-  async savePledge(p: Pledge): Promise<void> {
+  /**
+   * Stores a pledge and keeps its indexes in step: the history ones (ids only, written
+   * once) and the current ones (copies, removed when it leaves the current picture).
+   */
+  async savePledge(p: Pledge, current = isCurrent(p, this.cycle)): Promise<void> {
+    const before = await this.pledge(p.id)
     await this.kv.put(keys.pledge(p.id), p)
-    await this.kv.put(keys.incoming(p.to, p.id), p)
-    await this.kv.put(keys.outgoing(p.from, p.id), p)
-    if (isLive(p)) await this.kv.put(keys.live(p.id), p)
-    else await this.kv.del(keys.live(p.id))
+    if (!before) {
+      await this.kv.put(keys.incoming(p.to, p.id), 1)
+      await this.kv.put(keys.outgoing(p.from, p.id), 1)
+    }
+    if (current) {
+      await this.kv.put(keys.currentIn(p.to, p.id), p)
+      await this.kv.put(keys.currentOut(p.from, p.id), p)
+    } else if (before && (await this.kv.get(keys.currentIn(p.to, p.id)))) {
+      await this.kv.del(keys.currentIn(p.to, p.id))
+      await this.kv.del(keys.currentOut(p.from, p.id))
+    }
   }
 
+  /** Takes a pledge out of the current picture (it stays in the history). */
+  async dropCurrent(p: Pledge): Promise<void> {
+    await this.kv.del(keys.currentIn(p.to, p.id))
+    await this.kv.del(keys.currentOut(p.from, p.id))
+  }
+
+  /** The current pledges to `member`: what the rules need, however long the history. */
   incoming(member: string): Promise<Pledge[]> {
-    return incomingOf(this.kv, member)
+    return currentIncoming(this.kv, member)
   }
 
+  /** The current pledges `member` made. */
   outgoing(member: string): Promise<Pledge[]> {
-    return outgoingOf(this.kv, member)
+    return currentOutgoing(this.kv, member)
   }
 
   /** Members who support `member` in the current cycle. */

@@ -167,13 +167,17 @@ export const keys = {
   invites: 'invite/',
   pledge: (id: string) => `pledge/${id}`,
   pledges: 'pledge/',
+  /** History: every pledge to / from a member, by id (value 1). */
   incoming: (to: string, id: string) => `in/${to}/${id}`,
   incomingOf: (to: string) => `in/${to}/`,
   outgoing: (from: string, id: string) => `out/${from}/${id}`,
   outgoingOf: (from: string) => `out/${from}/`,
-  /** Pledges that may change with time (rollover): intentions and obligations in force. */
-  live: (id: string) => `live/${id}`,
-  lives: 'live/',
+  /** The current picture (see isCurrent): copies of the pledges, by recipient and author. */
+  currentIn: (to: string, id: string) => `cin/${to}/${id}`,
+  currentInOf: (to: string) => `cin/${to}/`,
+  currentIns: 'cin/',
+  currentOut: (from: string, id: string) => `cout/${from}/${id}`,
+  currentOutOf: (from: string) => `cout/${from}/`,
   event: (seq: number) => `event/${pad(seq)}`,
   events: 'event/',
   rejected: (seq: number) => `rejected/${pad(seq)}`,

@@ -7,7 +7,7 @@ import { collectionProgress, type CollectionProgress } from './collection.ts'
 import { daysLeft } from './cycle-time.ts'
 import { emergencyLine, incomingLine, outgoingLine, type OutgoingSummary } from './format.ts'
 import type { ReadKV } from './kv.ts'
-import { incomingOf, links, outgoingOf } from './ledger.ts'
+import { currentIncoming, currentOutgoing, incomingOf, links, outgoingOf } from './ledger.ts'
 import {
   keys,
   shortId,
@@ -135,7 +135,7 @@ export async function memberCard(
 ): Promise<MemberCard | null> {
   const [meta, member] = await Promise.all([requireMeta(kv), kv.get<Member>(keys.member(id))])
   if (!member) return null
-  const [incoming, outgoing] = await Promise.all([incomingOf(kv, id), outgoingOf(kv, id)])
+  const [incoming, outgoing] = await Promise.all([currentIncoming(kv, id), currentOutgoing(kv, id)])
   return cardOf(member, incoming, outgoing, meta, viewer)
 }
 
@@ -163,12 +163,12 @@ export async function relations(kv: ReadKV, id: string): Promise<Relations> {
   const supportingCache = new Map<string, string[]>()
   const supportersOf = async (m: string) => {
     let s = supportersCache.get(m)
-    if (!s) supportersCache.set(m, (s = supportersIn(await incomingOf(kv, m), meta.cycle)))
+    if (!s) supportersCache.set(m, (s = supportersIn(await currentIncoming(kv, m), meta.cycle)))
     return s
   }
   const supportingOf = async (m: string) => {
     let s = supportingCache.get(m)
-    if (!s) supportingCache.set(m, (s = supportingIn(await outgoingOf(kv, m), meta.cycle)))
+    if (!s) supportingCache.set(m, (s = supportingIn(await currentOutgoing(kv, m), meta.cycle)))
     return s
   }
   const union = async (of: string[], f: (m: string) => Promise<string[]>) => {
@@ -234,7 +234,10 @@ export async function needsHelp(kv: ReadKV): Promise<MemberCard[]> {
   const cards: MemberCard[] = []
   for (const m of await listMembers(kv)) {
     if (m.left || m.status === 'green') continue
-    const [incoming, outgoing] = await Promise.all([incomingOf(kv, m.id), outgoingOf(kv, m.id)])
+    const [incoming, outgoing] = await Promise.all([
+      currentIncoming(kv, m.id),
+      currentOutgoing(kv, m.id),
+    ])
     cards.push(cardOf(m, incoming, outgoing, meta))
   }
   const rank = (c: MemberCard) => (c.status === 'red' ? 0 : 1)

@@ -5,7 +5,7 @@ import { DAY, TestLedger, keyOf } from '../support/ledger.ts'
 import {
   allEvents,
   eventsOf,
-  liveIds,
+  currentIds,
   progress,
   supportersOf,
   told,
@@ -62,7 +62,7 @@ describe('the monthly rollover', () => {
     const events = await tick(t, DEC + 2 * DAY) // vera's emergency runs until 4 Dec
     expect(await t.pledge(toAnna)).toMatchObject({ state: 'lapsed', closedAt: DEC })
     expect(await t.pledge(toVera)).toMatchObject({ state: 'lapsed', closedAt: DEC })
-    expect(await liveIds(t)).toEqual([])
+    expect(await currentIds(t)).toEqual([])
     expect((await t.meta()).cycle).toBe('2026-12')
     expect((await t.meta()).now).toBe(DEC + 2 * DAY)
     expect((await t.member('vera')).status).toBe('red')
@@ -162,7 +162,7 @@ describe('renewal of monthly support', () => {
     for (const id of [b1, b2, v1]) {
       expect(await t.pledge(id)).toMatchObject({ state: 'confirmed', overdue: false })
     }
-    expect((await liveIds(t)).sort()).toEqual([fromBoris, fromVera].sort())
+    expect((await currentIds(t)).sort()).toEqual([fromBoris, fromVera].sort())
     const renewals = [
       { pledge: fromBoris, amount: 15_000, to: ['anna', 'boris'], source: [b1, b2].sort()[0]! },
       { pledge: fromVera, amount: 7_000, to: ['anna', 'vera'], source: v1 },
@@ -223,7 +223,7 @@ describe('renewal of monthly support', () => {
     const january = await tick(t, JAN + DAY)
     expect(january.map((e) => e.kind)).toEqual(['cycle.started'])
     expect(await t.pledge(renewalId('boris', 'anna', '2027-01'))).toBeNull()
-    expect(await liveIds(t)).toEqual([])
+    expect(await currentIds(t)).toEqual([])
   })
 
   it('is not renewed towards a member who is no longer orange', async () => {
@@ -233,7 +233,7 @@ describe('renewal of monthly support', () => {
     const events = await tick(t, DEC + DAY)
     expect(events.map((e) => e.kind)).toEqual(['cycle.started'])
     expect(await t.pledge(renewalId('boris', 'anna', '2026-12'))).toBeNull()
-    expect(await liveIds(t)).toEqual([])
+    expect(await currentIds(t)).toEqual([])
   })
 
   it('is not renewed when the author or the recipient has left', async () => {
@@ -292,7 +292,7 @@ describe('renewal of monthly support', () => {
       amount: 99_000,
       overdue: true,
     })
-    expect(await t.kv.get(keys.incoming(keyOf('anna'), r.pledge))).toMatchObject({
+    expect(await t.kv.get(keys.currentIn(keyOf('anna'), r.pledge))).toMatchObject({
       kind: 'obligation',
       amount: 99_000,
     })
@@ -318,7 +318,9 @@ describe('overdue obligations', () => {
       overdue: true,
       overdueSince: DEC,
     })
-    expect(await liveIds(t)).toEqual([])
+    // Still owed, so still in the current picture (counted as overdue), but no longer linking.
+    expect((await currentIds(t)).sort()).toEqual([open, fulfilled].sort())
+    expect(await supportersOf(t, 'anna')).toEqual([])
     const overdue = [
       { pledge: open, amount: 10_000, to: ['anna', 'boris'] },
       { pledge: fulfilled, amount: 4_000, to: ['anna', 'vera'] },
@@ -380,7 +382,7 @@ describe('overdue obligations', () => {
       ['cycle.started', undefined],
     ])
     expect(await t.pledge(open)).toMatchObject({ state: 'open', overdue: false })
-    expect(await liveIds(t)).toEqual([open])
+    expect((await currentIds(t)).sort()).toEqual([open, monthly].sort())
     // Still counts for the emergency in December.
     expect((await progress(t, 'vera')).missing).toBe(20_000)
     const later = await tick(t, deadline + DAY)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { keys, pledgeIdOf } from '../../core/ledger/model.ts'
 import { OP_VERSION } from '../../core/ledger/ops.ts'
 import { DAY, TestLedger, keyOf } from '../support/ledger.ts'
-import { liveIds, progress, rejects, supportersOf, toldBy } from '../support/events.ts'
+import { currentIds, progress, rejects, supportersOf, toldBy } from '../support/events.ts'
 
 const START = Date.UTC(2026, 10, 3, 12)
 
@@ -49,9 +49,9 @@ describe('intention.create', () => {
       createdAt: START + DAY,
       overdue: false,
     })
-    expect(await t.kv.get(keys.incoming(keyOf('anna'), pledge))).toEqual(await t.pledge(pledge))
-    expect(await t.kv.get(keys.outgoing(keyOf('boris'), pledge))).toEqual(await t.pledge(pledge))
-    expect(await liveIds(t)).toContain(pledge)
+    expect(await t.kv.get(keys.currentIn(keyOf('anna'), pledge))).toEqual(await t.pledge(pledge))
+    expect(await t.kv.get(keys.currentOut(keyOf('boris'), pledge))).toEqual(await t.pledge(pledge))
+    expect(await currentIds(t)).toContain(pledge)
     expect(events).toEqual([
       {
         kind: 'intention.created',
@@ -178,7 +178,7 @@ describe('intention.change', () => {
       t.ok('boris', { type: 'intention.change', pledge, amount: 12_500 }),
     )
     expect(await t.pledge(pledge)).toMatchObject({ state: 'active', amount: 12_500 })
-    expect(await t.kv.get(keys.incoming(keyOf('anna'), pledge))).toMatchObject({ amount: 12_500 })
+    expect(await t.kv.get(keys.currentIn(keyOf('anna'), pledge))).toMatchObject({ amount: 12_500 })
     expect(events).toEqual([
       {
         kind: 'intention.changed',
@@ -295,7 +295,7 @@ describe('intention.cancel', () => {
     t.now += DAY
     const events = await toldBy(t, () => t.ok('boris', { type: 'intention.cancel', pledge }))
     expect(await t.pledge(pledge)).toMatchObject({ state: 'cancelled', closedAt: START + DAY })
-    expect(await liveIds(t)).not.toContain(pledge)
+    expect(await currentIds(t)).not.toContain(pledge)
     expect(events).toEqual([
       {
         kind: 'intention.cancelled',
@@ -380,7 +380,7 @@ describe('intention.commit', () => {
       committedAt: START + DAY,
       overdue: false,
     })
-    expect(await liveIds(t)).toContain(pledge)
+    expect(await currentIds(t)).toContain(pledge)
     expect(events).toEqual([
       {
         kind: 'obligation.created',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { pledgeIdOf } from '../../core/ledger/model.ts'
 import { OP_VERSION } from '../../core/ledger/ops.ts'
 import { DAY, TestLedger, keyOf } from '../support/ledger.ts'
-import { liveIds, progress, rejects, supportersOf, toldBy } from '../support/events.ts'
+import { currentIds, progress, rejects, supportersOf, toldBy } from '../support/events.ts'
 
 const START = Date.UTC(2026, 10, 3, 12)
 
@@ -48,7 +48,7 @@ describe('obligation.create', () => {
       committedAt: START + DAY,
       overdue: false,
     })
-    expect(await liveIds(t)).toContain(pledge)
+    expect(await currentIds(t)).toContain(pledge)
     expect(events).toEqual([
       {
         kind: 'obligation.created',
@@ -157,7 +157,7 @@ describe('obligation.fulfil', () => {
     t.now += DAY
     const events = await toldBy(t, () => t.ok('boris', { type: 'obligation.fulfil', pledge }))
     expect(await t.pledge(pledge)).toMatchObject({ state: 'fulfilled', fulfilledAt: START + DAY })
-    expect(await liveIds(t)).toContain(pledge)
+    expect(await currentIds(t)).toContain(pledge)
     expect(events).toEqual([
       {
         kind: 'obligation.fulfilled',
@@ -252,7 +252,7 @@ describe('obligation.confirm', () => {
       overdue: false,
     })
     // Kept for the rollover: confirmed monthly help is renewed.
-    expect(await liveIds(t)).toContain(pledge)
+    expect(await currentIds(t)).toContain(pledge)
     expect(events).toEqual([
       {
         kind: 'obligation.confirmed',
@@ -284,12 +284,18 @@ describe('obligation.confirm', () => {
     })
   })
 
-  it('a confirmed obligation towards an emergency leaves the live index', async () => {
+  it('a confirmed obligation towards an emergency stays current while the emergency runs', async () => {
     const t = await network()
-    await t.ok('vera', { type: 'status.red', amount: 10_000, days: 4 })
+    t.now = Date.UTC(2026, 10, 25)
+    await t.ok('vera', { type: 'status.red', amount: 10_000, days: 20 }) // until 15 December
     const pledge = await obligation(t, 'boris', 'vera', 4_000)
     await t.ok('vera', { type: 'obligation.confirm', pledge })
-    expect(await liveIds(t)).not.toContain(pledge)
+    expect(await currentIds(t)).toContain(pledge)
+    // across the month's end too: it still counts towards the emergency
+    t.now = Date.UTC(2026, 11, 1, 1)
+    await t.ok('boris', { type: 'cycle' })
+    expect(await currentIds(t)).toContain(pledge)
+    expect((await progress(t, 'vera')).confirmed).toBe(4_000)
   })
 
   it('rejects the author confirming their own obligation', async () => {
@@ -357,7 +363,7 @@ describe('obligation.forgive', () => {
       t.now += DAY
       const events = await toldBy(t, () => t.ok('anna', { type: 'obligation.forgive', pledge }))
       expect(await t.pledge(pledge)).toMatchObject({ state: 'forgiven', closedAt: START + DAY })
-      expect(await liveIds(t)).not.toContain(pledge)
+      expect(await currentIds(t)).not.toContain(pledge)
       expect(events).toEqual([
         {
           kind: 'obligation.forgiven',

@@ -122,7 +122,7 @@ export async function supportersOf(t: TestLedger, name: string): Promise<string[
   ].sort()
 }
 
-/** Keys under the live index (what the next rollover looks at). */
-export async function liveIds(t: TestLedger): Promise<string[]> {
-  return (await t.kv.list(keys.lives)).map((e) => e.key.slice(keys.lives.length))
+/** Ids of the pledges in the current picture (what the rules and the next rollover read). */
+export async function currentIds(t: TestLedger): Promise<string[]> {
+  return (await t.kv.list(keys.currentIns)).map((e) => e.key.slice(e.key.lastIndexOf('/') + 1))
 }

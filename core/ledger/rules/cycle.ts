@@ -40,24 +40,25 @@ async function rollover(l: Ledger) {
   const past = l.meta.cycle
   const next = nextCycle(past)
   const renew = new Map<string, { from: string; to: string; amount: number; source: string }>()
-  for (const { value: p } of await l.kv.list<Pledge>(keys.lives)) {
+  for (const { value: p } of await l.kv.list<Pledge>(keys.currentIns)) {
     if (p.kind === 'intention') {
       p.state = 'lapsed'
       p.closedAt = l.now
       await l.savePledge(p)
       await l.emit('intention.lapsed', [p.from], { subject: p.to, pledge: p.id, amount: p.amount })
     } else if (p.state === 'confirmed') {
-      await l.kv.del(keys.live(p.id))
+      // Confirmed help stays in the picture while its emergency runs (it counts there).
+      if (!(await runningRed(l, p))) await l.dropCurrent(p)
       // Steady support is what was given for the month now ending; an old debt paid late
       // is not a promise for the months to come.
-      if (p.cycle !== past) continue
+      if (p.collection !== 'monthly' || p.cycle !== past) continue
       const pair = `${p.from}/${p.to}`
       const entry = renew.get(pair)
       if (entry) entry.amount += p.amount
       else renew.set(pair, { from: p.from, to: p.to, amount: p.amount, source: p.id })
-    } else if ((await l.member(p.to))?.left) {
-      // Nobody is left to confirm it: it keeps its state but is no longer chased.
-      await l.kv.del(keys.live(p.id))
+    } else if (p.overdue || (await l.member(p.to))?.left) {
+      // Already in the overdue archive; or nobody is left to confirm it: not chased.
+      continue
     } else if (!(await runningRed(l, p))) {
       p.overdue = true
       p.overdueSince = l.now

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: runs the bench sections in order and prints their figures. Not pass/fail:
+ * it exits 0 unless something crashes. BENCH_QUICK=1 runs only the 10k-op size (and reopens
+ * that network); BENCH_SIZES=10000,30000 picks the sizes (the last one is reopened);
+ * BENCH_CHUNK sets how many appends go in at once (default 256).
+ *
+ * Sections live in their own files (ledger-throughput.ts, reopen.ts); add a new one by
+ * writing an async function that prints through report.ts and calling it below.
+ */
+import os from 'node:os'
+import { ledgerThroughput, TARGET_RATIO } from './ledger-throughput.ts'
+import { APPEND_CHUNK, removeAllDirs } from './network.ts'
+import { CARD_TARGET_MS, HOME_TARGET_MS, reopen } from './reopen.ts'
+import { fmtInt, fmtMB, fmtMs, fmtPct, heading, MemorySampler, table } from './report.ts'
+
+const quick = process.env.BENCH_QUICK === '1'
+const sizes = process.env.BENCH_SIZES
+  ? process.env.BENCH_SIZES.split(',').map(Number)
+  : quick
+    ? [10_000]
+    : [10_000, 100_000]
+
+async function main(): Promise<void> {
+  const started = performance.now()
+  const memory = new MemorySampler()
+  const cpu = os.cpus()[0]?.model ?? 'unknown cpu'
+  console.log('Exodus Circles bench')
+  console.log(
+    `node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} x ${cpu}, ` +
+      `${fmtMB(os.totalmem())} RAM, load average ${os.loadavg()[0]!.toFixed(2)}`,
+  )
+  console.log(
+    `sizes: ${sizes.map(fmtInt).join(', ')} ops${quick ? ' (BENCH_QUICK)' : ''}; ` +
+      `appends in chunks of ${APPEND_CHUNK}`,
+  )
+
+  try {
+    const { rows, kept } = await ledgerThroughput(sizes, memory)
+    const re = await reopen(kept, memory)
+
+    heading('Summary')
+    const peak = memory.peak
+    table(
+      [
+        ['figure', 'value', 'target'],
+        ...rows.map((r) => [
+          `ledger / bare at ${fmtInt(r.ops)} ops`,
+          `${fmtPct(r.bareMs / r.ledgerMs)} (${fmtInt(r.ops / (r.ledgerMs / 1000))} vs ` +
+            `${fmtInt(r.ops / (r.bareMs / 1000))} ops/s)`,
+          `>= ${fmtPct(TARGET_RATIO)}`,
+        ]),
+        [
+          `reopen ${fmtInt(kept.stream.ops.length)} ops: ready + first home`,
+          fmtMs(re.readyMs + re.homeMs),
+          `< ${fmtMs(HOME_TARGET_MS)}`,
+        ],
+        ['memberCard median', fmtMs(re.cardMedianMs), `< ${CARD_TARGET_MS} ms`],
+        ['peak rss / heap used (whole run)', `${fmtMB(peak.rss)} / ${fmtMB(peak.heapUsed)}`, ''],
+        ['total bench time', fmtMs(performance.now() - started), ''],
+        [
+          'load average 1/5/15 min at the end',
+          os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' / '),
+          `${os.cpus().length} cpus: more means other work shared them`,
+        ],
+      ],
+      ['left', 'left', 'left'],
+    )
+  } finally {
+    memory.stop()
+    await removeAllDirs()
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  async (err) => {
+    console.error('bench crashed:', err)
+    await removeAllDirs().catch(() => {})
+    process.exit(1)
+  },
+)

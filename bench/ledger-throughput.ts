@@ -1,0 +1,233 @@
+/**
+ * Ledger throughput: realistic op streams for a network of 1,000 members, applied by the real
+ * rules inside a real LedgerBase (encrypted Autobase, Hyperbee view), next to a bare baseline
+ * measured in the same run, the same way.
+ *
+ * Ledger run: LedgerBase with simulatedAuthorsApply (one writer core carries the ops of 1,000
+ * simulated members; authority is still checked per simulated author: simulated-authors.ts).
+ *
+ * Baseline: the SAME LedgerBase with bareApply, which writes one view entry per op. The same
+ * class keeps everything but the rules equal: encryption, Autobase batching, the router's
+ * Transaction per op, one Hyperbee batch per apply call, the same appended bytes (the ops
+ * with their `as` field) appended the same way (APPEND_CHUNK concurrent appends at a time).
+ * What is left between the two is the cost of the ledger rules and the view entries they
+ * read and write.
+ */
+import { generateStream, type OpStream } from './op-stream.ts'
+import {
+  appendAll,
+  dirSize,
+  newSpec,
+  openNetwork,
+  removeDir,
+  tempDir,
+  type NetworkSpec,
+} from './network.ts'
+import {
+  fmtInt,
+  fmtMB,
+  fmtMs,
+  fmtPct,
+  heading,
+  note,
+  table,
+  timed,
+  type MemorySampler,
+} from './report.ts'
+import { bareApply, newStats, simulatedAuthorsApply, type ApplyStats } from './simulated-authors.ts'
+import type { ApplyOpFn } from '../core/network/ledger-base.ts'
+
+export const MEMBERS = 1_000
+export const TARGET_RATIO = 0.5
+
+export interface ThroughputRow {
+  ops: number
+  bareMs: number
+  ledgerMs: number
+  stats: ApplyStats
+  stream: OpStream
+  bareBytes: number
+  ledgerBytes: number
+  bareBlocks: number
+  ledgerBlocks: number
+  peakRss: number
+  peakHeap: number
+}
+
+/** A ledger network left on disk for the reopen bench. */
+export interface KeptNetwork {
+  spec: NetworkSpec
+  stream: OpStream
+  stats: ApplyStats
+}
+
+export async function ledgerThroughput(
+  sizes: number[],
+  memory: MemorySampler,
+): Promise<{ rows: ThroughputRow[]; kept: KeptNetwork }> {
+  heading('Ledger throughput')
+  note('One writer core carries the ops of 1,000 simulated members; authority is still')
+  note('checked per simulated author: each op names its simulated author in an `as` field,')
+  note('which the injected apply hands to the REAL applyOp as the author. Writer changes the')
+  note('rules ask for (addWriter) are counted, not performed: simulated keys have no cores.')
+  note('Baseline "bare": the same encrypted LedgerBase/Autobase with a trivial apply writing')
+  note('ONE Hyperbee entry per op, fed the same bytes the same way. Both append in chunks of')
+  note('concurrent appends and are timed until every op is applied.')
+
+  await warmUp()
+
+  const rows: ThroughputRow[] = []
+  let kept: KeptNetwork | null = null
+  for (const [i, ops] of sizes.entries()) {
+    const last = i === sizes.length - 1
+    console.log('')
+    console.log(`  ${fmtInt(ops)} ops, ${fmtInt(MEMBERS)} members`)
+    const gen = await timed(async () => generateStream({ members: MEMBERS, ops }))
+    const stream = gen.value
+    const bytes = stream.ops.reduce((n, b) => n + b.byteLength, 0)
+    console.log(
+      `    stream generated in ${fmtMs(gen.ms)}: ${fmtInt(stream.ops.length)} ops, ` +
+        `${fmtMB(bytes)}, ${fmtInt(stream.invalid)} meant to be rejected, ` +
+        `cycles started: ${stream.cycles.join(', ')}`,
+    )
+
+    memory.mark()
+    const bare = await run('bare', stream, null)
+    const ledgerStats = newStats()
+    const ledger = await run('ledger', stream, ledgerStats, last)
+    const peak = memory.mark()
+    rows.push({
+      ops,
+      bareMs: bare.ms,
+      ledgerMs: ledger.ms,
+      stats: ledgerStats,
+      stream,
+      bareBytes: bare.bytes,
+      ledgerBytes: ledger.bytes,
+      bareBlocks: bare.blocks,
+      ledgerBlocks: ledger.blocks,
+      peakRss: peak.rss,
+      peakHeap: peak.heapUsed,
+    })
+    if (last) kept = { spec: ledger.spec, stream, stats: ledgerStats }
+  }
+
+  console.log('')
+  table([
+    ['ops', 'bare ops/s', 'ledger ops/s', 'ledger/bare', 'bare time', 'ledger time'],
+    ...rows.map((r) => [
+      fmtInt(r.ops),
+      fmtInt(r.ops / (r.bareMs / 1000)),
+      fmtInt(r.ops / (r.ledgerMs / 1000)),
+      fmtPct(r.bareMs / r.ledgerMs),
+      fmtMs(r.bareMs),
+      fmtMs(r.ledgerMs),
+    ]),
+  ])
+  note(`  target: ledger at >= ${fmtPct(TARGET_RATIO)} of bare`)
+  console.log('')
+  table([
+    ['ops', 'accepted', 'rejected', 'meant to reject', 'writer changes not performed'],
+    ...rows.map((r) => [
+      fmtInt(r.ops),
+      fmtInt(r.stats.accepted),
+      `${fmtInt(r.stats.rejected)} (${fmtPct(r.stats.rejected / r.ops)})`,
+      fmtInt(r.stream.invalid),
+      fmtInt(r.stats.effectsDropped),
+    ]),
+  ])
+  console.log('')
+  table([
+    ['ops', 'view blocks/op bare', 'ledger', 'disk bare', 'ledger', 'peak rss', 'peak heap used'],
+    ...rows.map((r) => [
+      fmtInt(r.ops),
+      (r.bareBlocks / r.ops).toFixed(2),
+      (r.ledgerBlocks / r.ops).toFixed(2),
+      fmtMB(r.bareBytes),
+      fmtMB(r.ledgerBytes),
+      fmtMB(r.peakRss),
+      fmtMB(r.peakHeap),
+    ]),
+  ])
+  note('  (a view block is one Hyperbee put or delete; peaks are over both runs of a size)')
+  const big = rows[rows.length - 1]!
+  printMix(big)
+  return { rows, kept: kept! }
+}
+
+/** Runs one stream through a fresh network; the ledger network of the last size is kept. */
+async function run(
+  kind: 'bare' | 'ledger',
+  stream: OpStream,
+  stats: ApplyStats | null,
+  keep = false,
+): Promise<{ ms: number; bytes: number; blocks: number; spec: NetworkSpec }> {
+  const spec = newSpec(await tempDir(kind))
+  let applied = 0
+  const apply: ApplyOpFn =
+    kind === 'bare'
+      ? async (kv, raw, author, length) => {
+          applied++
+          return bareApply(kv, raw, author, length)
+        }
+      : simulatedAuthorsApply(stats!)
+  const count = kind === 'bare' ? () => applied : () => stats!.applied
+  const net = await openNetwork(spec, apply)
+  let ms: number
+  let blocks: number
+  try {
+    ms = await appendAll(net.base, stream.ops, kind, count)
+    const snap = net.base.snapshot()
+    await snap.get('meta') // opens the snapshot, so that it knows its length
+    blocks = snap.version
+    await snap.close()
+    console.log(
+      `    ${kind}: ${fmtInt(stream.ops.length)} ops in ${fmtMs(ms)}, ` +
+        `${fmtInt(stream.ops.length / (ms / 1000))} ops/s; view: ${fmtInt(blocks)} blocks ` +
+        `(${(blocks / stream.ops.length).toFixed(2)} per op)`,
+    )
+  } finally {
+    await net.close()
+  }
+  const bytes = await dirSize(spec.dir)
+  if (!keep) await removeDir(spec.dir)
+  return { ms, bytes, blocks, spec }
+}
+
+/** A small run of each kind first, so that neither pays for the JIT warming up. */
+async function warmUp(): Promise<void> {
+  const stream = generateStream({ members: 50, ops: 2_000, seed: 7 })
+  const quiet = console.log
+  console.log = () => {}
+  try {
+    await run('bare', stream, null)
+    await run('ledger', stream, newStats())
+  } finally {
+    console.log = quiet
+  }
+}
+
+function printMix(row: ThroughputRow): void {
+  console.log('')
+  note(`  Op mix of the ${fmtInt(row.ops)}-op stream (as generated):`)
+  const entries = [...row.stream.counts].sort((a, b) => b[1] - a[1])
+  const half = Math.ceil(entries.length / 2)
+  const rows: string[][] = [['op', 'count', 'share', 'op', 'count', 'share']]
+  for (let i = 0; i < half; i++) {
+    const cell = (e: [string, number] | undefined) =>
+      e ? [e[0], fmtInt(e[1]), fmtPct(e[1] / row.ops)] : ['', '', '']
+    rows.push([...cell(entries[i]), ...cell(entries[i + half])])
+  }
+  table(rows, ['left', 'right', 'right', 'left', 'right', 'right'])
+  const unexpected = row.stats.rejected - row.stream.invalid
+  note(
+    `  Rejections by the real rules: ${fmtInt(row.stats.rejected)}, of which ` +
+      `${fmtInt(row.stream.invalid)} by design; unexpected: ${fmtInt(unexpected)}.`,
+  )
+  if (unexpected !== 0) {
+    const reasons = [...row.stats.reasons].sort((a, b) => b[1] - a[1]).slice(0, 15)
+    table([['rejection reason', 'count'], ...reasons.map(([r, n]) => [r, fmtInt(n)])])
+  }
+  const s = row.stream.statuses
+  note(`  Statuses at the end (model): ${s.green} green, ${s.orange} orange, ${s.red} red.`)
+}

@@ -1,0 +1,90 @@
+/**
+ * How one process benches a network of 1,000 members.
+ *
+ * Authority in the ledger is by writer key: the author of an op is the key of the core it was
+ * appended to. Running 1,000 writer cores (1,000 Autobase writers) in one process is neither
+ * realistic nor what the bench is about, so ONE WRITER CORE CARRIES THE OPS OF 1,000
+ * SIMULATED MEMBERS: the bootstrap writer appends every op, each op carrying an extra `as`
+ * field with the writer key of the simulated member who wrote it. The apply function injected
+ * into LedgerBase (its `applyOp` option) takes that field out and calls the REAL applyOp with
+ * it as the author, so AUTHORITY IS STILL CHECKED PER SIMULATED AUTHOR by the real rules
+ * (only admitted writers may join, only members may act, only the recipient may confirm...).
+ *
+ * What this leaves out: the writer changes the rules ask for (addWriter for newcomers and
+ * indexers) are counted but not performed on the Autobase host, since the simulated keys have
+ * no cores; and Autobase linearises one writer instead of 1,000.
+ */
+import type { ApplyResult } from '../core/ledger/apply.ts'
+import { applyOp } from '../core/ledger/apply.ts'
+import type { KV } from '../core/ledger/kv.ts'
+import type { ApplyOpFn } from '../core/network/ledger-base.ts'
+
+export interface ApplyStats {
+  applied: number
+  accepted: number
+  rejected: number
+  /** Writer changes asked for by the rules and not performed (see above). */
+  effectsDropped: number
+  /** Rejection reasons with ids and numbers blanked out, for a summary. */
+  reasons: Map<string, number>
+}
+
+export function newStats(): ApplyStats {
+  return { applied: 0, accepted: 0, rejected: 0, effectsDropped: 0, reasons: new Map() }
+}
+
+/**
+ * The real ledger rules, with the author taken from each op's `as` field. The op reaches
+ * applyOp parsed, without `as` (applyOp decodes bytes or values alike): JSON is parsed once
+ * per op, as it is when applyOp gets the raw block.
+ */
+export function simulatedAuthorsApply(stats: ApplyStats, inner: ApplyOpFn = applyOp): ApplyOpFn {
+  return async (kv: KV, raw: unknown, author: string, length: number): Promise<ApplyResult> => {
+    let value: unknown = raw
+    let as = author
+    if (raw instanceof Uint8Array) {
+      try {
+        value = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString())
+      } catch {
+        value = raw // not JSON: the rules reject it as the real writer's op
+      }
+    }
+    if (value !== null && typeof value === 'object' && 'as' in value) {
+      const { as: simulated, ...op } = value as { as: unknown }
+      if (typeof simulated === 'string') as = simulated
+      value = op
+    }
+    const result = await inner(kv, value, as, length)
+    stats.applied++
+    if (result.accepted) stats.accepted++
+    else {
+      stats.rejected++
+      const reason = (value as { type?: string }).type + ': ' + normalise(result.reason ?? '')
+      stats.reasons.set(reason, (stats.reasons.get(reason) ?? 0) + 1)
+    }
+    stats.effectsDropped += result.effects.length
+    return { ...result, effects: [] }
+  }
+}
+
+function normalise(reason: string): string {
+  return reason
+    .replace(/[0-9a-f]{12}-[\w-]+/g, '<pledge>')
+    .replace(/Member \d+/g, '<name>')
+    .replace(/\b[0-9a-f]{8}\b/g, '<key>')
+    .replace(/\d+/g, 'N')
+}
+
+/**
+ * The baseline's apply: the least an apply can do with an op, writing ONE view entry per op
+ * (the parsed op under its position), so that the bare Autobase does the same number of
+ * appends, the same JSON parse and one Hyperbee write per op.
+ */
+export const bareApply: ApplyOpFn = async (kv, raw, _author, length) => {
+  const bytes = raw as Uint8Array
+  const op: unknown = JSON.parse(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(),
+  )
+  await kv.put(`op/${length.toString().padStart(12, '0')}`, op)
+  return { accepted: true, effects: [] }
+}
