@@ -101,6 +101,8 @@ declare module 'autobase' {
     /** Resolves with the new length of the local writer core (= the block's 1-based position). */
     append(value: V | V[] | null, opts?: Autobase.AppendOptions): Promise<number>
     update(): Promise<void>
+    /** Resolves when the apply pass under way (if any) has finished. */
+    advance(): Promise<void>
     ack(bg?: boolean): Promise<void>
     flush(): Promise<void>
     heads(): Autobase.Head[]

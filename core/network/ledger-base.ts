@@ -15,7 +15,7 @@ import ReadyResource from 'ready-resource'
 import crypto from 'hypercore-crypto'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import { applyOp as ledgerApplyOp, type ApplyResult, type Effect } from '../ledger/apply.ts'
-import { Transaction, type KV } from '../ledger/kv.ts'
+import { CachingKV, Transaction, type KV } from '../ledger/kv.ts'
 import { BeeKV, VIEW_OPTIONS, ViewSnapshot, type LedgerBee } from './view.ts'
 
 export type ApplyOpFn = (
@@ -57,6 +57,8 @@ export interface LedgerBaseOptions {
 export const DEFAULT_ACK_INTERVAL = 1_000
 
 const KEY_BYTES = 32
+/** View keys holding, per writer, the length of its core applied so far. */
+export const APPLIED = 'applied/'
 const WRITER_KEY = /^[0-9a-f]{64}$/i
 
 type LedgerAutobase = Autobase<Buffer, LedgerBee>
@@ -211,6 +213,12 @@ export class LedgerBase extends ReadyResource {
     if (this.updateTimer) clearImmediate(this.updateTimer)
     await Promise.all([...this.snapshots].map((s) => s.close()))
     await Promise.all([...this.probes].map((p) => p.close()))
+    // Autobase (7.28) closes its cores without waiting for an apply pass that is under way. A
+    // pass cut off between storing the view and storing its own record of what it applied
+    // leaves ops in the view that it applies again, on top, at the next open: that device's
+    // state then differs from everyone's for good. So stop new passes and let the current end.
+    this.base.pause()
+    await this.base.advance().catch(noop)
     await this.base.close()
   }
 
@@ -314,7 +322,8 @@ export class LedgerBase extends ReadyResource {
     // update: false, or a read could wait on the network in the middle of apply.
     const batch = view.batch({ update: false })
     try {
-      const kv = new BeeKV(batch)
+      // Ops in one call often read the same keys (the meta every time): read them once.
+      const kv = new CachingKV(new BeeKV(batch))
       for (const node of nodes) {
         if (node.value === null) continue
         const op: OpRef = {
@@ -332,9 +341,20 @@ export class LedgerBase extends ReadyResource {
   }
 
   private async applyNode(kv: KV, raw: Buffer, op: OpRef): Promise<Effect[]> {
+    // Each writer's ops reach apply in the order of its core. A view that already holds this
+    // op (Autobase 7.28 can re-apply part of a pass cut off by a shutdown, on top of the
+    // stored view) must not take it twice, or this peer's ledger parts from everyone's.
+    // A reorder truncates the view, and these marks with it, so real re-applies still run.
+    const mark = `${APPLIED}${op.author}`
+    const applied = (await kv.get<number>(mark)) ?? 0
+    if (applied >= op.length) {
+      this.onApplyError(new Error(`op applied again after a restart; skipped`), op)
+      return []
+    }
     // An op that throws half-way leaves none of its writes behind.
     const tx = new Transaction(kv)
     try {
+      await tx.put(mark, op.length)
       const result = await this.applyOpFn(tx, raw, op.author, op.length)
       await tx.commit()
       return Array.isArray(result?.effects) ? result.effects : []

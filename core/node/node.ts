@@ -6,7 +6,6 @@
  */
 import { EventEmitter } from 'node:events'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BlindPairing from 'blind-pairing'
 import Corestore from 'corestore'
@@ -14,6 +13,7 @@ import crypto from 'hypercore-crypto'
 import HyperDHT from 'hyperdht'
 import Hyperswarm from 'hyperswarm'
 import z32 from 'z32'
+import pkg from '../../package.json' with { type: 'json' }
 import {
   ApiError,
   type Appended,
@@ -31,7 +31,7 @@ import {
 import { applyOp } from '../ledger/apply.ts'
 import { cycleStart, DAY, nextCycle } from '../ledger/cycle-time.ts'
 import { Transaction } from '../ledger/kv.ts'
-import { outgoingOf } from '../ledger/ledger.ts'
+import { currentIncoming, currentOutgoing, outgoingOf } from '../ledger/ledger.ts'
 import {
   keys,
   pledgeIdOf,
@@ -60,11 +60,7 @@ import type { ViewSnapshot } from '../network/view.ts'
 import { decodeInviteCode, inviteLink } from './invite-code.ts'
 import { LocalStateFile, type NetworkEntry } from './local-state.ts'
 
-const VERSION = (
-  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
-    version: string
-  }
-).version
+const VERSION = pkg.version
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void
@@ -852,7 +848,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       const members = await listMembers(kv)
       const cards = await Promise.all(
         members.map(async (m) =>
-          cardOf(m, await incomingOf(kv, m.id), await outgoingOf(kv, m.id), meta, me),
+          cardOf(m, await currentIncoming(kv, m.id), await currentOutgoing(kv, m.id), meta, me),
         ),
       )
       const rejections = (await kv.list<Rejection>(keys.rejections)).map((e) => e.value).slice(-50)
@@ -880,7 +876,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       const names = new Map((await listMembers(kv)).map((m) => [m.id, m.name]))
       const list = [
         ...notificationsFor(events, member, meta, (id) => names.get(id)),
-        ...calendarNotifications(this.clock(), meta, await outgoingOf(kv, me)),
+        ...calendarNotifications(this.clock(), meta, await currentOutgoing(kv, me)),
       ]
       return list.map((x) => ({
         ...x,

@@ -13,10 +13,14 @@ let vera: Daemon
 let network: string
 let annaId: string
 
-/** What every member's node must agree on: the cards of all members. */
+/**
+ * What every member's node must agree on: the cards of all members (less payment details,
+ * which each member also sees on their own card while green).
+ */
 async function shared(d: Daemon) {
   const s: NetworkState = await d.call('state', { network })
-  return JSON.stringify({ cycle: s.meta.cycle, members: s.members, rejected: s.rejected })
+  const members = s.members.map(({ payment: _p, defaultPayment: _d, ...card }) => card)
+  return JSON.stringify({ cycle: s.meta.cycle, members, rejected: s.rejected })
 }
 
 async function converged(...daemons: Daemon[]) {

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { ApplyResult } from '../../core/ledger/apply.ts'
 import type { KV } from '../../core/ledger/kv.ts'
 import {
+  APPLIED,
   LedgerBase,
   WrongNetworkKeyError,
   type ApplyOpFn,
@@ -96,13 +97,14 @@ function connect(a: LedgerBase, b: LedgerBase): void {
   })
 }
 
+/** What the rules wrote to the view (leaving out the router's per-writer applied marks). */
 async function dump(
   base: LedgerBase,
   prefix = '',
 ): Promise<Array<{ key: string; value: unknown }>> {
   const snap = base.snapshot()
   try {
-    return await snap.list(prefix)
+    return (await snap.list(prefix)).filter((e) => !e.key.startsWith(APPLIED))
   } finally {
     await snap.close()
   }

@@ -46,7 +46,11 @@ export class Daemon {
     return new Daemon(name, dir, bootstrap)
   }
 
-  async start(extra: string[] = []): Promise<this> {
+  /**
+   * Starts the daemon with `extra` arguments (e.g. `--static DIR`). Unless `named` is false,
+   * sets the node's identity name to the daemon's name (the UI tests let people type it).
+   */
+  async start(extra: string[] = [], { named = true }: { named?: boolean } = {}): Promise<this> {
     const child = spawn(
       process.execPath,
       [BIN, 'daemon', '--data', this.dataDir, '--bootstrap', this.bootstrap, ...extra],
@@ -66,7 +70,7 @@ export class Daemon {
       if (Date.now() > until) throw new Error(`${this.name}'s daemon did not start: ${this.output}`)
       await new Promise((r) => setTimeout(r, 50))
     }
-    if (this.name) await this.call('identity.set', { name: this.name })
+    if (this.name && named) await this.call('identity.set', { name: this.name })
     return this
   }
 
