@@ -1,0 +1,238 @@
+/**
+ * Browser side of the end-to-end tests: Debian's Chromium driven by playwright-core (no
+ * downloaded browsers), one fresh profile per person, and the UI built once when needed.
+ */
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { promisify } from 'node:util'
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core'
+import { Daemon, type Testnet } from '../support/daemons.ts'
+
+export const ROOT = join(import.meta.dirname, '..', '..')
+export const BUILT_UI = join(ROOT, 'dist', 'renderer')
+const VITE = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js')
+const run = promisify(execFile)
+
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots')
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]
+
+/** What the built UI depends on: when any of it is newer than the build, build again. */
+const UI_SOURCES = ['renderer', 'core/ledger', 'core/api', 'vite.config.ts']
+
+function newest(path: string): number {
+  const stat = statSync(path)
+  if (!stat.isDirectory()) return stat.mtimeMs
+  let max = stat.mtimeMs
+  for (const entry of readdirSync(path)) max = Math.max(max, newest(join(path, entry)))
+  return max
+}
+
+const BUILD_LOCK = join(ROOT, 'dist', '.renderer-build.lock')
+
+function uiIsFresh(): boolean {
+  const index = join(BUILT_UI, 'index.html')
+  const sources = Math.max(...UI_SOURCES.map((p) => newest(join(ROOT, p))))
+  return existsSync(index) && statSync(index).mtimeMs >= sources
+}
+
+/**
+ * Builds the UI into dist/renderer unless a build newer than its sources is there. Test
+ * files run in parallel processes: a lock folder lets one build while the others wait.
+ */
+export async function ensureBuiltUi(): Promise<void> {
+  const until = Date.now() + 120_000
+  while (!uiIsFresh()) {
+    mkdirSync(dirname(BUILD_LOCK), { recursive: true })
+    try {
+      mkdirSync(BUILD_LOCK)
+    } catch {
+      // Someone else is building (or crashed doing so: a lock older than a minute is stale).
+      const age = Date.now() - (statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? 0)
+      if (age > 60_000) rmSync(BUILD_LOCK, { recursive: true, force: true })
+      if (Date.now() > until) throw new Error('timed out waiting for the UI build')
+      await new Promise((r) => setTimeout(r, 200))
+      continue
+    }
+    try {
+      if (!uiIsFresh()) {
+        await run(process.execPath, [VITE, 'build', '--logLevel', 'error'], { cwd: ROOT })
+      }
+      return
+    } finally {
+      rmSync(BUILD_LOCK, { recursive: true, force: true })
+    }
+  }
+}
+
+/** The end-to-end tests need Debian's Chromium; without it they fail and say how to get it. */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install it with "apt-get install chromium" (.ci/run does)`,
+    )
+  }
+}
+
+/** One person's browser: its own profile folder, so cookies and saved language stay apart. */
+export class Person {
+  /** Uncaught exceptions in the page: a test expects none. */
+  readonly errors: string[] = []
+
+  private constructor(
+    readonly name: string,
+    readonly context: BrowserContext,
+    readonly page: Page,
+    private readonly profile: string,
+    private readonly shots: string,
+  ) {}
+
+  /**
+   * `language` is the system language the browser reports (the UI starts in it); `shots`
+   * prefixes this person's screenshot files (default: the lower-cased name).
+   */
+  static async launch(
+    name: string,
+    { language = 'en-GB', shots = name.toLowerCase() }: { language?: string; shots?: string } = {},
+  ): Promise<Person> {
+    await rm(join(SCREENSHOTS, `${shots}-failure.png`), { force: true })
+    const profile = await mkdtemp(join(tmpdir(), `exodus-e2e-${name}-`))
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      locale: language,
+      timezoneId: 'Europe/Berlin',
+      viewport: { width: 1280, height: 900 },
+    })
+    const page = context.pages()[0] ?? (await context.newPage())
+    page.setDefaultTimeout(20_000)
+    const person = new Person(name, context, page, profile, shots)
+    page.on('pageerror', (err) => person.errors.push(err.message))
+    return person
+  }
+
+  /** Full-page screenshot into test-results/screenshots/SHOTS-WHAT.png. */
+  async screenshot(what: string): Promise<void> {
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    await this.page.screenshot({
+      path: join(SCREENSHOTS, `${this.shots}-${what}.png`),
+      fullPage: true,
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.context.close().catch(() => {})
+    await rm(this.profile, { recursive: true, force: true })
+  }
+}
+
+/** A real node for one person, serving the built UI, its identity left for the UI to name. */
+export async function startNode(name: string, testnet: Testnet): Promise<Daemon> {
+  const daemon = await Daemon.create(name, testnet)
+  return daemon.start(['--static', BUILT_UI], { named: false })
+}
+
+/** The address `exodus daemon` printed (it carries the token the page trades for a cookie). */
+export function urlOf(daemon: Daemon): string {
+  if (!daemon.info) throw new Error(`${daemon.name}'s daemon is not running`)
+  return daemon.info.url
+}
+
+// ---- what people do on the page ----
+
+export const STEP = 20_000
+
+/** A link of the main navigation. */
+export function nav(page: Page, name: string | RegExp): Locator {
+  return page.getByRole('navigation').getByRole('link', { name })
+}
+
+/** An irreversible step: the button, then "Yes" in the question it asks. */
+export async function confirmStep(
+  scope: Locator | Page,
+  button: string,
+  yes = 'Yes',
+): Promise<void> {
+  await scope.getByRole('button', { name: button, exact: true }).click()
+  await scope.getByRole('group').getByRole('button', { name: yes, exact: true }).click()
+}
+
+/** Waits until `text` is on the page (the UI follows the node without reloading). */
+export async function sees(
+  page: Page | Locator,
+  text: string | RegExp,
+  exact = true,
+): Promise<void> {
+  await page.getByText(text, { exact }).first().waitFor({ timeout: STEP })
+}
+
+/** Marks the page so a test can later prove it was never reloaded. */
+export async function markPage(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    ;(window as unknown as { e2eMark?: boolean }).e2eMark = true
+  })
+}
+
+export async function notReloaded(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { e2eMark?: boolean }).e2eMark === true)
+}
+
+/** Every main screen, screenshotted once it shows its content. */
+export async function tour(person: Person, memberName: string): Promise<void> {
+  const { page } = person
+  const screens: Array<[string, string | RegExp, string]> = [
+    ['home', 'Home', 'Who needs help now'],
+    ['people', 'People', 'Network graph'],
+    ['organizer', 'Organizer', 'My promises'],
+    ['profile', 'Profile', 'Payment details'],
+    ['invites', 'Invites', 'My invites'],
+    ['notifications', /^Notifications/, 'Notifications'],
+    ['settings', 'Settings', 'Identity of this device'],
+  ]
+  for (const [file, link, heading] of screens) {
+    await nav(page, link).click()
+    await page.getByRole('heading', { name: heading, exact: true }).first().waitFor()
+    if (file === 'people') {
+      // cytoscape draws the graph on canvases inside the labelled picture
+      await page
+        .getByRole('img', { name: /^Network graph:/ })
+        .locator('canvas')
+        .first()
+        .waitFor()
+      await person.screenshot('people')
+      await page
+        .getByRole('main')
+        .getByRole('link', { name: memberName, exact: true })
+        .first()
+        .click()
+      await page.getByRole('heading', { name: 'Relations' }).waitFor()
+      await person.screenshot('member')
+      continue
+    }
+    await person.screenshot(file)
+  }
+}
+
+/**
+ * When a test fails: a screenshot of where each person was (SHOTS-failure.png) and the end
+ * of each node's log, to see what the UI and the node were doing.
+ */
+export async function reportFailure(people: Person[], nodes: Daemon[]): Promise<void> {
+  for (const person of people) await person.screenshot('failure').catch(() => {})
+  for (const node of nodes)
+    console.error(`--- ${node.name}'s node, last lines:\n${node.output.slice(-3000)}`)
+}
