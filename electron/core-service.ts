@@ -6,17 +6,10 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {
-  dispatch,
-  type Command,
-  type NodeEvent,
-  type Params,
-  type Reply,
-  type Results,
-} from '../core/api/contract.ts'
+import { dispatch, type NodeEvent, type Reply } from '../core/api/contract.ts'
 import type { CreateNode, RunningNode } from '../core/daemon/daemon.ts'
 import { acquireLock, LockError, type DataLock } from '../core/daemon/lock.ts'
-import { openLog, type LogFile } from '../core/daemon/log.ts'
+import { openLog, withLogCommand, type LogFile } from '../core/daemon/log.ts'
 import {
   coreInitSchema,
   parseToCore,
@@ -63,22 +56,6 @@ function prepareDataDir(dataDir: string): void {
       `Cannot use the data folder ${dataDir} (${code}): check that it exists and that you may ` +
         'read and write it, or start the app with --data pointing to another folder.',
     )
-  }
-}
-
-/** The core owns the log file, so it answers `logs` itself, as the daemon does. */
-function withLogs(node: RunningNode, log: LogFile): RunningNode {
-  return {
-    call<C extends Command>(command: C, params: Params<C>): Promise<Results[C]> {
-      if (command === 'logs') {
-        const lines = (params as Params<'logs'>).lines ?? 100
-        return Promise.resolve(log.tail(lines) as Results[C])
-      }
-      return node.call(command, params)
-    },
-    on: (event, listener) => node.on(event, listener),
-    off: (event, listener) => node.off(event, listener),
-    close: () => node.close(),
   }
 }
 
@@ -155,7 +132,7 @@ export function serveCore(
       log.error('the node could not open', { error: message })
       throw new StartError('node-failed', `The node could not open ${dataDir}: ${message}`)
     }
-    node = withLogs(created, log)
+    node = withLogCommand(created, log)
     node.on('event', forward)
     log.info('desktop core ready')
     channel.send({ type: 'ready', dataDir })

@@ -24,6 +24,18 @@ const member = z.string().trim().min(1, 'name a member')
 const pledge = z.string().trim().min(1, 'name a pledge')
 const onPledge = z.object({ network, pledge })
 
+/** Commands that act on one existing pledge; each is the op of the same name. */
+export type PledgeCommand =
+  | 'intention.cancel'
+  | 'intention.commit'
+  | 'intention.fulfil'
+  | 'obligation.fulfil'
+  | 'obligation.confirm'
+  | 'obligation.forgive'
+  | 'request.commit'
+  | 'request.fulfil'
+  | 'request.confirm'
+
 export const commandSchemas = {
   'identity.get': z.object({}),
   'identity.set': z.object({ name: z.string().trim().min(1).max(NAME_MAX) }),

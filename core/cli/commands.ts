@@ -3,7 +3,14 @@
  * friendly arguments (amounts in whole units, "7d") into contract parameters; the node
  * decides everything else.
  */
-import type { Appended, Command, NetworkSummary, Params, Results } from '../api/contract.ts'
+import type {
+  Appended,
+  Command,
+  NetworkSummary,
+  Params,
+  PledgeCommand,
+  Results,
+} from '../api/contract.ts'
 import { parseAmount } from '../ledger/format.ts'
 import type { PaymentDetail } from '../ledger/ops.ts'
 import { readDaemonInfo } from '../daemon/info.ts'
@@ -170,18 +177,7 @@ async function appended(
 
 function onPledge(
   name: string,
-  command: Extract<
-    Command,
-    | 'intention.cancel'
-    | 'intention.commit'
-    | 'intention.fulfil'
-    | 'obligation.fulfil'
-    | 'obligation.confirm'
-    | 'obligation.forgive'
-    | 'request.commit'
-    | 'request.fulfil'
-    | 'request.confirm'
-  >,
+  command: PledgeCommand,
   summary: string,
   done: string,
   group: string,

@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import type { NodeApi, Params, Results } from '../api/contract.ts'
+import type { NodeApi } from '../api/contract.ts'
 import { removeDaemonInfo, writeDaemonInfo, type DaemonInfo } from './info.ts'
 import { acquireLock, type DataLock } from './lock.ts'
-import { openLog, type Level, type Log, type LogFile } from './log.ts'
+import { openLog, withLogCommand, type Level, type Log, type LogFile } from './log.ts'
 import { describeOffset } from './options.ts'
 import { startServer, type LocalServer } from './server.ts'
 
@@ -77,22 +77,6 @@ function prepareDataDir(dataDir: string): void {
   }
 }
 
-/** The daemon owns the log file, so it answers `logs` itself, whatever node runs. */
-function withDaemonCommands(node: RunningNode, log: LogFile): RunningNode {
-  return {
-    call<C extends keyof Results>(command: C, params: Params<C>): Promise<Results[C]> {
-      if (command === 'logs') {
-        const lines = (params as Params<'logs'>).lines ?? 100
-        return Promise.resolve(log.tail(lines) as Results[C])
-      }
-      return node.call(command, params)
-    },
-    on: (event, listener) => node.on(event, listener),
-    off: (event, listener) => node.off(event, listener),
-    close: () => node.close(),
-  }
-}
-
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<'timeout'>((resolve) => {
@@ -133,7 +117,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       clockOffset: describeOffset(offset),
     })
     try {
-      node = withDaemonCommands(
+      node = withLogCommand(
         await options.createNode({
           dataDir,
           bootstrap: options.bootstrap,

@@ -7,6 +7,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import type { Params, Results } from '../api/contract.ts'
+import type { RunningNode } from './daemon.ts'
 
 export const LOG_FILE = 'exodus.log'
 export const LEVELS = ['debug', 'info', 'warn', 'error'] as const
@@ -168,4 +170,23 @@ export const silentLog: Log = {
   warn() {},
   error() {},
   child: () => silentLog,
+}
+
+/**
+ * Whoever owns the log file (the daemon, the desktop's core process) answers `logs` itself,
+ * whatever node runs behind it.
+ */
+export function withLogCommand(node: RunningNode, log: LogFile): RunningNode {
+  return {
+    call<C extends keyof Results>(command: C, params: Params<C>): Promise<Results[C]> {
+      if (command === 'logs') {
+        const lines = (params as Params<'logs'>).lines ?? 100
+        return Promise.resolve(log.tail(lines) as Results[C])
+      }
+      return node.call(command, params)
+    },
+    on: (event, listener) => node.on(event, listener),
+    off: (event, listener) => node.off(event, listener),
+    close: () => node.close(),
+  }
 }

@@ -25,6 +25,7 @@ import {
   type NodeEvent,
   type NotificationEntry,
   type Params,
+  type PledgeCommand,
   type Results,
   type SyncState,
 } from '../api/contract.ts'
@@ -565,16 +566,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
 
   private async onPledge(
     p: { network: string; pledge: string },
-    type:
-      | 'intention.cancel'
-      | 'intention.commit'
-      | 'intention.fulfil'
-      | 'obligation.fulfil'
-      | 'obligation.confirm'
-      | 'obligation.forgive'
-      | 'request.commit'
-      | 'request.fulfil'
-      | 'request.confirm',
+    type: PledgeCommand,
   ): Promise<Appended> {
     const n = this.network(p.network)
     return this.append(n, { type, pledge: await this.pledgeRef(n, p.pledge) })

@@ -2,24 +2,14 @@
 import { cleanup, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import type { NetworkState } from '../../core/api/contract.ts'
 import { Home } from '../../renderer/src/screens/Home.tsx'
-import { renderScreen, World, type DirectApi } from './support.tsx'
+import { renderScreen, until, World } from './support.tsx'
 
 let world: World
 beforeEach(async () => {
   world = await World.create()
 })
 afterEach(() => world.destroy())
-
-async function until(api: DirectApi, network: string, check: (s: NetworkState) => boolean) {
-  await waitFor(
-    async () => {
-      expect(check(await api.call('state', { network }))).toBe(true)
-    },
-    { timeout: 15_000, interval: 100 },
-  )
-}
 
 const LIVE = { timeout: 15_000 }
 const section = (name: string) => screen.getByRole('region', { name })

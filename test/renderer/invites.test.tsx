@@ -3,7 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { Invites } from '../../renderer/src/screens/Invites.tsx'
-import { renderScreen, World } from './support.tsx'
+import { renderScreen, retrying, World } from './support.tsx'
 
 /** Screens wait on real nodes: give them time when the machine is busy. */
 const slow = { timeout: 10_000 }
@@ -13,14 +13,6 @@ beforeEach(async () => {
   world = await World.create()
 })
 afterEach(() => world.destroy())
-
-/**
- * Retries a first write after a join: under load a node may briefly refuse writes ("cannot
- * write to the network yet") while Autobase settles the new writer.
- */
-function retrying<T>(write: () => Promise<T>): Promise<T> {
-  return waitFor(write, { timeout: 15_000, interval: 100 })
-}
 
 it('creates an invite for me, shares it as code, link and QR code, and revokes it', async () => {
   const { api: anna, network } = await world.founder('Anna')

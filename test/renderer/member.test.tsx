@@ -1,11 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, screen, waitFor, within } from '@testing-library/react'
+import { cleanup, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import type { NetworkState } from '../../core/api/contract.ts'
 import { pledgeActions } from '../../renderer/src/components/PledgeActions.tsx'
 import { MemberPage } from '../../renderer/src/screens/MemberPage.tsx'
-import { renderScreen, World, type DirectApi } from './support.tsx'
+import { renderScreen, until, retrying, World } from './support.tsx'
 
 /** Screens wait on real nodes: give them time when the machine is busy. */
 const slow = { timeout: 10_000 }
@@ -15,23 +14,6 @@ beforeEach(async () => {
   world = await World.create()
 })
 afterEach(() => world.destroy())
-
-/**
- * Retries a first write after a join: under load a node may briefly refuse writes ("cannot
- * write to the network yet") while Autobase settles the new writer.
- */
-function retrying<T>(write: () => Promise<T>): Promise<T> {
-  return waitFor(write, { timeout: 15_000, interval: 100 })
-}
-
-async function until(api: DirectApi, network: string, check: (s: NetworkState) => boolean) {
-  await waitFor(
-    async () => {
-      expect(check(await api.call('state', { network }))).toBe(true)
-    },
-    { timeout: 15_000, interval: 100 },
-  )
-}
 
 /** Anna asks for help (`status`), Boris has joined and sees it. */
 async function annaAsks(

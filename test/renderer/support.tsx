@@ -6,12 +6,12 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cleanup, render, type RenderResult } from '@testing-library/react'
+import { cleanup, render, waitFor, type RenderResult } from '@testing-library/react'
 import createTestnet from 'hyperdht/testnet'
 import type { ReactNode } from 'react'
 import { I18nextProvider } from 'react-i18next'
 import { MemoryRouter, Route, Routes } from 'react-router-dom'
-import type { Command, NodeEvent, Params, Results } from '../../core/api/contract.ts'
+import type { Command, NetworkState, NodeEvent, Params, Results } from '../../core/api/contract.ts'
 import { dispatch } from '../../core/api/contract.ts'
 import { createNode, type ExodusNode } from '../../core/node/node.ts'
 import { CallFailed, type Api } from '../../renderer/src/api.ts'
@@ -118,4 +118,21 @@ export async function renderScreen(
     </I18nextProvider>,
   )
   return Object.assign(result, { i18n })
+}
+
+/** Polls `api`'s view of the network until `check` holds. */
+export async function until(api: DirectApi, network: string, check: (s: NetworkState) => boolean) {
+  await waitFor(
+    async () => {
+      if (!check(await api.call('state', { network }))) throw new Error('not yet')
+    },
+    { timeout: 15_000, interval: 100 },
+  )
+}
+
+/**
+ * Retries a write that may find the node still settling (right after a join, under load).
+ */
+export function retrying<T>(write: () => Promise<T>): Promise<T> {
+  return waitFor(write, { timeout: 15_000, interval: 100 })
 }

@@ -16,9 +16,9 @@ import {
 } from '../../../core/ledger/limits.ts'
 import type { PaymentDetail } from '../../../core/ledger/ops.ts'
 import type { MemberCard } from '../../../core/ledger/queries.ts'
+import { LanguageSelect } from '../components/LanguageSelect.tsx'
 import { ConfirmButton, ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
 import { useAction, useApi, useQuery } from '../hooks.ts'
-import { LANGUAGES, rememberLanguage, type Language } from '../i18n.ts'
 import { useMoney, useNetwork } from '../network.tsx'
 
 export function Profile() {
@@ -488,27 +488,10 @@ function consequenceOf(from: Status, to: Status): string[] {
 // ---- language ----
 
 function LanguageChoice() {
-  const { t, i18n } = useTranslation('profile')
-  const id = useId()
-  const current = (i18n.resolvedLanguage ?? i18n.language).slice(0, 2)
+  const { t } = useTranslation('profile')
   return (
     <Section title={t('language.title')}>
-      <label htmlFor={id}>{t('language.label')}</label>{' '}
-      <select
-        id={id}
-        value={current}
-        onChange={(e) => {
-          const code = e.target.value as Language
-          rememberLanguage(code)
-          void i18n.changeLanguage(code)
-        }}
-      >
-        {LANGUAGES.map((l) => (
-          <option key={l.code} value={l.code} lang={l.code}>
-            {l.name}
-          </option>
-        ))}
-      </select>
+      <LanguageSelect label={t('language.label')} />
     </Section>
   )
 }

@@ -7,10 +7,10 @@ import { useId, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { NetworkSummary } from '../../../core/api/contract.ts'
+import { LanguageSelect } from '../components/LanguageSelect.tsx'
 import { ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
 import { formatDateTime } from '../format.ts'
 import { useAction, useApi, useQuery } from '../hooks.ts'
-import { LANGUAGES, rememberLanguage, type Language } from '../i18n.ts'
 import { useNetwork } from '../network.tsx'
 
 const NAME_MAX = 60
@@ -29,28 +29,11 @@ export function Settings() {
 }
 
 function LanguageChoice() {
-  const { t, i18n } = useTranslation('settings')
-  const id = useId()
-  const current = LANGUAGES.find((l) => l.code === i18n.language.slice(0, 2))?.code ?? 'en'
+  const { t } = useTranslation('settings')
   return (
     <Section title={t('language.title')}>
       <p>
-        <label htmlFor={id}>{t('language.label')}</label>{' '}
-        <select
-          id={id}
-          value={current}
-          onChange={(e) => {
-            const code = e.target.value as Language
-            rememberLanguage(code)
-            void i18n.changeLanguage(code)
-          }}
-        >
-          {LANGUAGES.map((l) => (
-            <option key={l.code} value={l.code} lang={l.code}>
-              {l.name}
-            </option>
-          ))}
-        </select>
+        <LanguageSelect label={t('language.label')} />
       </p>
       <p className="muted">{t('language.hint')}</p>
     </Section>
