@@ -53,6 +53,7 @@ export async function createI18n(lng: Language = initialLanguage()): Promise<i18
     defaultNS: 'common',
     interpolation: { escapeValue: false },
     returnNull: false,
+    showSupportNotice: false,
   })
   instance.on('languageChanged', (code) => {
     if (typeof document !== 'undefined') document.documentElement.lang = code
