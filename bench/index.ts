@@ -4,14 +4,22 @@
  * that network); BENCH_SIZES=10000,30000 picks the sizes (the last one is reopened);
  * BENCH_CHUNK sets how many appends go in at once (default 256).
  *
- * Sections live in their own files (ledger-throughput.ts, reopen.ts); add a new one by
- * writing an async function that prints through report.ts and calling it below.
+ * Network sections, on a local HyperDHT testnet on 127.0.0.1 with real daemon processes:
+ * sync latency over BENCH_SYNC_OPS ops (default 200, quick 50), and join and catch-up on a
+ * network of BENCH_NET_OPS ops (default 10,000, quick 2,000; built with
+ * BENCH_NET_IN_FLIGHT calls in flight per node, default 64).
+ *
+ * Sections live in their own files (ledger-throughput.ts, reopen.ts, sync-latency.ts,
+ * join-catchup.ts); add a new one by writing an async function that prints through
+ * report.ts and calling it below.
  */
 import os from 'node:os'
+import { joinCatchup } from './join-catchup.ts'
 import { ledgerThroughput, TARGET_RATIO } from './ledger-throughput.ts'
 import { APPEND_CHUNK, removeAllDirs } from './network.ts'
 import { CARD_TARGET_MS, HOME_TARGET_MS, reopen } from './reopen.ts'
 import { fmtInt, fmtMB, fmtMs, fmtPct, heading, MemorySampler, table } from './report.ts'
+import { SYNC_P95_TARGET_MS, SYNC_TARGET_RATIO, syncLatency } from './sync-latency.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const sizes = process.env.BENCH_SIZES
@@ -37,6 +45,8 @@ async function main(): Promise<void> {
   try {
     const { rows, kept } = await ledgerThroughput(sizes, memory)
     const re = await reopen(kept, memory)
+    const sync = await syncLatency(quick)
+    const net = await joinCatchup(quick)
 
     heading('Summary')
     const peak = memory.peak
@@ -55,6 +65,28 @@ async function main(): Promise<void> {
           `< ${fmtMs(HOME_TARGET_MS)}`,
         ],
         ['memberCard median', fmtMs(re.cardMedianMs), `< ${CARD_TARGET_MS} ms`],
+        [
+          `sync latency median, ${fmtInt(sync.ops)} ops (ledger / bare)`,
+          `${fmtMs(sync.ledger.median)} / ${fmtMs(sync.bare.median)} = ` +
+            `${(sync.ledger.median / sync.bare.median).toFixed(2)}x`,
+          `<= ${SYNC_TARGET_RATIO}x bare`,
+        ],
+        [
+          'sync latency p95 (ledger / bare)',
+          `${fmtMs(sync.ledger.p95)} / ${fmtMs(sync.bare.p95)}`,
+          `< ${SYNC_P95_TARGET_MS} ms`,
+        ],
+        [
+          `join ${fmtInt(net.ops)}-op network: writable / synced`,
+          `${fmtMs(net.joinCallMs)} / ${fmtMs(net.joinSyncedMs)}` +
+            (net.joinFastForward ? ' (fast-forward)' : ''),
+          '',
+        ],
+        [
+          `catch-up after missing ${fmtInt(net.ops)} ops`,
+          fmtMs(net.catchupSyncedMs) + (net.catchupFastForward ? ' (fast-forward)' : ''),
+          '',
+        ],
         ['peak rss / heap used (whole run)', `${fmtMB(peak.rss)} / ${fmtMB(peak.heapUsed)}`, ''],
         ['total bench time', fmtMs(performance.now() - started), ''],
         [

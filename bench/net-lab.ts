@@ -1,0 +1,187 @@
+/**
+ * The network benches' laboratory: a local HyperDHT testnet on 127.0.0.1 (never the public
+ * DHT), real `exodus daemon` processes (test/support/daemons.ts), in-process nodes, forked
+ * helper processes and temporary folders, all released by dispose(), also when a bench
+ * fails, and as far as possible when the bench is interrupted (SIGINT/SIGTERM) or exits.
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import WebSocket from 'ws'
+import type { NodeEvent } from '../core/api/contract.ts'
+import { createNode, type ExodusNode } from '../core/node/node.ts'
+import { Daemon, loopbackTestnet, type Testnet } from '../test/support/daemons.ts'
+import { removeDir, tempDir } from './network.ts'
+
+const FF_PROBE = pathToFileURL(join(import.meta.dirname, 'ff-probe.mjs')).href
+
+export class Lab {
+  readonly daemons: Daemon[] = []
+  readonly nodes: ExodusNode[] = []
+  readonly children: ChildProcess[] = []
+  readonly dirs: string[] = []
+  private disposed = false
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n  ${signal}: stopping the network bench's processes`)
+    this.killNow()
+    process.exit(130)
+  }
+  private readonly onExit = () => this.killNow()
+
+  private constructor(readonly testnet: Testnet) {
+    process.once('SIGINT', this.onSignal)
+    process.once('SIGTERM', this.onSignal)
+    process.once('exit', this.onExit)
+  }
+
+  static async open(): Promise<Lab> {
+    return new Lab(await loopbackTestnet())
+  }
+
+  /** HOST:PORT of the testnet's bootstrap nodes. */
+  get bootstrap(): string[] {
+    return this.testnet.bootstrap.map((b) => `${b.host}:${b.port}`)
+  }
+
+  async tempDir(label: string): Promise<string> {
+    const dir = await tempDir(label)
+    this.dirs.push(dir)
+    return dir
+  }
+
+  /** A daemon on its own new data folder, not started yet. */
+  async daemon(name: string): Promise<Daemon> {
+    const d = await Daemon.create(name, this.testnet)
+    this.daemons.push(d)
+    return d
+  }
+
+  /**
+   * Starts a daemon; with `probe`, its process loads bench/ff-probe.mjs, which prints a line
+   * to its output whenever one of its Autobases fast-forwards.
+   */
+  async start(d: Daemon, { probe = false }: { probe?: boolean } = {}): Promise<Daemon> {
+    const before = process.env.NODE_OPTIONS
+    if (probe) process.env.NODE_OPTIONS = `${before ?? ''} --import ${FF_PROBE}`.trim()
+    let started: Promise<Daemon>
+    try {
+      started = d.start() // spawn() copies the environment before start() first awaits
+    } finally {
+      if (before === undefined) delete process.env.NODE_OPTIONS
+      else process.env.NODE_OPTIONS = before
+    }
+    return started
+  }
+
+  /** A node in this process, on the testnet, in a new temporary folder. */
+  async node(label: string): Promise<ExodusNode> {
+    const node = await createNode({
+      dataDir: await this.tempDir(`node-${label}`),
+      bootstrap: this.bootstrap,
+    })
+    this.nodes.push(node)
+    return node
+  }
+
+  /** Forks `script` with tsx and IPC; stdout and stderr are kept in `output`. */
+  fork(script: string, args: string[]): ChildProcess & { output: string[] } {
+    const child = fork(script, args, {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    }) as ChildProcess & { output: string[] }
+    child.output = []
+    child.stdout!.on('data', (d: Buffer) => child.output.push(d.toString()))
+    child.stderr!.on('data', (d: Buffer) => child.output.push(d.toString()))
+    this.children.push(child)
+    return child
+  }
+
+  /** Asks a forked helper to close (IPC {type: 'close'}); kills it after 3 s. */
+  async stop(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((r) => child.once('exit', r))
+    if (child.connected) child.send({ type: 'close' })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000)
+    await exited
+    clearTimeout(timer)
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return
+    this.disposed = true
+    await Promise.all(this.children.map((child) => this.stop(child)))
+    await Promise.all(this.daemons.map((d) => d.destroy().catch(() => {})))
+    for (const node of this.nodes) await node.close().catch(() => {})
+    await this.testnet.destroy().catch(() => {})
+    for (const dir of this.dirs) await removeDir(dir).catch(() => {})
+    process.off('SIGINT', this.onSignal)
+    process.off('SIGTERM', this.onSignal)
+    process.off('exit', this.onExit)
+  }
+
+  /** Last resort, synchronous: no process and no folder of ours outlives the bench. */
+  private killNow(): void {
+    if (this.disposed) return
+    for (const child of this.children) child.kill('SIGKILL')
+    for (const d of this.daemons) {
+      d.process?.kill('SIGKILL')
+      rmSync(d.dataDir, { recursive: true, force: true })
+    }
+    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * A WebSocket on a daemon's /ws: calls `onState` for every pushed {event: {type: 'state'}}
+ * of `network`, with the time it arrived (performance.now()).
+ */
+export async function watchState(
+  d: Daemon,
+  network: string,
+  onState: (at: number) => void,
+): Promise<WebSocket> {
+  const info = d.info!
+  const ws = new WebSocket(`ws://127.0.0.1:${info.port}/ws`, {
+    headers: { authorization: `Bearer ${info.token}` },
+  })
+  ws.on('message', (data) => {
+    const at = performance.now()
+    const message = JSON.parse(data.toString()) as { event?: NodeEvent }
+    if (message.event?.type === 'state' && message.event.network === network) onState(at)
+  })
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
+  return ws
+}
+
+/** Polls `read` until `check` passes; throws after `ms` with the last value. */
+export async function until<T>(
+  what: string,
+  read: () => Promise<T>,
+  check: (v: T) => boolean,
+  { ms = 60_000, every = 100 }: { ms?: number; every?: number } = {},
+): Promise<T> {
+  const deadline = performance.now() + ms
+  let last: unknown
+  while (true) {
+    try {
+      const value = await read()
+      if (check(value)) return value
+      last = value
+    } catch (err) {
+      last = err instanceof Error ? err.message : err
+    }
+    if (performance.now() > deadline) {
+      const shown = JSON.stringify(last) ?? String(last)
+      throw new Error(`${what}: not reached in ${ms} ms; last: ${shown.slice(0, 300)}`)
+    }
+    await new Promise((r) => setTimeout(r, every))
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms))
+}
