@@ -77,6 +77,11 @@ async function main(): Promise<void> {
           `< ${SYNC_P95_TARGET_MS} ms`,
         ],
         [
+          `sync latency on the ${fmtInt(net.ops)}-op network: median / p95`,
+          `${fmtMs(net.latency.median)} / ${fmtMs(net.latency.p95)}`,
+          `< ${SYNC_P95_TARGET_MS} ms p95`,
+        ],
+        [
           `join ${fmtInt(net.ops)}-op network: writable / synced`,
           `${fmtMs(net.joinCallMs)} / ${fmtMs(net.joinSyncedMs)}` +
             (net.joinFastForward ? ' (fast-forward)' : ''),

@@ -1,32 +1,37 @@
 /**
- * Join and catch-up on a network with many ops, over the local testnet on 127.0.0.1.
+ * Join and catch-up on a network with many ops: every node an `exodus daemon` process on the
+ * local testnet on 127.0.0.1; this process only drives them over HTTP and measures.
  *
- * Build: three nodes in this process (createNode: the creator and two members, the network's
- * three indexers) append the ops through the node API, in parallel (several calls in flight
- * per node): intention changes, monthly amount and profile edits, a few obligations created
- * and marked fulfilled, all through the real rules.
- * A fourth member, an `exodus daemon` process, joined before and was stopped: it misses them.
+ * Build: the creator and two members (the network's three indexers) append the ops through
+ * their HTTP API, several calls in flight per node: intention changes, monthly amount and
+ * profile edits, a few obligations created and marked fulfilled, all through the real rules.
+ * A fourth member joined before and was stopped: it misses them. Then the bench waits until
+ * the indexers have signed the order (a member coming back later finds it signed).
  *
- * Catch-up: that daemon is restarted; timed from its start to its state matching the
- * creator's (the same event and member counters, the same number of members).
+ * Catch-up: the fourth member's daemon is restarted; timed from its start to its state
+ * matching the creator's (the same event and member counters, the same number of members).
  *
  * Join: a new daemon joins with an invite: timed from the `network.join` call to its return
  * (the node returns once it is writable and has the network's meta) and to its state matching
  * the creator's.
  *
- * Both daemons load bench/ff-probe.mjs, which prints a line when an Autobase fast-forwards.
+ * Sync latency on the grown network: everyone but the creator and member 1 is stopped (so two
+ * daemons share the machine, as in the sync-latency section); the creator changes an
+ * intention to member 1 until member 1's card shows it (see sync-latency.ts).
+ *
+ * The daemons load bench/autobase-probe.mjs, which reports fast-forwards and how much of the
+ * order the indexers have signed (the API shows neither).
  */
 import type { NetworkState } from '../core/api/contract.ts'
-import type { ExodusNode } from '../core/node/node.ts'
+import type { Daemon } from '../test/support/daemons.ts'
 import { dirSize } from './network.ts'
 import { Lab, sleep, until } from './net-lab.ts'
 import { fmtInt, fmtMB, fmtMs, heading, median, note, Progress, table } from './report.ts'
 import { latencies, visibility, type Latencies } from './sync-latency.ts'
-import type { Daemon } from '../test/support/daemons.ts'
 
 /** Unmeasured ops before the latency figures on the grown network. */
 const WARM_UP = 10
-/** Calls in flight per in-process node while building. */
+/** Calls in flight per writer while building. */
 const IN_FLIGHT = Number(process.env.BENCH_NET_IN_FLIGHT ?? 64)
 /**
  * Obligations each writer creates (then marks fulfilled). Kept small on purpose: every
@@ -36,6 +41,8 @@ const IN_FLIGHT = Number(process.env.BENCH_NET_IN_FLIGHT ?? 64)
  * spreads its obligations over many members.
  */
 const OBLIGATIONS_PER_WRITER = 10
+/** System core entries that may stay unsigned once signing has settled (the latest acks). */
+const UNSIGNED_TAIL = 32
 
 export interface JoinCatchupResult {
   ops: number
@@ -46,13 +53,12 @@ export interface JoinCatchupResult {
   catchupUpMs: number
   catchupSyncedMs: number
   catchupFastForward: boolean
-  /** Sync latency on the grown network: creator's API call -> visible in the caught-up daemon. */
+  /** Sync latency on the grown network (creator -> member 1, two daemons). */
   latency: Latencies
 }
 
 interface Writer {
-  name: string
-  node: ExodusNode
+  daemon: Daemon
   id: string
   intentions: string[]
   amount: number
@@ -68,62 +74,58 @@ function signature(s: NetworkState): string {
 export async function joinCatchup(quick: boolean): Promise<JoinCatchupResult> {
   const ops = Number(process.env.BENCH_NET_OPS ?? (quick ? 2_000 : 10_000))
   heading(`Join and catch-up (${fmtInt(ops)}-op network, local testnet on 127.0.0.1)`)
-  note('Three nodes in this process (creator + 2 members, the indexers) append the ops through')
-  note(`the node API and the real rules, ${IN_FLIGHT} calls in flight per node. A member daemon`)
-  note('that joined before is stopped meanwhile (catch-up); a new daemon joins afterwards.')
-  note('"Synced": same event and member counters and member count as the creator.')
+  note('All nodes are `exodus daemon` processes. The creator and two members (the indexers)')
+  note(`append the ops through their HTTP API and the real rules, ${IN_FLIGHT} calls in flight`)
+  note('each. A member who joined before is stopped meanwhile (catch-up); a new daemon joins')
+  note('afterwards. "Synced": same event and member counters and member count as the creator.')
   const lab = await Lab.open()
   try {
     // --- the network and its members -------------------------------------------------------
     console.log('')
     console.log('  setting up: creator, two members, the member who will be offline')
-    const creator = await lab.node('creator')
-    const created = await creator.call('network.create', {
+    const [creator, member1, member2, offline] = await Promise.all(
+      ['Creator', 'Member 1', 'Member 2', 'Offline'].map(async (name) => {
+        const d = await lab.daemon(name.replace(' ', ''))
+        return lab.start(d, { probe: name !== 'Offline' })
+      }),
+    )
+    const created = await creator!.call('network.create', {
       name: 'Bench',
       currency: 'EUR',
       timeZone: 'UTC',
       memberName: 'Creator',
     })
     const network = created.id
-    const invite = await creator.call('invite.create', { network, uses: 10 })
-    const writers: Writer[] = [
-      {
-        name: 'Creator',
-        node: creator,
-        id: created.me,
-        intentions: [],
-        amount: 0,
-        obligations: 0,
-        toFulfil: [],
-      },
-    ]
-    for (const name of ['Member 1', 'Member 2']) {
-      const node = await lab.node(name.replace(' ', ''))
-      const joined = await node.call('network.join', { invite: invite.code, name })
-      writers.push({
-        name,
-        node,
-        id: joined.network.me,
-        intentions: [],
-        amount: 0,
-        obligations: 0,
-        toFulfil: [],
-      })
+    const invite = await creator!.call('invite.create', { network, uses: 10 })
+    const writer = (daemon: Daemon, id: string): Writer => ({
+      daemon,
+      id,
+      intentions: [],
+      amount: 0,
+      obligations: 0,
+      toFulfil: [],
+    })
+    const writers = [writer(creator!, created.me)]
+    for (const [d, name] of [
+      [member1!, 'Member 1'],
+      [member2!, 'Member 2'],
+    ] as const) {
+      const joined = await d.call('network.join', { invite: invite.code, name })
+      writers.push(writer(d, joined.network.me))
     }
-    const offline = await lab.daemon('Offline')
-    await lab.start(offline)
-    await offline.call('network.join', { invite: invite.code, name: 'Offline' })
-    await syncedWith(offline, creator, network, 30_000)
-    await offline.stop()
+    // The fourth member: not an indexer (the first three members are).
+    await offline!.call('network.join', { invite: invite.code, name: 'Offline' })
+    await syncedWith(offline!, creator!, network, 30_000)
+    await offline!.stop()
 
     for (const w of writers) {
-      await w.node.call('status.set', { network, status: 'orange', amount: 1_000_000 })
+      await w.daemon.call('status.set', { network, status: 'orange', amount: 1_000_000 })
     }
     await converge(writers, network)
     for (const w of writers) {
       for (const to of writers) {
         if (to === w) continue
-        const made = await w.node.call('intention.create', { network, to: to.id, amount: 100 })
+        const made = await w.daemon.call('intention.create', { network, to: to.id, amount: 100 })
         w.intentions.push(made.pledge!.id)
       }
     }
@@ -135,17 +137,19 @@ export async function joinCatchup(quick: boolean): Promise<JoinCatchupResult> {
     const converged = await converge(writers, network)
     console.log(
       `    ${fmtInt(ops)} ops in ${fmtMs(build.ms)} (${fmtInt(ops / (build.ms / 1000))} ops/s), ` +
-        `all three in-process nodes agree after ${fmtMs(converged.ms)}: ` +
+        `the three writers agree ${fmtMs(converged.ms)} later: ` +
         `${signature(converged.state)}; refused by the dry run: ${fmtInt(build.refused)}`,
     )
     const buildMs = build.ms + converged.ms
-    // A member who comes back later finds the network indexed: let the indexers sign the
-    // order (they ack every second) before the catch-up, or it would have to apply the
-    // unsigned tail itself, one op at a time.
+    // A member who comes back later finds the order signed: let the indexers sign it (they
+    // ack every second) before the catch-up, or it would have to apply the unsigned tail
+    // itself, one op at a time.
     const indexing = await signed(writers, network)
     console.log(
-      `    signed order settled ${fmtMs(indexing.ms)} after that: system core length ` +
-        `${fmtInt(indexing.length)}, of which ${fmtInt(indexing.unsigned)} not signed (latest acks)`,
+      `    signing settled ${fmtMs(indexing.ms)} after that (2 s without change included): ` +
+        `system core length ` +
+        `${fmtInt(indexing.length)}, of which ${fmtInt(indexing.length - indexing.signed)} ` +
+        'not signed (the latest acks)',
     )
 
     // --- catch-up --------------------------------------------------------------------------
@@ -153,11 +157,11 @@ export async function joinCatchup(quick: boolean): Promise<JoinCatchupResult> {
     console.log(`  catch-up: restarting the member who missed ${fmtInt(ops)} ops`)
     let start = performance.now()
     let wall = Date.now()
-    await lab.start(offline, { probe: true })
+    await lab.start(offline!, { probe: true })
     const catchupUpMs = performance.now() - start
-    await syncedWith(offline, creator, network, 180_000)
+    await syncedWith(offline!, creator!, network, 180_000)
     const catchupSyncedMs = performance.now() - start
-    const catchupFf = probeLines(offline, wall)
+    const catchupFf = fastForwards(offline!, wall)
     console.log(
       `    daemon up in ${fmtMs(catchupUpMs)}, synced ${fmtMs(catchupSyncedMs)} after start; ` +
         `fast-forward: ${catchupFf.length ? catchupFf.join('; ') : 'no'}`,
@@ -166,9 +170,8 @@ export async function joinCatchup(quick: boolean): Promise<JoinCatchupResult> {
     // --- join ------------------------------------------------------------------------------
     console.log('')
     console.log('  join: a new daemon joins with an invite')
-    const newcomer = await lab.daemon('Newcomer')
-    await lab.start(newcomer, { probe: true })
-    const fresh = await creator.call('invite.create', { network })
+    const newcomer = await lab.start(await lab.daemon('Newcomer'), { probe: true })
+    const fresh = await creator!.call('invite.create', { network })
     start = performance.now()
     wall = Date.now()
     await newcomer.call('network.join', { invite: fresh.code, name: 'Newcomer' })
@@ -176,62 +179,54 @@ export async function joinCatchup(quick: boolean): Promise<JoinCatchupResult> {
     const firstState = performance.now()
     const joinedState = await newcomer.call('state', { network })
     const firstStateMs = performance.now() - firstState
-    await syncedWith(newcomer, creator, network, 180_000)
+    await syncedWith(newcomer, creator!, network, 180_000)
     const joinSyncedMs = performance.now() - start
-    const joinFf = probeLines(newcomer, wall)
+    const joinFf = fastForwards(newcomer, wall)
     console.log(
-      `    network.join returned (writable) after ${fmtMs(joinCallMs)} ` +
-        `(its first state call took ${fmtMs(firstStateMs)}: ${signature(joinedState)}), synced after ${fmtMs(joinSyncedMs)}; ` +
-        `fast-forward: ${joinFf.length ? joinFf.join('; ') : 'no'}`,
+      `    network.join returned (writable) after ${fmtMs(joinCallMs)}; its first state call ` +
+        `took ${fmtMs(firstStateMs)} (${signature(joinedState)}); synced after ` +
+        `${fmtMs(joinSyncedMs)}; fast-forward: ${joinFf.length ? joinFf.join('; ') : 'no'}`,
     )
+    const sizes = await Promise.all([creator!, offline!, newcomer].map((d) => dirSize(d.dataDir)))
 
-    // --- sync latency on the grown network ----------------------------------------------------
+    // --- sync latency on the grown network -------------------------------------------------
     console.log('')
     const latencyOps = quick ? 20 : 50
     console.log(
-      `  sync latency on this network, the in-process nodes closed: the newcomer changes an ` +
-        `intention (its HTTP API), ` +
-        `${fmtInt(latencyOps)} ops; visible in the caught-up member's daemon`,
+      `  sync latency on this network: the others stopped, the creator changes an intention ` +
+        `${fmtInt(latencyOps)} times, each until member 1's card shows it`,
     )
-    const m1 = writers[1]!
-    const intended = async (on: { call: ExodusNode['call'] }) =>
-      (await on.call('member.card', { network, member: m1.id })).progress.intended
-    // Like the fresh network's figure: two daemons, nothing else on the CPUs. The three
-    // in-process nodes would share this process's thread with the measuring.
-    for (const w of writers) await w.node.close()
-    const base = await intended(offline) // nothing else is appended meanwhile
-    const pledge = (await newcomer.call('intention.create', { network, to: m1.id, amount: 1 }))
-      .pledge!.id
+    await Promise.all([member2!, offline!, newcomer].map((d) => d.stop()))
+    const intended = async (d: Daemon) =>
+      (await d.call('member.card', { network, member: writers[1]!.id })).progress.intended
+    const pledge = writers[0]!.intentions[0]! // the creator's intention to member 1
+    await creator!.call('intention.change', { network, pledge, amount: 50_000_000 })
+    const base = await intended(creator!)
     await until(
-      "the caught-up member sees the newcomer's intention",
-      () => intended(offline),
-      (v) => v === base + 1,
+      'member 1 sees the change',
+      () => intended(member1!),
+      (v) => v === base,
     )
     const measured = await visibility({
       label: 'grown network',
-      watcher: offline,
+      watcher: member1!,
       network,
       ops: WARM_UP + latencyOps,
       warmUp: WARM_UP,
-      act: (i) => newcomer.call('intention.change', { network, pledge, amount: 2 + i }),
-      shows: async (i) => (await intended(offline)) === base + 2 + i,
+      act: (i) => creator!.call('intention.change', { network, pledge, amount: 50_000_001 + i }),
+      shows: async (i) => (await intended(member1!)) === base + 1 + i,
     })
     const latency = latencies(measured.seen)
     console.log(
       `    median ${fmtMs(latency.median)}, p95 ${fmtMs(latency.p95)}, max ${fmtMs(latency.max)} ` +
-        `(until the push: median ${fmtMs(median(measured.event))}; newcomer's call returned: ` +
-        `median ${fmtMs(median(measured.call))})`,
+        `(until the push: median ${fmtMs(median(measured.event))}; the creator's call ` +
+        `returned: median ${fmtMs(median(measured.call))})`,
     )
 
-    const sizes = await Promise.all([
-      dirSize(creator.dataDir),
-      dirSize(offline.dataDir),
-      dirSize(newcomer.dataDir),
-    ])
     console.log('')
     table([
       ['figure', 'time', 'fast-forward'],
-      [`build: ${fmtInt(ops)} ops appended and applied by 3 nodes`, fmtMs(buildMs), ''],
+      [`build: ${fmtInt(ops)} ops appended, 3 writers agree`, fmtMs(buildMs), ''],
       [`catch-up: restart -> daemon up`, fmtMs(catchupUpMs), ''],
       [
         `catch-up: restart -> synced (missed ${fmtInt(ops)} ops)`,
@@ -240,12 +235,12 @@ export async function joinCatchup(quick: boolean): Promise<JoinCatchupResult> {
       ],
       ['join: network.join call -> returned, writable', fmtMs(joinCallMs), ''],
       ['join: network.join call -> synced', fmtMs(joinSyncedMs), joinFf.length ? 'yes' : 'no'],
-      ['sync latency here, median (newcomer -> caught-up member)', fmtMs(latency.median), ''],
-      ['sync latency here, p95', fmtMs(latency.p95), ''],
+      [`sync latency at ${fmtInt(ops)} ops, median`, fmtMs(latency.median), ''],
+      [`sync latency at ${fmtInt(ops)} ops, p95`, fmtMs(latency.p95), ''],
     ])
     note(
-      `  data folders after: creator ${fmtMB(sizes[0]!)}, caught-up member ${fmtMB(sizes[1]!)}, ` +
-        `newcomer ${fmtMB(sizes[2]!)}`,
+      `  data folders after the join: creator ${fmtMB(sizes[0]!)}, caught-up member ` +
+        `${fmtMB(sizes[1]!)}, newcomer ${fmtMB(sizes[2]!)}`,
     )
     return {
       ops,
@@ -280,22 +275,22 @@ async function appendOps(
     if (kind === 9 && w.obligations < OBLIGATIONS_PER_WRITER) {
       w.obligations++
       const to = others[w.obligations % others.length]!
-      const made = await w.node.call('obligation.create', { network, to: to.id, amount: 500 })
+      const made = await w.daemon.call('obligation.create', { network, to: to.id, amount: 500 })
       w.toFulfil.push(made.pledge!.id)
     } else if (kind === 9 && w.toFulfil.length > 0) {
-      await w.node.call('obligation.fulfil', { network, pledge: w.toFulfil.shift()! })
+      await w.daemon.call('obligation.fulfil', { network, pledge: w.toFulfil.shift()! })
     } else if (kind === 7) {
-      await w.node.call('status.set', {
+      await w.daemon.call('status.set', {
         network,
         status: 'orange',
         amount: 1_000_000 + w.amount,
       })
     } else if (kind === 8) {
-      await w.node.call('profile.set', { network, about: `Profile text number ${w.amount}` })
+      await w.daemon.call('profile.set', { network, about: `Profile text number ${w.amount}` })
     } else {
       // Amounts only grow, so no change repeats the amount in force (the rules refuse that).
       const pledge = w.intentions[i % w.intentions.length]!
-      await w.node.call('intention.change', { network, pledge, amount: 100 + w.amount })
+      await w.daemon.call('intention.change', { network, pledge, amount: 100 + w.amount })
     }
   }
   const start = performance.now()
@@ -315,15 +310,15 @@ async function appendOps(
   return { ms: performance.now() - start, refused }
 }
 
-/** Waits until every writer's node shows the same counters. */
+/** Waits until every writer shows the same counters. */
 async function converge(
   writers: Writer[],
   network: string,
 ): Promise<{ ms: number; state: NetworkState }> {
   const start = performance.now()
   const states = await until(
-    'the in-process nodes agree',
-    () => Promise.all(writers.map((w) => w.node.call('state', { network }))),
+    'the writers agree',
+    () => Promise.all(writers.map((w) => w.daemon.call('state', { network }))),
     (all) => all.every((s) => signature(s) === signature(all[0]!)),
     { ms: 120_000, every: 200 },
   )
@@ -331,43 +326,47 @@ async function converge(
 }
 
 /**
- * Waits until the indexers have signed what there is to sign: every writer's Autobase shows
- * the same signed length of its system core, unchanged for a few ack rounds (the latest acks
- * themselves stay unsigned). Autobase internals, read only: the API has no such figure.
+ * Waits until the indexers have signed what there is to sign: every writer reports (through
+ * the probe) the same signed length of the system core, at most a few entries short of its
+ * length (the latest acks stay unsigned until the next ones), unchanged for two ack rounds.
+ * Gives up waiting after a minute.
  */
 async function signed(
   writers: Writer[],
   network: string,
-): Promise<{ ms: number; length: number; unsigned: number }> {
-  type Internals = {
-    networks: Map<string, { base: { base: { length: number; signedLength: number } } }>
+): Promise<{ ms: number; signed: number; length: number }> {
+  const key = network.slice(0, 8)
+  const latest = (d: Daemon) => {
+    const all = [...d.output.matchAll(new RegExp(`\\[probe\\] signed ${key} (\\d+) (\\d+)`, 'g'))]
+    const m = all[all.length - 1]
+    return m ? { signed: Number(m[1]), length: Number(m[2]) } : { signed: -1, length: -1 }
   }
-  const autobase = (w: Writer) => (w.node as unknown as Internals).networks.get(network)!.base.base
   const start = performance.now()
-  let last = -1
+  let last = ''
   let since = start
-  const deadline = start + 60_000
-  while (performance.now() < deadline) {
-    const lengths = writers.map((w) => autobase(w).signedLength)
+  while (performance.now() - start < 60_000) {
     const now = performance.now()
-    if (lengths.some((l) => l !== lengths[0]) || lengths[0] !== last) {
-      last = lengths[0]!
+    const all = writers.map((w) => latest(w.daemon))
+    const same = all.every((x) => x.signed === all[0]!.signed)
+    const short = all.every((x) => x.length - x.signed <= UNSIGNED_TAIL)
+    const signedNow = JSON.stringify(all.map((x) => x.signed))
+    if (!same || !short || signedNow !== last) {
+      last = signedNow
       since = now
-    } else if (now - since >= 3_000) break
+    } else if (now - since >= 2_000) break
     await sleep(100)
   }
-  const base = autobase(writers[0]!)
-  return { ms: since - start, length: base.length, unsigned: base.length - base.signedLength }
+  return { ms: performance.now() - start, ...latest(writers[0]!.daemon) }
 }
 
-/** Waits until the daemon's state has the same counters as the node's. */
-async function syncedWith(d: Daemon, node: ExodusNode, network: string, ms: number): Promise<void> {
+/** Waits until the daemon's state has the same counters as the reference daemon's. */
+async function syncedWith(d: Daemon, ref: Daemon, network: string, ms: number): Promise<void> {
   await until(
     `${d.name} synced`,
     async () => {
       const [mine, theirs] = await Promise.all([
         d.call('state', { network }),
-        node.call('state', { network }),
+        ref.call('state', { network }),
       ])
       return [signature(mine), signature(theirs)]
     },
@@ -376,9 +375,9 @@ async function syncedWith(d: Daemon, node: ExodusNode, network: string, ms: numb
   )
 }
 
-/** The fast-forwards ff-probe.mjs reported in the daemon's output, timed from `since`. */
-function probeLines(d: Daemon, since: number): string[] {
-  return [...d.output.matchAll(/\[ff-probe\] fast-forward from (\d+) to (\d+) at (\d+)/g)].map(
+/** The fast-forwards the probe reported in the daemon's output, timed from `since`. */
+function fastForwards(d: Daemon, since: number): string[] {
+  return [...d.output.matchAll(/\[probe\] fast-forward from (\d+) to (\d+) at (\d+)/g)].map(
     (m) =>
       `${fmtInt(Number(m[1]))} -> ${fmtInt(Number(m[2]))} ` +
       `(done at +${fmtMs(Number(m[3]) - since)})`,

@@ -1,8 +1,8 @@
 /**
  * The network benches' laboratory: a local HyperDHT testnet on 127.0.0.1 (never the public
- * DHT), real `exodus daemon` processes (test/support/daemons.ts), in-process nodes, forked
- * helper processes and temporary folders, all released by dispose(), also when a bench
- * fails, and as far as possible when the bench is interrupted (SIGINT/SIGTERM) or exits.
+ * DHT), real `exodus daemon` processes (test/support/daemons.ts), forked helper processes and
+ * temporary folders, all released by dispose(), also when a bench fails, and as far as
+ * possible when the bench is interrupted (SIGINT/SIGTERM) or exits.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
@@ -10,15 +10,13 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import WebSocket from 'ws'
 import type { NodeEvent } from '../core/api/contract.ts'
-import { createNode, type ExodusNode } from '../core/node/node.ts'
 import { Daemon, loopbackTestnet, type Testnet } from '../test/support/daemons.ts'
 import { removeDir, tempDir } from './network.ts'
 
-const FF_PROBE = pathToFileURL(join(import.meta.dirname, 'ff-probe.mjs')).href
+const PROBE = pathToFileURL(join(import.meta.dirname, 'autobase-probe.mjs')).href
 
 export class Lab {
   readonly daemons: Daemon[] = []
-  readonly nodes: ExodusNode[] = []
   readonly children: ChildProcess[] = []
   readonly dirs: string[] = []
   private disposed = false
@@ -58,12 +56,12 @@ export class Lab {
   }
 
   /**
-   * Starts a daemon; with `probe`, its process loads bench/ff-probe.mjs, which prints a line
-   * to its output whenever one of its Autobases fast-forwards.
+   * Starts a daemon; with `probe`, its process loads bench/autobase-probe.mjs, which reports
+   * Autobase fast-forwards and signed lengths in the daemon's output.
    */
   async start(d: Daemon, { probe = false }: { probe?: boolean } = {}): Promise<Daemon> {
     const before = process.env.NODE_OPTIONS
-    if (probe) process.env.NODE_OPTIONS = `${before ?? ''} --import ${FF_PROBE}`.trim()
+    if (probe) process.env.NODE_OPTIONS = `${before ?? ''} --import ${PROBE}`.trim()
     let started: Promise<Daemon>
     try {
       started = d.start() // spawn() copies the environment before start() first awaits
@@ -72,16 +70,6 @@ export class Lab {
       else process.env.NODE_OPTIONS = before
     }
     return started
-  }
-
-  /** A node in this process, on the testnet, in a new temporary folder. */
-  async node(label: string): Promise<ExodusNode> {
-    const node = await createNode({
-      dataDir: await this.tempDir(`node-${label}`),
-      bootstrap: this.bootstrap,
-    })
-    this.nodes.push(node)
-    return node
   }
 
   /** Forks `script` with tsx and IPC; stdout and stderr are kept in `output`. */
@@ -112,7 +100,6 @@ export class Lab {
     this.disposed = true
     await Promise.all(this.children.map((child) => this.stop(child)))
     await Promise.all(this.daemons.map((d) => d.destroy().catch(() => {})))
-    for (const node of this.nodes) await node.close().catch(() => {})
     await this.testnet.destroy().catch(() => {})
     for (const dir of this.dirs) await removeDir(dir).catch(() => {})
     process.off('SIGINT', this.onSignal)
