@@ -43,7 +43,7 @@ import {
   type Pledge,
   type Rejection,
 } from '../ledger/model.ts'
-import { calendarNotifications, notificationsFor } from '../ledger/notifications.ts'
+import { calendarNotifications, concerns, notificationsFor } from '../ledger/notifications.ts'
 import { OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
 import {
   cardOf,
@@ -883,21 +883,28 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     if (this.closing) return
     const meta = await this.meta(n)
     if (!meta || meta.seq.event <= n.entry.seenEvent) return
-    const fresh = (await this.notifications(n)).filter((x) => !x.read)
     const seen = n.entry.seenEvent
     n.entry.seenEvent = meta.seq.event
     await this.state.save()
     if (seen === 0) return // first sight of this network: history, not news
-    const since = await this.read(n, async (kv) => {
-      const ids = new Set<string>()
+    // Only the events that arrived since the last scan, and names only when one concerns me:
+    // this runs on every update of every node.
+    const fresh = await this.read(n, async (kv) => {
+      const member = await kv.get<Member>(keys.member(n.base.localKey))
+      if (!member) return []
+      const events: LedgerEvent[] = []
       for (let s = seen + 1; s <= meta.seq.event; s++) {
         const e = await kv.get<LedgerEvent>(keys.event(s))
-        if (e) ids.add(e.id)
+        if (e && concerns(e, member)) events.push(e)
       }
-      return ids
+      if (events.length === 0) return []
+      const names = new Map((await listMembers(kv)).map((m) => [m.id, m.name]))
+      return notificationsFor(events, member, meta, (id) => names.get(id))
     })
-    for (const notification of fresh)
-      if (since.has(notification.id)) this.push({ type: 'notification', notification })
+    for (const x of fresh) {
+      if (this.state.isRead(n.entry.key, x.id)) continue
+      this.push({ type: 'notification', notification: { ...x, network: n.entry.key, read: false } })
+    }
   }
 
   /** Appends a cycle op when this node's clock has passed a month start or a red deadline. */
