@@ -16,7 +16,7 @@ import crypto from 'hypercore-crypto'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import { applyOp as ledgerApplyOp, type ApplyResult, type Effect } from '../ledger/apply.ts'
 import { CachingKV, Transaction, type KV } from '../ledger/kv.ts'
-import { BeeKV, VIEW_OPTIONS, ViewSnapshot, type LedgerBee } from './view.ts'
+import { BeeKV, VIEW_OPTIONS, ViewSnapshot, type CacheEpoch, type LedgerBee } from './view.ts'
 
 export type ApplyOpFn = (
   kv: KV,
@@ -93,6 +93,8 @@ export class LedgerBase extends ReadyResource {
   private updateTimer: NodeJS.Immediate | null = null
   private wasWritable = false
   private readonly changed: () => void
+  /** Bumped when the view is truncated or moves to another core: see ViewSnapshot. */
+  private readonly viewEpoch: CacheEpoch & { epoch: number } = { epoch: 0 }
 
   constructor(opts: LedgerBaseOptions) {
     super()
@@ -140,6 +142,9 @@ export class LedgerBase extends ReadyResource {
     this.base.on('fast-forward', changed)
     this.base.view.core.on('append', changed)
     this.base.view.core.on('truncate', changed)
+    const viewMoved = () => this.viewEpoch.epoch++
+    this.base.view.core.on('truncate', viewMoved)
+    this.base.view.core.on('migrate', viewMoved)
     this.changed = changed
     // Without a listener Autobase rethrows and takes the whole node down; it closes itself.
     this.base.on('error', (err) => {
@@ -231,6 +236,22 @@ export class LedgerBase extends ReadyResource {
     return this.base.append(encodeOp(op))
   }
 
+  /**
+   * Appends an op and resolves once the view holds its outcome (accepted or rejected).
+   * Autobase usually applies a local op within append itself; otherwise this runs update().
+   */
+  async appendApplied(op: Uint8Array | object): Promise<number> {
+    const length = await this.append(op)
+    const snap = this.snapshot()
+    try {
+      if (((await snap.get<number>(APPLIED + this.localKey)) ?? 0) >= length) return length
+    } finally {
+      await snap.close()
+    }
+    await this.update()
+    return length
+  }
+
   /** Pulls in what peers have sent and runs apply on it. */
   async update(): Promise<void> {
     if (!this.opened) await this.ready()
@@ -240,7 +261,11 @@ export class LedgerBase extends ReadyResource {
   /** A consistent read-only view of the ledger state now. Close it when done. */
   snapshot(): ViewSnapshot {
     if (!this.opened || this.closing) throw new Error(`network ${this.describe()} is not open`)
-    const snap = new ViewSnapshot(this.base.view, (closed) => this.snapshots.delete(closed))
+    const snap = new ViewSnapshot(
+      this.base.view,
+      (closed) => this.snapshots.delete(closed),
+      this.viewEpoch,
+    )
     this.snapshots.add(snap)
     return snap
   }

@@ -86,4 +86,32 @@ describe('BeeKV and ViewSnapshot over a Hyperbee', () => {
     expect(await now.list('p/')).toEqual([{ key: 'p/2', value: 'two' }])
     await now.close()
   })
+  it("snapshots share the live view's node cache, and stop sharing it once the view is truncated", async () => {
+    const epoch = { epoch: 0 }
+    bee.core.on('truncate', () => epoch.epoch++)
+    for (let i = 0; i < 20; i++) await bee.put(`k/${i}`, `old ${i}`)
+    for (let i = 0; i < 20; i++) await bee.get(`k/${i}`) // the live view caches the nodes
+
+    const old = new ViewSnapshot(bee, undefined, epoch)
+    expect(await old.get('k/10')).toBe('old 10')
+    const live = (bee as unknown as { _nodeCache: { get(seq: number): unknown } })._nodeCache
+    const mine = (old as unknown as { bee: { _nodeCache: { get(seq: number): unknown } } }).bee
+      ._nodeCache
+    // The same decoded node, not a second copy read from storage.
+    expect(mine.get(bee.core.length - 1)).toBe(live.get(bee.core.length - 1))
+
+    // The view loses its tail (as in an Autobase reorder) and grows again differently: the
+    // live cache now holds other nodes under the same positions.
+    await bee.core.truncate(6)
+    for (let i = 5; i < 20; i++) await bee.put(`k/${i}`, `new ${i}`)
+    for (let i = 0; i < 20; i++) await bee.get(`k/${i}`)
+    expect(epoch.epoch).toBe(1)
+
+    expect(await old.get('k/10')).toBe('old 10')
+    expect(await old.get('k/19')).toBe('old 19')
+    const now = new ViewSnapshot(bee, undefined, epoch)
+    expect(await now.get('k/10')).toBe('new 10')
+    expect(await now.list('k/1')).toHaveLength(11)
+    await Promise.all([old.close(), now.close()])
+  })
 })
