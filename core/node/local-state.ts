@@ -54,6 +54,7 @@ const READ_LIMIT = 5_000
 export class LocalStateFile {
   readonly path: string
   private writing: Promise<void> = Promise.resolve()
+  private saveTimer: NodeJS.Timeout | null = null
 
   private constructor(
     dataDir: string,
@@ -108,8 +109,24 @@ export class LocalStateFile {
     return new LocalStateFile(dataDir, result.data)
   }
 
+  /**
+   * Saves within `ms` (once for any number of calls in between): for bookkeeping that changes
+   * on every update, where losing the last second to a crash costs little. close() must
+   * still call save().
+   */
+  saveSoon(ms = 1_000): void {
+    if (this.saveTimer) return
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null
+      this.save().catch(() => {})
+    }, ms)
+    this.saveTimer.unref()
+  }
+
   /** Saves atomically (temp file + rename); saves are serialised. */
   save(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer)
+    this.saveTimer = null
     const text = JSON.stringify(this.state, null, 2)
     const tmp = `${this.path}.tmp`
     this.writing = this.writing.then(async () => {

@@ -95,7 +95,16 @@ interface NetworkHandle {
   lastSync: number | null
   /** Serialises notification scans. */
   scanning: Promise<void>
+  /** A scan waiting to start: see SCAN_DELAY_MS. */
+  scanTimer: NodeJS.Timeout | null
 }
+
+/**
+ * A notification scan starts this long after the update that called for it, so that a burst
+ * of updates (catching up) costs one scan, and the scan never competes with the work in
+ * flight (replicating an op just appended, answering the call that appended it).
+ */
+const SCAN_DELAY_MS = 25
 
 function hex(buf: Uint8Array): string {
   return Buffer.from(buf).toString('hex')
@@ -173,7 +182,10 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     if (this.timer) clearInterval(this.timer)
     // Ordered: pairing, swarms, bases, then the store they share. A notification scan still
     // reading a base finishes first.
-    for (const n of this.networks.values()) await n.scanning
+    for (const n of this.networks.values()) {
+      if (n.scanTimer) clearTimeout(n.scanTimer)
+      await n.scanning
+    }
     for (const n of this.networks.values()) await n.pairing.close().catch(() => {})
     for (const n of this.networks.values()) await n.swarm.destroy().catch(() => {})
     for (const n of this.networks.values()) await n.base.close().catch(() => {})
@@ -221,6 +233,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       connections: new Set(),
       lastSync: null,
       scanning: Promise.resolve(),
+      scanTimer: null,
     }
     this.networks.set(entry.key, handle)
     swarm.on('connection', (conn) => {
@@ -243,11 +256,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     base.on('update', () => {
       if (handle.connections.size > 0) handle.lastSync = this.clock()
       this.push({ type: 'state', network: entry.key })
-      handle.scanning = handle.scanning
-        .then(() => this.scanNotifications(handle))
-        .catch((err) => {
-          this.log.warn('notification scan failed', { error: String(err) })
-        })
+      this.scheduleScan(handle)
     })
     base.on('error', (err: Error) =>
       this.log.error('network stopped', { network: entry.key.slice(0, 8), error: err.message }),
@@ -274,8 +283,18 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         )
       })
       .catch((err) => this.log.warn('could not announce on the DHT', { error: String(err) }))
-    this.scanNotifications(handle).catch(() => {})
+    handle.scanning = this.scanNotifications(handle).catch(() => {})
     return handle
+  }
+
+  private scheduleScan(n: NetworkHandle) {
+    if (n.scanTimer || this.closing) return
+    n.scanTimer = setTimeout(() => {
+      n.scanTimer = null
+      n.scanning = n.scanning
+        .then(() => this.scanNotifications(n))
+        .catch((err) => this.log.warn('notification scan failed', { error: String(err) }))
+    }, SCAN_DELAY_MS)
   }
 
   private emitSync(handle: NetworkHandle) {
@@ -538,8 +557,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       return applyOp(tx, op, author, 0)
     })
     if (!dry.accepted) throw new ApiError('rejected', dry.reason ?? 'refused by the ledger rules')
-    await n.base.append(op)
-    await n.base.update()
+    await n.base.appendApplied(op)
     const ref = pledgeIdOf(author, op.id)
     const [refusal, pledge] = await this.read(n, async (kv) => [
       await kv.get<string>(keys.refusal(ref)),
@@ -574,10 +592,10 @@ export class ExodusNode extends EventEmitter implements NodeApi {
 
   /** A member by id, id prefix or unique name. */
   private async memberRef(n: NetworkHandle, ref: string): Promise<string> {
-    const members = await this.read(n, listMembers)
     const lower = ref.toLowerCase()
-    const exact = members.find((m) => m.id === lower)
-    if (exact) return exact.id
+    // A full id (what the UI sends) is one read; names and short ids need the member list.
+    if (await this.read(n, (kv) => kv.get(keys.member(lower)))) return lower
+    const members = await this.read(n, listMembers)
     const matches = members.filter(
       (m) => !m.left && (m.id.startsWith(lower) || m.name.toLowerCase() === lower),
     )
@@ -885,7 +903,9 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     if (!meta || meta.seq.event <= n.entry.seenEvent) return
     const seen = n.entry.seenEvent
     n.entry.seenEvent = meta.seq.event
-    await this.state.save()
+    // Saved soon, not now: this runs on every update. A crash may push a second's
+    // notifications again after the restart, never lose one.
+    this.state.saveSoon()
     if (seen === 0) return // first sight of this network: history, not news
     // Only the events that arrived since the last scan, and names only when one concerns me:
     // this runs on every update of every node.

@@ -83,7 +83,7 @@ it('records an intention of 100 through the form, then turns it into an obligati
   expect(within(relations).getByRole('link', { name: 'Boris' })).toBeTruthy()
 
   // Anna sees Boris's obligation on his page with the recipient's actions.
-  await until(anna, network.id, (s) => s.organizer.promisesToMe.length === 1)
+  await until(anna, network.id, (s) => s.organizer.promisesToMe[0]?.kind === 'obligation')
   const mine = (await anna.call('state', { network: network.id })).organizer.promisesToMe[0]!
   expect(pledgeActions(mine, annaId)).toEqual(['askFulfil', 'confirm', 'forgive'])
   expect(pledgeActions(mine, mine.from)).toEqual(['fulfil'])
