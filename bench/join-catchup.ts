@@ -25,7 +25,7 @@
 import type { NetworkState } from '../core/api/contract.ts'
 import type { Daemon } from '../test/support/daemons.ts'
 import { dirSize } from './network.ts'
-import { Lab, sleep, until } from './net-lab.ts'
+import { Lab, sleep, until, WsSession } from './net-lab.ts'
 import { fmtInt, fmtMB, fmtMs, heading, median, note, Progress, table } from './report.ts'
 import { latencies, visibility, type Latencies } from './sync-latency.ts'
 
@@ -207,14 +207,24 @@ export async function joinCatchup(quick: boolean): Promise<JoinCatchupResult> {
       () => intended(member1!),
       (v) => v === base,
     )
+    const [creatorWs, member1Ws] = await Promise.all([
+      WsSession.open(creator!),
+      WsSession.open(member1!),
+    ])
     const measured = await visibility({
       label: 'grown network',
-      watcher: member1!,
+      watcher: member1Ws,
       network,
       ops: WARM_UP + latencyOps,
       warmUp: WARM_UP,
-      act: (i) => creator!.call('intention.change', { network, pledge, amount: 50_000_001 + i }),
-      shows: async (i) => (await intended(member1!)) === base + 1 + i,
+      act: (i) => creatorWs.call('intention.change', { network, pledge, amount: 50_000_001 + i }),
+      shows: async (i) =>
+        (await member1Ws.call('member.card', { network, member: writers[1]!.id })).progress
+          .intended ===
+        base + 1 + i,
+    }).finally(() => {
+      creatorWs.close()
+      member1Ws.close()
     })
     const latency = latencies(measured.seen)
     console.log(

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import WebSocket from 'ws'
-import type { NodeEvent } from '../core/api/contract.ts'
+import type { Command, NodeEvent, Params, Results } from '../core/api/contract.ts'
 import { Daemon, loopbackTestnet, type Testnet } from '../test/support/daemons.ts'
 import { removeDir, tempDir } from './network.ts'
 
@@ -120,29 +120,73 @@ export class Lab {
 }
 
 /**
- * A WebSocket on a daemon's /ws: calls `onState` for every pushed {event: {type: 'state'}}
- * of `network`, with the time it arrived (performance.now()).
+ * A session on a daemon's /ws, the way the browser UI talks to its node: calls go as
+ * {id, command, params} messages and come back as {id, reply}; pushed events arrive on the
+ * same socket. `onState` gets the arrival time (performance.now()) of every pushed
+ * {event: {type: 'state'}} of `network`.
  */
-export async function watchState(
-  d: Daemon,
-  network: string,
-  onState: (at: number) => void,
-): Promise<WebSocket> {
-  const info = d.info!
-  const ws = new WebSocket(`ws://127.0.0.1:${info.port}/ws`, {
-    headers: { authorization: `Bearer ${info.token}` },
-  })
-  ws.on('message', (data) => {
-    const at = performance.now()
-    const message = JSON.parse(data.toString()) as { event?: NodeEvent }
-    if (message.event?.type === 'state' && message.event.network === network) onState(at)
-  })
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve())
-    ws.once('error', reject)
-  })
-  return ws
+export class WsSession {
+  private nextId = 1
+  private readonly pending = new Map<number, (reply: WsReply) => void>()
+  private readonly stateListeners: Array<{ network: string; fn: (at: number) => void }> = []
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const at = performance.now()
+      const message = JSON.parse(data.toString()) as {
+        id?: number
+        reply?: WsReply
+        event?: NodeEvent
+      }
+      const event = message.event
+      if (event?.type === 'state') {
+        for (const l of this.stateListeners) if (l.network === event.network) l.fn(at)
+      } else if (typeof message.id === 'number' && message.reply) {
+        this.pending.get(message.id)?.(message.reply)
+        this.pending.delete(message.id)
+      }
+    })
+    ws.on('close', () => {
+      for (const resolve of this.pending.values()) {
+        resolve({ ok: false, error: { code: 'closed', message: 'the WebSocket closed' } })
+      }
+      this.pending.clear()
+    })
+  }
+
+  static async open(d: Daemon): Promise<WsSession> {
+    const info = d.info!
+    const ws = new WebSocket(`ws://127.0.0.1:${info.port}/ws`, {
+      headers: { authorization: `Bearer ${info.token}` },
+    })
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve())
+      ws.once('error', reject)
+    })
+    return new WsSession(ws)
+  }
+
+  async call<C extends Command>(command: C, params: Params<C>): Promise<Results[C]> {
+    const id = this.nextId++
+    const reply = await new Promise<WsReply>((resolve) => {
+      this.pending.set(id, resolve)
+      this.ws.send(JSON.stringify({ id, command, params }))
+    })
+    if (!reply.ok) throw new Error(`${command}: ${reply.error.code}: ${reply.error.message}`)
+    return reply.result as Results[C]
+  }
+
+  onState(network: string, fn: (at: number) => void): void {
+    this.stateListeners.push({ network, fn })
+  }
+
+  close(): void {
+    this.ws.close()
+  }
 }
+
+type WsReply =
+  { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } }
 
 /** Polls `read` until `check` passes; throws after `ms` with the last value. */
 export async function until<T>(

@@ -9,18 +9,18 @@
  *
  * Ledger: two real `exodus daemon` processes in one network (create, invite, join). Boris goes
  * orange, Anna promises him an intention, then changes its amount once per op through her
- * HTTP API (intention.change). Boris's WebSocket (/ws) pushes {event: {type: 'state'}} on each
- * update; on each push the bench asks Boris's node for his card (member.card, a cheap query)
- * until it shows the new amount. Latency = from the moment the bench calls Anna's API to the
- * moment Boris's answer with the new amount arrives: the whole path a user sees (HTTP, the
- * rules' dry run, append, replication, apply on Boris's side, the push, the query).
+ * node's WebSocket API (/ws, the UI's transport; intention.change). Boris's /ws pushes
+ * {event: {type: 'state'}} on each update; on each push the bench asks Boris's node, on the
+ * same socket, for his card (member.card) until it shows the new amount. Latency = from the
+ * moment the bench sends Anna's call to the moment Boris's answer with the new amount arrives:
+ * the whole path a user sees (the call, the rules' dry run, append, replication, apply on
+ * Boris's side, the push, the query).
  *
  * Ops go one at a time with a short pause between them, after a few unmeasured warm-up ops.
  */
 import { join } from 'node:path'
 import type { BareIn, BareOut } from './bare-peer.ts'
-import { Lab, sleep, until, watchState } from './net-lab.ts'
-import type { Daemon } from '../test/support/daemons.ts'
+import { Lab, sleep, until, WsSession } from './net-lab.ts'
 import { fmtInt, fmtMs, heading, median, note, percentile, table } from './report.ts'
 
 export const SYNC_TARGET_RATIO = 2
@@ -233,15 +233,21 @@ async function ledgerLatency(
     (c) => c.progress.intended === 1,
   )
 
+  // The measured path goes over each node's WebSocket, as the UI's calls do.
+  const [annaWs, borisWs] = await Promise.all([WsSession.open(anna), WsSession.open(boris)])
   const { seen, event, call } = await visibility({
     label: 'ledger',
-    watcher: boris,
+    watcher: borisWs,
     network,
     ops: WARM_UP_OPS + ops,
     warmUp: WARM_UP_OPS,
-    act: (i) => anna.call('intention.change', { network, pledge, amount: 100 + i }),
+    act: (i) => annaWs.call('intention.change', { network, pledge, amount: 100 + i }),
     shows: async (i) =>
-      (await boris.call('member.card', { network, member: borisId })).progress.intended === 100 + i,
+      (await borisWs.call('member.card', { network, member: borisId })).progress.intended ===
+      100 + i,
+  }).finally(() => {
+    annaWs.close()
+    borisWs.close()
   })
   const result = {
     ledger: latencies(seen),
@@ -251,19 +257,24 @@ async function ledgerLatency(
   console.log(`    ledger: median ${fmtMs(result.ledger.median)}, p95 ${fmtMs(result.ledger.p95)}`)
   // The confirming query's own cost, on a quiet node, for reading the figures above.
   const idle: number[] = []
-  for (let i = 0; i < 20; i++) {
-    const start = performance.now()
-    await boris.call('member.card', { network, member: borisId })
-    idle.push(performance.now() - start)
+  const quiet = await WsSession.open(boris)
+  try {
+    for (let i = 0; i < 20; i++) {
+      const start = performance.now()
+      await quiet.call('member.card', { network, member: borisId })
+      idle.push(performance.now() - start)
+    }
+  } finally {
+    quiet.close()
   }
-  console.log(`    member.card on Boris's quiet node, over HTTP: median ${fmtMs(median(idle))}`)
+  console.log(`    member.card on Boris's quiet node, over /ws: median ${fmtMs(median(idle))}`)
   return result
 }
 
 export interface VisibilityOptions {
   label: string
-  /** The daemon whose state must show each op. */
-  watcher: Daemon
+  /** A session on the daemon whose state must show each op: its pushes trigger `shows`. */
+  watcher: WsSession
   network: string
   ops: number
   /** Leading ops left out of the figures. */
@@ -311,7 +322,7 @@ export async function visibility(
   }
   let checkError: unknown = null
   const kick = () => void check().catch((err) => (checkError = err))
-  const ws = await watchState(o.watcher, o.network, (at) => {
+  o.watcher.onState(o.network, (at) => {
     lastEvent = at
     if (target) kick()
   })
@@ -345,7 +356,6 @@ export async function visibility(
     }
   } finally {
     clearInterval(fallback)
-    ws.terminate()
   }
   return { seen, event, call }
 }
