@@ -347,8 +347,12 @@ export class LedgerBase extends ReadyResource {
     // update: false, or a read could wait on the network in the middle of apply.
     const batch = view.batch({ update: false })
     try {
-      // Ops in one call often read the same keys (the meta every time): read them once.
-      const kv = new CachingKV(new BeeKV(batch))
+      // Ops in one call often read the same keys (the meta every time): read them once. And
+      // they often write the same keys (the meta, the writer's applied mark, a member or a
+      // pledge touched twice): the writes of the whole call are kept and put once each, in
+      // key order, at the end. A call holds one writer's append batch, which is part of that
+      // writer's log, so every peer groups the same ops and writes the same view blocks.
+      const kv = new Transaction(new CachingKV(new BeeKV(batch)))
       for (const node of nodes) {
         if (node.value === null) continue
         const op: OpRef = {
@@ -358,6 +362,7 @@ export class LedgerBase extends ReadyResource {
         const effects = await this.applyNode(kv, node.value, op)
         for (const effect of effects) await this.perform(effect, host, op)
       }
+      await kv.commit()
       await batch.flush()
     } catch (err) {
       await batch.close()
