@@ -2,7 +2,8 @@
  * `npm run bench`: runs the bench sections in order and prints their figures. Not pass/fail:
  * it exits 0 unless something crashes. BENCH_QUICK=1 runs only the 10k-op size (and reopens
  * that network); BENCH_SIZES=10000,30000 picks the sizes (the last one is reopened);
- * BENCH_CHUNK sets how many appends go in at once (default 256).
+ * BENCH_CHUNK sets how many appends go in at once (default 256); BENCH_SINGLE_OPS the size of
+ * the extra run that appends one op at a time, as the app does (default 10,000, quick 2,000).
  *
  * Network sections, on a local HyperDHT testnet on 127.0.0.1 with real daemon processes:
  * sync latency over BENCH_SYNC_OPS ops (default 200, quick 50), and join and catch-up on a
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
       [
         ['figure', 'value', 'target'],
         ...rows.map((r) => [
-          `ledger / bare at ${fmtInt(r.ops)} ops`,
+          `ledger / bare at ${fmtInt(r.ops)} ops, ${fmtInt(r.chunk)} per append`,
           `${fmtPct(r.bareMs / r.ledgerMs)} (${fmtInt(r.ops / (r.ledgerMs / 1000))} vs ` +
             `${fmtInt(r.ops / (r.bareMs / 1000))} ops/s)`,
           `>= ${fmtPct(TARGET_RATIO)}`,

@@ -9,12 +9,14 @@
  * Baseline: the SAME LedgerBase with bareApply, which writes one view entry per op. The same
  * class keeps everything but the rules equal: encryption, Autobase batching, the router's
  * Transaction per op, one Hyperbee batch per apply call, the same appended bytes (the ops
- * with their `as` field) appended the same way (APPEND_CHUNK concurrent appends at a time).
- * What is left between the two is the cost of the ledger rules and the view entries they
- * read and write.
+ * with their `as` field) appended the same way (APPEND_CHUNK concurrent appends at a time,
+ * which Autobase applies in one call; then, for one size, one op per append, as the app
+ * appends them). What is left between the two is the cost of the ledger rules and the view
+ * entries they read and write.
  */
 import { generateStream, type OpStream } from './op-stream.ts'
 import {
+  APPEND_CHUNK,
   appendAll,
   dirSize,
   newSpec,
@@ -39,9 +41,15 @@ import type { ApplyOpFn } from '../core/network/ledger-base.ts'
 
 export const MEMBERS = 1_000
 export const TARGET_RATIO = 0.5
+/** Size of the one-op-per-append run (slow: every op waits for its own append and apply). */
+export const SINGLE_OPS = Number(
+  process.env.BENCH_SINGLE_OPS ?? (process.env.BENCH_QUICK === '1' ? 2_000 : 10_000),
+)
 
 export interface ThroughputRow {
   ops: number
+  /** Ops per append batch, so per apply call. */
+  chunk: number
   bareMs: number
   ledgerMs: number
   stats: ApplyStats
@@ -94,10 +102,11 @@ export async function ledgerThroughput(
     memory.mark()
     const bare = await run('bare', stream, null)
     const ledgerStats = newStats()
-    const ledger = await run('ledger', stream, ledgerStats, last)
+    const ledger = await run('ledger', stream, ledgerStats, { keep: last })
     const peak = memory.mark()
     rows.push({
       ops,
+      chunk: APPEND_CHUNK,
       bareMs: bare.ms,
       ledgerMs: ledger.ms,
       stats: ledgerStats,
@@ -111,12 +120,14 @@ export async function ledgerThroughput(
     })
     if (last) kept = { spec: ledger.spec, stream, stats: ledgerStats }
   }
+  rows.push(await oneOpPerAppend(memory))
 
   console.log('')
   table([
-    ['ops', 'bare ops/s', 'ledger ops/s', 'ledger/bare', 'bare time', 'ledger time'],
+    ['ops', 'ops/append', 'bare ops/s', 'ledger ops/s', 'ledger/bare', 'bare time', 'ledger time'],
     ...rows.map((r) => [
       fmtInt(r.ops),
+      fmtInt(r.chunk),
       fmtInt(r.ops / (r.bareMs / 1000)),
       fmtInt(r.ops / (r.ledgerMs / 1000)),
       fmtPct(r.bareMs / r.ledgerMs),
@@ -128,19 +139,31 @@ export async function ledgerThroughput(
   console.log('')
   table([
     ['ops', 'accepted', 'rejected', 'meant to reject', 'writer changes not performed'],
-    ...rows.map((r) => [
-      fmtInt(r.ops),
-      fmtInt(r.stats.accepted),
-      `${fmtInt(r.stats.rejected)} (${fmtPct(r.stats.rejected / r.ops)})`,
-      fmtInt(r.stream.invalid),
-      fmtInt(r.stats.effectsDropped),
-    ]),
+    ...rows
+      .slice(0, sizes.length)
+      .map((r) => [
+        fmtInt(r.ops),
+        fmtInt(r.stats.accepted),
+        `${fmtInt(r.stats.rejected)} (${fmtPct(r.stats.rejected / r.ops)})`,
+        fmtInt(r.stream.invalid),
+        fmtInt(r.stats.effectsDropped),
+      ]),
   ])
   console.log('')
   table([
-    ['ops', 'view blocks/op bare', 'ledger', 'disk bare', 'ledger', 'peak rss', 'peak heap used'],
+    [
+      'ops',
+      'ops/append',
+      'view blocks/op bare',
+      'ledger',
+      'disk bare',
+      'ledger',
+      'peak rss',
+      'peak heap used',
+    ],
     ...rows.map((r) => [
       fmtInt(r.ops),
+      fmtInt(r.chunk),
       (r.bareBlocks / r.ops).toFixed(2),
       (r.ledgerBlocks / r.ops).toFixed(2),
       fmtMB(r.bareBytes),
@@ -150,9 +173,39 @@ export async function ledgerThroughput(
     ]),
   ])
   note('  (a view block is one Hyperbee put or delete; peaks are over both runs of a size)')
-  const big = rows[rows.length - 1]!
-  printMix(big)
+  printMix(rows[sizes.length - 1]!)
   return { rows, kept: kept! }
+}
+
+/**
+ * The same comparison with every op appended on its own, as the app appends them (one user
+ * action, one append): each op is then an Autobase batch of one and gets an apply call and a
+ * view flush of its own, on both sides. A peer catching up applies other members' ops the same
+ * way, one writer batch per call.
+ */
+async function oneOpPerAppend(memory: MemorySampler): Promise<ThroughputRow> {
+  console.log('')
+  console.log(`  ${fmtInt(SINGLE_OPS)} ops, ${fmtInt(MEMBERS)} members, ONE op per append`)
+  const stream = generateStream({ members: MEMBERS, ops: SINGLE_OPS })
+  memory.mark()
+  const bare = await run('bare', stream, null, { chunk: 1 })
+  const stats = newStats()
+  const ledger = await run('ledger', stream, stats, { chunk: 1 })
+  const peak = memory.mark()
+  return {
+    ops: SINGLE_OPS,
+    chunk: 1,
+    bareMs: bare.ms,
+    ledgerMs: ledger.ms,
+    stats,
+    stream,
+    bareBytes: bare.bytes,
+    ledgerBytes: ledger.bytes,
+    bareBlocks: bare.blocks,
+    ledgerBlocks: ledger.blocks,
+    peakRss: peak.rss,
+    peakHeap: peak.heapUsed,
+  }
 }
 
 /** Runs one stream through a fresh network; the ledger network of the last size is kept. */
@@ -160,7 +213,7 @@ async function run(
   kind: 'bare' | 'ledger',
   stream: OpStream,
   stats: ApplyStats | null,
-  keep = false,
+  { keep = false, chunk = APPEND_CHUNK }: { keep?: boolean; chunk?: number } = {},
 ): Promise<{ ms: number; bytes: number; blocks: number; spec: NetworkSpec }> {
   const spec = newSpec(await tempDir(kind))
   let applied = 0
@@ -176,7 +229,7 @@ async function run(
   let ms: number
   let blocks: number
   try {
-    ms = await appendAll(net.base, stream.ops, kind, count)
+    ms = await appendAll(net.base, stream.ops, kind, count, chunk)
     const snap = net.base.snapshot()
     await snap.get('meta') // opens the snapshot, so that it knows its length
     blocks = snap.version

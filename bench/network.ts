@@ -88,19 +88,21 @@ export async function openNetwork(spec: NetworkSpec, applyOp: ApplyOpFn): Promis
 }
 
 /**
- * Appends every op, APPEND_CHUNK at a time (concurrent appends, awaited together), then waits
- * until Autobase has applied them all. Resolves with the elapsed ms.
+ * Appends every op, `chunk` at a time (concurrent appends, awaited together: Autobase makes
+ * them one batch and one apply call), then waits until Autobase has applied them all.
+ * Resolves with the elapsed ms.
  */
 export async function appendAll(
   base: LedgerBase,
   ops: Buffer[],
   label: string,
   applied: () => number,
+  chunkSize = APPEND_CHUNK,
 ): Promise<number> {
   const progress = new Progress(label, ops.length)
   const start = performance.now()
-  for (let i = 0; i < ops.length; i += APPEND_CHUNK) {
-    const chunk = ops.slice(i, i + APPEND_CHUNK)
+  for (let i = 0; i < ops.length; i += chunkSize) {
+    const chunk = ops.slice(i, i + chunkSize)
     await Promise.all(chunk.map((op) => base.append(op)))
     progress.update(applied())
   }
