@@ -61,9 +61,10 @@ export async function syncLatency(quick: boolean): Promise<SyncLatencyResult> {
   heading('Sync latency (separate processes, local testnet on 127.0.0.1)')
   note('Bare: two processes with a plain encrypted Autobase (apply appends to a view core),')
   note('writer appends, reader reports its view growing; same clock (hrtime) in both.')
-  note('Ledger: two `exodus daemon` processes; Anna changes an intention through her HTTP API,')
-  note("Boris's /ws pushes a state event, the bench reads his card (member.card) until it shows")
-  note('the new amount. Measured from the API call to that answer.')
+  note("Ledger: two `exodus daemon` processes; Anna changes an intention through her node's")
+  note("WebSocket API (as the UI calls it), Boris's /ws pushes a state event, the bench asks his")
+  note('node for his card (member.card) until it shows the new amount. Measured from the call')
+  note('to that answer.')
   note(
     `${fmtInt(ops)} ops each, one at a time, ${PAUSE_MS} ms apart, after ${WARM_UP_OPS} ` +
       'unmeasured warm-up ops.',
