@@ -99,26 +99,9 @@ export async function ledgerThroughput(
         `cycles started: ${stream.cycles.join(', ')}`,
     )
 
-    memory.mark()
-    const bare = await run('bare', stream, null)
-    const ledgerStats = newStats()
-    const ledger = await run('ledger', stream, ledgerStats, { keep: last })
-    const peak = memory.mark()
-    rows.push({
-      ops,
-      chunk: APPEND_CHUNK,
-      bareMs: bare.ms,
-      ledgerMs: ledger.ms,
-      stats: ledgerStats,
-      stream,
-      bareBytes: bare.bytes,
-      ledgerBytes: ledger.bytes,
-      bareBlocks: bare.blocks,
-      ledgerBlocks: ledger.blocks,
-      peakRss: peak.rss,
-      peakHeap: peak.heapUsed,
-    })
-    if (last) kept = { spec: ledger.spec, stream, stats: ledgerStats }
+    const { row, spec } = await compare(stream, memory, { keep: last })
+    rows.push(row)
+    if (last) kept = { spec, stream, stats: row.stats }
   }
   rows.push(await oneOpPerAppend(memory))
 
@@ -187,14 +170,23 @@ async function oneOpPerAppend(memory: MemorySampler): Promise<ThroughputRow> {
   console.log('')
   console.log(`  ${fmtInt(SINGLE_OPS)} ops, ${fmtInt(MEMBERS)} members, ONE op per append`)
   const stream = generateStream({ members: MEMBERS, ops: SINGLE_OPS })
+  return (await compare(stream, memory, { chunk: 1 })).row
+}
+
+/** Bare, then ledger, on the same stream appended the same way. */
+async function compare(
+  stream: OpStream,
+  memory: MemorySampler,
+  { keep = false, chunk = APPEND_CHUNK }: { keep?: boolean; chunk?: number },
+): Promise<{ row: ThroughputRow; spec: NetworkSpec }> {
   memory.mark()
-  const bare = await run('bare', stream, null, { chunk: 1 })
+  const bare = await run('bare', stream, null, { chunk })
   const stats = newStats()
-  const ledger = await run('ledger', stream, stats, { chunk: 1 })
+  const ledger = await run('ledger', stream, stats, { keep, chunk })
   const peak = memory.mark()
-  return {
-    ops: SINGLE_OPS,
-    chunk: 1,
+  const row = {
+    ops: stream.ops.length,
+    chunk,
     bareMs: bare.ms,
     ledgerMs: ledger.ms,
     stats,
@@ -206,6 +198,7 @@ async function oneOpPerAppend(memory: MemorySampler): Promise<ThroughputRow> {
     peakRss: peak.rss,
     peakHeap: peak.heapUsed,
   }
+  return { row, spec: ledger.spec }
 }
 
 /** Runs one stream through a fresh network; the ledger network of the last size is kept. */
