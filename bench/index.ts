@@ -3,7 +3,7 @@
  * it exits 0 unless something crashes. BENCH_QUICK=1 runs only the 10k-op size (and reopens
  * that network); BENCH_SIZES=10000,30000 picks the sizes (the last one is reopened);
  * BENCH_CHUNK sets how many appends go in at once (default 256); BENCH_SINGLE_OPS the size of
- * the extra run that appends one op at a time, as the app does (default 10,000, quick 2,000).
+ * the extra run that appends one op at a time, as the app does (default 10,000, quick 4,000; at least ~3,100 for 1,000 members).
  *
  * Network sections, on a local HyperDHT testnet on 127.0.0.1 with real daemon processes:
  * sync latency over BENCH_SYNC_OPS ops (default 200, quick 50), and join and catch-up on a

@@ -43,7 +43,7 @@ export const MEMBERS = 1_000
 export const TARGET_RATIO = 0.5
 /** Size of the one-op-per-append run (slow: every op waits for its own append and apply). */
 export const SINGLE_OPS = Number(
-  process.env.BENCH_SINGLE_OPS ?? (process.env.BENCH_QUICK === '1' ? 2_000 : 10_000),
+  process.env.BENCH_SINGLE_OPS ?? (process.env.BENCH_QUICK === '1' ? 4_000 : 10_000),
 )
 
 export interface ThroughputRow {
