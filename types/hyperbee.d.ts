@@ -98,3 +98,10 @@ declare module 'hyperbee' {
 
   export = Hyperbee
 }
+
+// Hyperbee's block codec: a view block is one encoded Node.
+declare module 'hyperbee/lib/messages.js' {
+  export const Node: {
+    decode(buf: Uint8Array): { key: Buffer; value: Buffer | null; index: Buffer }
+  }
+}

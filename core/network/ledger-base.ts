@@ -16,7 +16,14 @@ import crypto from 'hypercore-crypto'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import { applyOp as ledgerApplyOp, type ApplyResult, type Effect } from '../ledger/apply.ts'
 import { CachingKV, Transaction, type KV } from '../ledger/kv.ts'
-import { BeeKV, VIEW_OPTIONS, ViewSnapshot, type CacheEpoch, type LedgerBee } from './view.ts'
+import {
+  BeeKV,
+  flushKeepingNodes,
+  VIEW_OPTIONS,
+  ViewSnapshot,
+  type CacheEpoch,
+  type LedgerBee,
+} from './view.ts'
 
 export type ApplyOpFn = (
   kv: KV,
@@ -363,7 +370,7 @@ export class LedgerBase extends ReadyResource {
         for (const effect of effects) await this.perform(effect, host, op)
       }
       await kv.commit()
-      await batch.flush()
+      await flushKeepingNodes(view, batch)
     } catch (err) {
       await batch.close()
       throw err

@@ -3,6 +3,7 @@
  */
 import b4a from 'b4a'
 import type Hyperbee from 'hyperbee'
+import { Node } from 'hyperbee/lib/messages.js'
 import type { KV, ReadKV } from '../ledger/kv.ts'
 
 export type LedgerBee = Hyperbee<string, unknown>
@@ -131,6 +132,37 @@ function isCache(c: unknown): c is NodeCache {
       (m) => typeof (c as Record<string, unknown>)[m] === 'function',
     )
   )
+}
+
+/**
+ * Flushes an apply call's batch and keeps the blocks it wrote in the view's node cache.
+ * Hyperbee caches the nodes it reads, not the ones it writes, so each apply call would
+ * otherwise read back from storage (and decrypt) the root and the paths the previous call
+ * rewrote: measured on the 10k-op bench, 2.4 such reads per op took half the apply time. Uses Hyperbee
+ * internals (the batch's toBlocks, the tree's `_nodeCache`); without them it only flushes.
+ */
+export async function flushKeepingNodes(
+  view: LedgerBee,
+  batch: Hyperbee.Batch<string, unknown>,
+): Promise<void> {
+  const cache = (view as unknown as BeeCaches)._nodeCache
+  const internals = batch as unknown as { toBlocks?: () => Uint8Array[] }
+  const toBlocks = internals.toBlocks
+  if (!isCache(cache) || typeof toBlocks !== 'function') return batch.flush()
+  let first = 0
+  let written: Uint8Array[] = []
+  internals.toBlocks = function (this: unknown) {
+    // toBlocks numbers the blocks from the core's length, where flush appends them.
+    first = view.core.length
+    written = toBlocks.call(this)
+    return written
+  }
+  await batch.flush()
+  // The form Hyperbee keeps a node read from storage in (its copyEntry): the decoded block
+  // and a slot for the inflated index.
+  for (const [i, block] of written.entries()) {
+    cache.set(first + i, { ...Node.decode(block), inflated: null })
+  }
 }
 
 /** Where the live view's caches are valid: see BorrowedCache. */

@@ -5,7 +5,13 @@ import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MemoryKV } from '../../core/ledger/kv.ts'
-import { BeeKV, VIEW_OPTIONS, ViewSnapshot, type LedgerBee } from '../../core/network/view.ts'
+import {
+  BeeKV,
+  flushKeepingNodes,
+  VIEW_OPTIONS,
+  ViewSnapshot,
+  type LedgerBee,
+} from '../../core/network/view.ts'
 
 describe('BeeKV and ViewSnapshot over a Hyperbee', () => {
   let dir: string
@@ -113,5 +119,33 @@ describe('BeeKV and ViewSnapshot over a Hyperbee', () => {
     expect(await now.get('k/10')).toBe('new 10')
     expect(await now.list('k/1')).toHaveLength(11)
     await Promise.all([old.close(), now.close()])
+  })
+  it('keeps the blocks a batch wrote in the node cache: reading them back needs no storage', async () => {
+    await bee.put('before', 1)
+    const batch = bee.batch({ update: false })
+    for (let i = 0; i < 50; i++) await batch.put(`k/${(i * 7) % 50}`, { i })
+    await batch.del('before')
+    await flushKeepingNodes(bee, batch)
+    expect(bee.core.length).toBe(53) // header, 'before', 50 puts, 1 delete
+
+    const core = bee.core as unknown as { get: (...args: unknown[]) => Promise<unknown> }
+    const get = core.get.bind(core)
+    let reads = 0
+    core.get = (...args) => {
+      reads++
+      return get(...args)
+    }
+    // Read as the next apply call reads: through a batch on the view's own core.
+    const next = new BeeKV(bee.batch({ update: false }))
+    for (let i = 0; i < 50; i++) expect(await next.get(`k/${(i * 7) % 50}`)).toEqual({ i })
+    expect(await next.get('before')).toBeNull()
+    expect((await next.list('k/')).length).toBe(50)
+    expect(reads).toBe(0)
+
+    // The same answers from storage, in a fresh bee with empty caches.
+    const fresh = new Hyperbee(store.get({ name: 'view' }), VIEW_OPTIONS) as LedgerBee
+    for (let i = 0; i < 50; i++)
+      expect((await fresh.get(`k/${i}`))?.value).toEqual({ i: (i * 43) % 50 })
+    await fresh.close()
   })
 })
