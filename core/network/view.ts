@@ -177,6 +177,8 @@ export interface CacheEpoch {
 export class ViewSnapshot implements ReadKV {
   private readonly bee: LedgerBee
   private borrowing: Promise<void> | null = null
+  /** The epoch when the snapshot's session was taken (not when it first reads: see below). */
+  private readonly taken: number | null
 
   constructor(
     private readonly view: LedgerBee,
@@ -184,6 +186,7 @@ export class ViewSnapshot implements ReadKV {
     private readonly epoch?: CacheEpoch,
   ) {
     this.bee = view.snapshot()
+    this.taken = epoch ? epoch.epoch : null
   }
 
   get version(): number {
@@ -208,10 +211,11 @@ export class ViewSnapshot implements ReadKV {
 
   private borrowCaches(): Promise<void> {
     // Hyperbee makes its caches when it opens, so they are swapped once it has.
+    // The epoch to compare with is the one of the moment the session was taken: a view
+    // truncated while this Hyperbee opened holds other nodes than this snapshot's.
     this.borrowing ??= this.bee.ready().then(() => {
-      const epoch = this.epoch
-      if (!epoch) return
-      const taken = epoch.epoch
+      const { epoch, taken } = this
+      if (!epoch || taken === null) return
       const valid = () => epoch.epoch === taken
       const mine = this.bee as unknown as BeeCaches
       const live = this.view as unknown as BeeCaches

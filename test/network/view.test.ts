@@ -148,4 +148,24 @@ describe('BeeKV and ViewSnapshot over a Hyperbee', () => {
       expect((await fresh.get(`k/${i}`))?.value).toEqual({ i: (i * 43) % 50 })
     await fresh.close()
   })
+  it('a snapshot taken before a truncation keeps its own nodes even if it first reads after it', async () => {
+    const epoch = { epoch: 0 }
+    bee.core.on('truncate', () => epoch.epoch++)
+    for (let i = 0; i < 20; i++) await bee.put(`k/${i}`, `old ${i}`)
+    const old = new ViewSnapshot(bee, undefined, epoch) // taken now, read later
+
+    await bee.core.truncate(6)
+    for (let i = 5; i < 20; i++) await bee.put(`k/${i}`, `new ${i}`)
+    for (let i = 0; i < 20; i++) await bee.get(`k/${i}`) // the live cache holds the new nodes
+
+    expect(await old.get('k/10')).toBe('old 10')
+    expect(await old.list('k/1')).toEqual([
+      { key: 'k/1', value: 'old 1' },
+      ...[10, 11, 12, 13, 14, 15, 16, 17, 18, 19].map((i) => ({
+        key: `k/${i}`,
+        value: `old ${i}`,
+      })),
+    ])
+    await old.close()
+  })
 })
