@@ -243,22 +243,6 @@ export class LedgerBase extends ReadyResource {
     return this.base.append(encodeOp(op))
   }
 
-  /**
-   * Appends an op and resolves once the view holds its outcome (accepted or rejected).
-   * Autobase usually applies a local op within append itself; otherwise this runs update().
-   */
-  async appendApplied(op: Uint8Array | object): Promise<number> {
-    const length = await this.append(op)
-    const snap = this.snapshot()
-    try {
-      if (((await snap.get<number>(APPLIED + this.localKey)) ?? 0) >= length) return length
-    } finally {
-      await snap.close()
-    }
-    await this.update()
-    return length
-  }
-
   /** Pulls in what peers have sent and runs apply on it. */
   async update(): Promise<void> {
     if (!this.opened) await this.ready()

@@ -557,7 +557,8 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       return applyOp(tx, op, author, 0)
     })
     if (!dry.accepted) throw new ApiError('rejected', dry.reason ?? 'refused by the ledger rules')
-    await n.base.appendApplied(op)
+    await n.base.append(op)
+    await n.base.update()
     const ref = pledgeIdOf(author, op.id)
     const [refusal, pledge] = await this.read(n, async (kv) => [
       await kv.get<string>(keys.refusal(ref)),
