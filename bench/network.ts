@@ -48,7 +48,10 @@ export async function removeAllDirs(): Promise<void> {
 export async function dirSize(dir: string): Promise<number> {
   let total = 0
   for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += (await fs.stat(path.join(entry.parentPath, entry.name))).size
+    if (!entry.isFile()) continue
+    // A running node replaces files as it goes (node.json through a temporary file).
+    const stat = await fs.stat(path.join(entry.parentPath, entry.name)).catch(() => null)
+    total += stat?.size ?? 0
   }
   return total
 }
