@@ -35,6 +35,8 @@ declare module 'hyperbee' {
       valueEncoding?: Encoding
       wait?: boolean
       update?: boolean
+      /** ms to wait for a block that is not here; then the read fails with REQUEST_TIMEOUT. */
+      timeout?: number
     }
 
     interface BatchOptions {

@@ -33,9 +33,13 @@ interface RangeSource {
   ): AsyncIterable<Hyperbee.Entry<Buffer, unknown>>
 }
 
-async function listPrefix<T>(source: RangeSource, prefix: string): Promise<Array<Entry<T>>> {
+async function listPrefix<T>(
+  source: RangeSource,
+  prefix: string,
+  opts: Hyperbee.ReadOptions = {},
+): Promise<Array<Entry<T>>> {
   const out: Array<Entry<T>> = []
-  const stream = source.createReadStream(prefixRange(prefix), { keyEncoding: 'binary' })
+  const stream = source.createReadStream(prefixRange(prefix), { ...opts, keyEncoding: 'binary' })
   for await (const entry of stream) {
     out.push({ key: b4a.toString(entry.key, 'utf-8'), value: entry.value as T })
   }
@@ -171,8 +175,31 @@ export interface CacheEpoch {
 }
 
 /**
+ * How long a snapshot read waits for a block this device does not have. A device that caught
+ * up by fast-forward holds only part of the view; a query that needs another part fetches it
+ * from peers, and with none online that have it, would wait for ever.
+ */
+export const READ_TIMEOUT_MS = 10_000
+
+/** The error a snapshot read fails with when the data is not here: see READ_TIMEOUT_MS. */
+export class DataUnavailableError extends Error {
+  readonly code = 'DATA_UNAVAILABLE'
+
+  constructor(cause: unknown) {
+    super('part of the network state is not on this device and no online peer sent it', { cause })
+    this.name = 'DataUnavailableError'
+  }
+}
+
+function unavailable(err: unknown): never {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : null
+  throw code === 'REQUEST_TIMEOUT' ? new DataUnavailableError(err) : err
+}
+
+/**
  * A read-only KV pinned to one version of the view, so a query that reads several keys sees
  * one consistent state even while apply keeps running. Holds a core session: close it.
+ * Reads fail with DataUnavailableError after `timeout` ms waiting for a missing block.
  */
 export class ViewSnapshot implements ReadKV {
   private readonly bee: LedgerBee
@@ -184,6 +211,7 @@ export class ViewSnapshot implements ReadKV {
     private readonly view: LedgerBee,
     private readonly onClose?: (snapshot: ViewSnapshot) => void,
     private readonly epoch?: CacheEpoch,
+    private readonly timeout = READ_TIMEOUT_MS,
   ) {
     this.bee = view.snapshot()
     this.taken = epoch ? epoch.epoch : null
@@ -195,13 +223,13 @@ export class ViewSnapshot implements ReadKV {
 
   async get<T = unknown>(key: string): Promise<T | null> {
     await this.borrowCaches()
-    const entry = await this.bee.get(key)
+    const entry = await this.bee.get(key, { timeout: this.timeout }).catch(unavailable)
     return entry === null ? null : (entry.value as T)
   }
 
   async list<T = unknown>(prefix: string): Promise<Array<Entry<T>>> {
     await this.borrowCaches()
-    return listPrefix<T>(this.bee, prefix)
+    return listPrefix<T>(this.bee, prefix, { timeout: this.timeout }).catch(unavailable)
   }
 
   async close(): Promise<void> {

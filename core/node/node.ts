@@ -57,7 +57,7 @@ import {
 import { inviteRefusal } from '../ledger/rules/invite.ts'
 import { incomingOf } from '../ledger/ledger.ts'
 import { LedgerBase } from '../network/ledger-base.ts'
-import type { ViewSnapshot } from '../network/view.ts'
+import { DataUnavailableError, type ViewSnapshot } from '../network/view.ts'
 import { decodeInviteCode, inviteLink } from './invite-code.ts'
 import { LocalStateFile, type NetworkEntry } from './local-state.ts'
 
@@ -448,6 +448,8 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     const snap = n.base.snapshot()
     try {
       return await fn(snap)
+    } catch (err) {
+      throw err instanceof DataUnavailableError ? dataUnavailable() : err
     } finally {
       await snap.close()
     }
@@ -546,24 +548,39 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         'This device cannot write to the network yet: it is still being admitted or syncing',
       )
     }
+    let missing = false
     const dry = await this.read(n, async (kv) => {
       // The transaction is never committed: the rules run on the snapshot and nothing is kept.
+      // A rule that meets missing data is recorded as an internal error: noted here instead.
+      const noting = <T>(read: Promise<T>) =>
+        read.catch((err: unknown) => {
+          if (err instanceof DataUnavailableError) missing = true
+          throw err
+        })
       const tx = new Transaction({
-        get: (key) => kv.get(key),
-        list: (prefix) => kv.list(prefix),
+        get: (key) => noting(kv.get(key)),
+        list: (prefix) => noting(kv.list(prefix)),
         put: async () => {},
         del: async () => {},
       })
       return applyOp(tx, op, author, 0)
     })
+    if (missing) throw dataUnavailable()
     if (!dry.accepted) throw new ApiError('rejected', dry.reason ?? 'refused by the ledger rules')
     await n.base.append(op)
     await n.base.update()
     const ref = pledgeIdOf(author, op.id)
-    const [refusal, pledge] = await this.read(n, async (kv) => [
-      await kv.get<string>(keys.refusal(ref)),
-      await this.touchedPledge(kv, op, ref),
-    ])
+    const outcome = await this.read(
+      n,
+      async (kv) =>
+        [await kv.get<string>(keys.refusal(ref)), await this.touchedPledge(kv, op, ref)] as const,
+    ).catch((err: unknown) => {
+      // Appended already: reporting an error would invite a second, duplicate op.
+      if (!(err instanceof ApiError && err.code === 'data-unavailable')) throw err
+      this.log.warn('op appended, its outcome not readable yet', { id: op.id })
+      return [null, null] as const
+    })
+    const [refusal, pledge] = outcome
     if (refusal) throw new ApiError('rejected', refusal)
     this.log.info('op appended', { network: n.entry.key.slice(0, 8), type: op.type, id: op.id })
     return { network: n.entry.key, op: op.id, pledge }
@@ -951,6 +968,14 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       }
     }
   }
+}
+
+function dataUnavailable(): ApiError {
+  return new ApiError(
+    'data-unavailable',
+    'Part of this network’s data has not reached this device yet, and no member online has ' +
+      'sent it. Nothing was changed. Try again when more members are online.',
+  )
 }
 
 function refusalMessage(err: Error): string {

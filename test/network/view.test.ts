@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MemoryKV } from '../../core/ledger/kv.ts'
 import {
   BeeKV,
+  DataUnavailableError,
   flushKeepingNodes,
   VIEW_OPTIONS,
   ViewSnapshot,
@@ -167,5 +168,41 @@ describe('BeeKV and ViewSnapshot over a Hyperbee', () => {
       })),
     ])
     await old.close()
+  })
+  it('a read that needs a block nobody sends fails after its timeout instead of waiting for ever', async () => {
+    for (let i = 0; i < 300; i++) await bee.put(`k/${String(i).padStart(3, '0')}`, `value ${i}`)
+    const dir2 = await fs.mkdtemp(path.join(os.tmpdir(), 'exodus-view-sparse-'))
+    const store2 = new Corestore(dir2)
+    const sparse = new Hyperbee(store2.get({ key: bee.core.key! }), VIEW_OPTIONS) as LedgerBee
+    await sparse.ready()
+    const a = bee.core.replicate(true)
+    const b = sparse.core.replicate(false)
+    a.pipe(b).pipe(a)
+    try {
+      await sparse.core.update({ wait: true })
+      expect(sparse.core.length).toBe(bee.core.length)
+      // Only what this read needs is downloaded, as on a device that fast-forwarded.
+      expect((await sparse.get('k/000'))?.value).toBe('value 0')
+      const closed = Promise.all([a, b].map((s) => new Promise((r) => s.once('close', r))))
+      a.destroy()
+      b.destroy()
+      await closed
+      const snap = new ViewSnapshot(sparse, undefined, undefined, 300)
+      expect(await snap.get('k/000')).toBe('value 0')
+      // Key k/i was put by block i + 1 (block 0 is the header): take one not downloaded.
+      let absent = 1
+      while (await sparse.core.has(absent + 1)) absent++
+      const started = performance.now()
+      await expect(snap.get(`k/${String(absent).padStart(3, '0')}`)).rejects.toBeInstanceOf(
+        DataUnavailableError,
+      )
+      await expect(snap.list('k/')).rejects.toBeInstanceOf(DataUnavailableError)
+      expect(performance.now() - started).toBeLessThan(5_000)
+      await snap.close()
+    } finally {
+      await sparse.close()
+      await store2.close()
+      await fs.rm(dir2, { recursive: true, force: true })
+    }
   })
 })
