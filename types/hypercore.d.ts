@@ -91,6 +91,8 @@ declare module 'hypercore' {
     update(opts?: Hypercore.UpdateOptions): Promise<boolean>
     truncate(newLength?: number, opts?: { fork?: number }): Promise<void>
     clear(start: number, end?: number): Promise<unknown>
+    /** Fetches a range from peers in the background; end -1 follows the core as it grows. */
+    download(range?: { start?: number; end?: number }): { destroy(): void }
 
     session(opts?: Hypercore.SessionOptions): Hypercore<T>
     snapshot(opts?: Hypercore.SessionOptions): Hypercore<T>

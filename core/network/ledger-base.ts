@@ -102,6 +102,7 @@ export class LedgerBase extends ReadyResource {
   private readonly changed: () => void
   /** Bumped when the view is truncated or moves to another core: see ViewSnapshot. */
   private readonly viewEpoch: CacheEpoch & { epoch: number } = { epoch: 0 }
+  private viewDownload: { destroy(): void } | null = null
 
   constructor(opts: LedgerBaseOptions) {
     super()
@@ -152,6 +153,8 @@ export class LedgerBase extends ReadyResource {
     const viewMoved = () => this.viewEpoch.epoch++
     this.base.view.core.on('truncate', viewMoved)
     this.base.view.core.on('migrate', viewMoved)
+    // A moved view session drops its requests: ask again on the new core.
+    this.base.view.core.on('migrate', () => this.downloadView())
     this.changed = changed
     // Without a listener Autobase rethrows and takes the whole node down; it closes itself.
     this.base.on('error', (err) => {
@@ -212,6 +215,7 @@ export class LedgerBase extends ReadyResource {
       // Reopening: the network's first block is already on disk, so the key is checkable now.
       await this.checkFirstBlock({ wait: false })
       this.wasWritable = this.base.writable
+      this.downloadView()
       // Sync state (ownEntriesShared) changes when a peer reports having our blocks.
       this.base.local.on('remote-contiguous-length', this.changed)
     } catch (err) {
@@ -223,6 +227,7 @@ export class LedgerBase extends ReadyResource {
 
   protected override async _close(): Promise<void> {
     if (this.updateTimer) clearImmediate(this.updateTimer)
+    this.viewDownload?.destroy()
     await Promise.all([...this.snapshots].map((s) => s.close()))
     await Promise.all([...this.probes].map((p) => p.close()))
     // Autobase (7.28) closes its cores without waiting for an apply pass that is under way. A
@@ -302,6 +307,18 @@ export class LedgerBase extends ReadyResource {
       this.probes.delete(core)
       await core.close()
     }
+  }
+
+  /**
+   * Keeps the whole view on this device. A device that catches up by fast-forward gets the
+   * latest view without its history of blocks, and fetches the rest only when a read needs
+   * it: with only such devices online, nobody could send it, and queries would fail (see
+   * ViewSnapshot's read timeout). The ledger state is small; having all of it is the point.
+   */
+  private downloadView(): void {
+    if (this.closing) return
+    this.viewDownload?.destroy()
+    this.viewDownload = this.base.view.core.download({ start: 0, end: -1 })
   }
 
   private queueUpdate(): void {
