@@ -1,12 +1,19 @@
 /** Errors, loading states and confirmations, the same way on every screen. */
 import { useId, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import { CallFailed } from '../api.ts'
 
+/** An error as the user reads it: the node's errors that any screen can meet are translated. */
 export function ErrorMessage({ error }: { error: Error | undefined }) {
+  const { t } = useTranslation()
   if (!error) return null
+  const text =
+    error instanceof CallFailed
+      ? t(`errors.${error.code}`, { defaultValue: error.message })
+      : error.message
   return (
     <p role="alert" className="error">
-      {error.message}
+      {text}
     </p>
   )
 }
