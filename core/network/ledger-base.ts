@@ -103,6 +103,8 @@ export class LedgerBase extends ReadyResource {
   /** Bumped when the view is truncated or moves to another core: see ViewSnapshot. */
   private readonly viewEpoch: CacheEpoch & { epoch: number } = { epoch: 0 }
   private viewDownload: { destroy(): void } | null = null
+  /** viewComplete as last reported: an update is emitted when it flips. */
+  private wasComplete = true
 
   constructor(opts: LedgerBaseOptions) {
     super()
@@ -155,6 +157,11 @@ export class LedgerBase extends ReadyResource {
     this.base.view.core.on('migrate', viewMoved)
     // A moved view session drops its requests: ask again on the new core.
     this.base.view.core.on('migrate', () => this.downloadView())
+    this.base.view.core.on('download', () => {
+      if (this.viewComplete === this.wasComplete) return
+      this.wasComplete = !this.wasComplete
+      changed()
+    })
     this.changed = changed
     // Without a listener Autobase rethrows and takes the whole node down; it closes itself.
     this.base.on('error', (err) => {
@@ -189,6 +196,12 @@ export class LedgerBase extends ReadyResource {
     // remoteContiguousLength is the longest prefix any peer reported, kept across restarts.
     const local = this.base.local
     return local.remoteContiguousLength >= local.length
+  }
+
+  /** Whether every block of the view is on this device (see downloadView). */
+  get viewComplete(): boolean {
+    const core = this.base.view.core
+    return core.contiguousLength >= core.length
   }
 
   get isIndexer(): boolean {

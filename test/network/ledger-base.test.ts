@@ -198,6 +198,30 @@ describe('LedgerBase', () => {
     }
   })
 
+  it('a reader that fast-forwards fetches the whole view, so it can answer with the others gone', async () => {
+    const alice = makeBase({ store: await openStore(await tempDir()) })
+    await alice.ready()
+    for (let i = 0; i < 120; i++) await alice.append({ type: 'note', text: `note ${i}` })
+    const expected = await dump(alice)
+    expect(expected).toHaveLength(120)
+
+    const bob = makeBase({
+      store: await openStore(await tempDir()),
+      key: alice.key,
+      namespace: 'b',
+    })
+    await bob.ready()
+    let fastForwarded = false
+    ;(bob as unknown as { base: { on(e: string, f: () => void): void } }).base.on(
+      'fast-forward',
+      () => (fastForwarded = true),
+    )
+    connect(alice, bob)
+    await until(bob, () => fastForwarded && bob.viewComplete, 'a fast-forward and the whole view')
+    await alice.close()
+    expect(await dump(bob)).toEqual(expected)
+  })
+
   it('removes writers, except the last indexer, and reports write access changes', async () => {
     const errors: unknown[] = []
     const alice = makeBase({
