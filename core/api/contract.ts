@@ -138,6 +138,11 @@ export interface SyncState {
   lastSync: number | null
   /** Whether this member's latest entries have reached at least one peer. */
   ownEntriesShared: boolean
+  /**
+   * Whether the whole network state is on this device: false for a while after catching up
+   * by fast-forward, which brings the latest state first and the rest of it afterwards.
+   */
+  stateComplete: boolean
   writable: boolean
 }
 

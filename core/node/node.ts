@@ -466,6 +466,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       peers: n.connections.size,
       lastSync: n.lastSync,
       ownEntriesShared: n.base.ownEntriesShared,
+      stateComplete: n.base.viewComplete,
       writable: n.base.writable,
     }
   }

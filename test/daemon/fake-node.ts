@@ -29,7 +29,7 @@ export function summary(id: string, name: string, decimals = 2): NetworkSummary 
     cycle: '2025-01',
     me: ME,
     joined: true,
-    sync: { peers: 2, lastSync: null, ownEntriesShared: true, writable: true },
+    sync: { peers: 2, lastSync: null, ownEntriesShared: true, stateComplete: true, writable: true },
     needsUpdate: false,
   }
 }

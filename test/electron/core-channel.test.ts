@@ -88,7 +88,13 @@ describe('the core channel', () => {
     await core.started
     const events: unknown[] = []
     core.onEvent((e) => events.push(e))
-    const sync = { peers: 2, lastSync: 5, ownEntriesShared: true, writable: true }
+    const sync = {
+      peers: 2,
+      lastSync: 5,
+      ownEntriesShared: true,
+      stateComplete: true,
+      writable: true,
+    }
     node.emitEvent({ type: 'sync', network: 'n', sync })
     node.emitEvent({ type: 'state', network: 'n' })
     await until(() => events.length === 2)

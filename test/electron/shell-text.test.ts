@@ -100,6 +100,7 @@ const sync = (peers: number): SyncState => ({
   peers,
   lastSync: null,
   ownEntriesShared: true,
+  stateComplete: true,
   writable: true,
 })
 

@@ -32,6 +32,8 @@ it('shows networks with their sync state, the identity, and switches the languag
   await within(friends).findByText('1 peer connected', undefined, { timeout: 15_000 })
   expect(within(neighbours).getByText('hours')).toBeTruthy()
   expect(within(neighbours).getByText('No peers connected')).toBeTruthy()
+  // Both computed their state themselves: all of it is here.
+  expect(within(neighbours).getByText('All of it is on this device')).toBeTruthy()
   expect(within(neighbours).getByRole('button', { name: 'Switch to Neighbours' })).toBeTruthy()
   expect(within(friends).queryByRole('button')).toBeNull()
   expect(

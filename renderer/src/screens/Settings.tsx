@@ -114,6 +114,10 @@ function NetworkItem(props: { network: NetworkSummary; current: boolean; onSwitc
           <dt>{t('networks.shared')}</dt>
           <dd>{sync.ownEntriesShared ? t('common:sync.shared') : t('common:sync.notShared')}</dd>
         </div>
+        <div>
+          <dt>{t('networks.state')}</dt>
+          <dd>{sync.stateComplete ? t('common:sync.complete') : t('common:sync.incomplete')}</dd>
+        </div>
       </dl>
       {!sync.writable && <p className="muted">{t('networks.notWritable')}</p>}
       {!n.joined && <p className="muted">{t('networks.notJoined')}</p>}
