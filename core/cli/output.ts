@@ -173,7 +173,8 @@ export function stateText(s: NetworkState): string {
   out.push(
     `Sync: ${plural(sync.peers, 'peer')} connected · last sync ${formatTime(sync.lastSync)} · ` +
       `your latest entries ${sync.ownEntriesShared ? 'have reached a peer' : 'have not reached a peer yet'}` +
-      (sync.writable ? '' : ' · not writable yet'),
+      (sync.writable ? '' : ' · not writable yet') +
+      (sync.stateComplete ? '' : ' · the rest of the state is still arriving'),
   )
   if (net.needsUpdate) out.push('Some members use a newer app version: update the app.')
 
@@ -229,6 +230,9 @@ export function peersText(p: Results['peers']): string {
       ? 'Your latest entries have reached at least one peer.'
       : 'Your latest entries have not reached any peer yet.',
   ]
+  if (!p.stateComplete) {
+    lines.push('The latest state is here; the rest of it is still arriving from peers.')
+  }
   if (!p.writable) lines.push('Not writable yet: waiting to be admitted by a member.')
   for (const r of p.remotes) lines.push(`  ${short(r.key)}  connected since ${formatTime(r.since)}`)
   if (p.peers === 0)
