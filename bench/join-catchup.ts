@@ -25,9 +25,9 @@
 import type { NetworkState } from '../core/api/contract.ts'
 import type { Daemon } from '../test/support/daemons.ts'
 import { dirSize } from './network.ts'
-import { Lab, sleep, until, WsSession } from './net-lab.ts'
+import { Lab, sleep, until } from './net-lab.ts'
 import { fmtInt, fmtMB, fmtMs, heading, median, note, Progress, table } from './report.ts'
-import { latencies, visibility, type Latencies } from './sync-latency.ts'
+import { intentionChanges, latencies, type Latencies } from './sync-latency.ts'
 
 /** Unmeasured ops before the latency figures on the grown network. */
 const WARM_UP = 10
@@ -207,24 +207,17 @@ export async function joinCatchup(quick: boolean): Promise<JoinCatchupResult> {
       () => intended(member1!),
       (v) => v === base,
     )
-    const [creatorWs, member1Ws] = await Promise.all([
-      WsSession.open(creator!),
-      WsSession.open(member1!),
-    ])
-    const measured = await visibility({
+    const measured = await intentionChanges({
       label: 'grown network',
-      watcher: member1Ws,
+      actor: creator!,
+      watcher: member1!,
       network,
+      pledge,
+      member: writers[1]!.id,
+      first: 50_000_001,
+      others: base - 50_000_000,
       ops: WARM_UP + latencyOps,
       warmUp: WARM_UP,
-      act: (i) => creatorWs.call('intention.change', { network, pledge, amount: 50_000_001 + i }),
-      shows: async (i) =>
-        (await member1Ws.call('member.card', { network, member: writers[1]!.id })).progress
-          .intended ===
-        base + 1 + i,
-    }).finally(() => {
-      creatorWs.close()
-      member1Ws.close()
     })
     const latency = latencies(measured.seen)
     console.log(

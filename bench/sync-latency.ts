@@ -21,6 +21,7 @@
 import { join } from 'node:path'
 import type { BareIn, BareOut } from './bare-peer.ts'
 import { Lab, sleep, until, WsSession } from './net-lab.ts'
+import type { Daemon } from '../test/support/daemons.ts'
 import { fmtInt, fmtMs, heading, median, note, percentile, table } from './report.ts'
 
 export const SYNC_TARGET_RATIO = 2
@@ -234,21 +235,16 @@ async function ledgerLatency(
     (c) => c.progress.intended === 1,
   )
 
-  // The measured path goes over each node's WebSocket, as the UI's calls do.
-  const [annaWs, borisWs] = await Promise.all([WsSession.open(anna), WsSession.open(boris)])
-  const { seen, event, call } = await visibility({
+  const { seen, event, call } = await intentionChanges({
     label: 'ledger',
-    watcher: borisWs,
+    actor: anna,
+    watcher: boris,
     network,
+    pledge,
+    member: borisId,
+    first: 100,
     ops: WARM_UP_OPS + ops,
     warmUp: WARM_UP_OPS,
-    act: (i) => annaWs.call('intention.change', { network, pledge, amount: 100 + i }),
-    shows: async (i) =>
-      (await borisWs.call('member.card', { network, member: borisId })).progress.intended ===
-      100 + i,
-  }).finally(() => {
-    annaWs.close()
-    borisWs.close()
   })
   const result = {
     ledger: latencies(seen),
@@ -272,7 +268,44 @@ async function ledgerLatency(
   return result
 }
 
-export interface VisibilityOptions {
+/**
+ * `actor` changes its intention `pledge` to `member` once per op, to `first + i`, until
+ * `watcher`'s card of `member` shows the intended total that makes (`others`: what the
+ * member's other intentions add). The calls go over each node's WebSocket, as the UI's do.
+ */
+export async function intentionChanges(o: {
+  label: string
+  actor: Daemon
+  watcher: Daemon
+  network: string
+  pledge: string
+  member: string
+  first: number
+  others?: number
+  ops: number
+  warmUp: number
+}): Promise<{ seen: number[]; event: number[]; call: number[] }> {
+  const [actor, watcher] = await Promise.all([WsSession.open(o.actor), WsSession.open(o.watcher)])
+  const { network, pledge, member, first, others = 0 } = o
+  try {
+    return await visibility({
+      label: o.label,
+      watcher,
+      network,
+      ops: o.ops,
+      warmUp: o.warmUp,
+      act: (i) => actor.call('intention.change', { network, pledge, amount: first + i }),
+      shows: async (i) =>
+        (await watcher.call('member.card', { network, member })).progress.intended ===
+        others + first + i,
+    })
+  } finally {
+    actor.close()
+    watcher.close()
+  }
+}
+
+interface VisibilityOptions {
   label: string
   /** A session on the daemon whose state must show each op: its pushes trigger `shows`. */
   watcher: WsSession
@@ -292,7 +325,7 @@ export interface VisibilityOptions {
  * during the query) until it says yes. Returns ms per measured op: until shown (`seen`),
  * until the push that led to it (`event`), until the acting call returned (`call`).
  */
-export async function visibility(
+async function visibility(
   o: VisibilityOptions,
 ): Promise<{ seen: number[]; event: number[]; call: number[] }> {
   let target: { i: number; resolve: (r: { event: number; seen: number }) => void } | null = null
