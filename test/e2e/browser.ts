@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core'
-import { Daemon, type Testnet } from '../support/daemons.ts'
+import { onTestFailed } from 'vitest'
+import { Daemon, loopbackTestnet, type Testnet } from '../support/daemons.ts'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
 export const BUILT_UI = join(ROOT, 'dist', 'renderer')
@@ -235,4 +236,34 @@ export async function reportFailure(people: Person[], nodes: Daemon[]): Promise<
   for (const person of people) await person.screenshot('failure').catch(() => {})
   for (const node of nodes)
     console.error(`--- ${node.name}'s node, last lines:\n${node.output.slice(-3000)}`)
+}
+
+/**
+ * The nodes and browsers of one end-to-end file, on a testnet of its own: start() checks
+ * for Chromium and the built UI and starts the nodes; people are added as the file launches
+ * them; a failing test reports where everyone was; stop() releases it all.
+ */
+export class Stage {
+  private testnet: Testnet | null = null
+  readonly nodes: Daemon[] = []
+  readonly people: Person[] = []
+
+  async start(...names: string[]): Promise<Daemon[]> {
+    requireChromium()
+    await ensureBuiltUi()
+    const testnet = (this.testnet = await loopbackTestnet())
+    for (const name of names) this.nodes.push(await startNode(name, testnet))
+    return this.nodes
+  }
+
+  /** Call at the start of each test: on failure, screenshots and the nodes' last lines. */
+  reportFailures(): void {
+    onTestFailed(() => reportFailure(this.people, this.nodes))
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.people.map((p) => p.close()))
+    await Promise.all(this.nodes.map((n) => n.destroy()))
+    await this.testnet?.destroy()
+  }
 }

@@ -4,34 +4,26 @@
  * given; Vera confirms. The emergency ends funded: Vera is back to monthly support and the
  * emergency line is gone from both screens, all without a reload.
  */
-import { afterAll, beforeAll, describe, expect, onTestFailed, test } from 'vitest'
-import { loopbackTestnet, type Daemon, type Testnet } from '../support/daemons.ts'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Daemon } from '../support/daemons.ts'
 import {
-  Person,
-  STEP,
-  requireChromium,
   confirmStep,
-  ensureBuiltUi,
   markPage,
   nav,
   notReloaded,
-  reportFailure,
+  Person,
   sees,
-  startNode,
+  Stage,
+  STEP,
   urlOf,
 } from './browser.ts'
 
 describe('an emergency in the browser', () => {
-  let testnet: Testnet
-  const nodes: Daemon[] = []
-  const people: Person[] = []
+  const stage = new Stage()
+  const { nodes, people } = stage
 
   beforeAll(async () => {
-    requireChromium()
-    await ensureBuiltUi()
-    testnet = await loopbackTestnet()
-    const [vera, anna] = [await startNode('vera', testnet), await startNode('anna', testnet)]
-    nodes.push(vera, anna)
+    const [vera, anna] = (await stage.start('vera', 'anna')) as [Daemon, Daemon]
     // Already done through the UI by the other end-to-end test: set up over the API.
     await vera.call('identity.set', { name: 'Vera' })
     await anna.call('identity.set', { name: 'Anna' })
@@ -49,14 +41,10 @@ describe('an emergency in the browser', () => {
     )
   }, 120_000)
 
-  afterAll(async () => {
-    await Promise.all(people.map((p) => p.close()))
-    await Promise.all(nodes.map((n) => n.destroy()))
-    await testnet?.destroy()
-  }, 60_000)
+  afterAll(() => stage.stop(), 60_000)
 
   test('Vera goes red, Anna gives, Vera confirms: the emergency ends funded', async () => {
-    onTestFailed(() => reportFailure(people, nodes))
+    stage.reportFailures()
     const [veraNode, annaNode] = nodes as [Daemon, Daemon]
     const [vera, anna] = people as [Person, Person]
     const v = vera.page

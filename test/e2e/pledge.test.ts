@@ -4,45 +4,34 @@
  * support; Boris joins with her invite, promises, commits and gives; Anna confirms. Both
  * screens follow every step live, and Boris reads the same card in Russian.
  */
-import { afterAll, beforeAll, describe, expect, onTestFailed, test } from 'vitest'
-import { loopbackTestnet, type Daemon, type Testnet } from '../support/daemons.ts'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Daemon } from '../support/daemons.ts'
 import {
-  Person,
-  STEP,
-  requireChromium,
   confirmStep,
-  ensureBuiltUi,
   markPage,
   nav,
   notReloaded,
-  reportFailure,
+  Person,
   sees,
-  startNode,
+  Stage,
+  STEP,
   tour,
   urlOf,
 } from './browser.ts'
 
 describe('two people in their browsers', () => {
-  let testnet: Testnet
-  const nodes: Daemon[] = []
-  const people: Person[] = []
+  const stage = new Stage()
+  const { nodes, people } = stage
 
   beforeAll(async () => {
-    requireChromium()
-    await ensureBuiltUi()
-    testnet = await loopbackTestnet()
-    nodes.push(await startNode('anna', testnet), await startNode('boris', testnet))
+    await stage.start('anna', 'boris')
     people.push(await Person.launch('Anna'), await Person.launch('Boris'))
   }, 120_000)
 
-  afterAll(async () => {
-    await Promise.all(people.map((p) => p.close()))
-    await Promise.all(nodes.map((n) => n.destroy()))
-    await testnet?.destroy()
-  }, 60_000)
+  afterAll(() => stage.stop(), 60_000)
 
   test('Anna asks, Boris joins, promises and gives, Anna confirms; live, then in Russian', async () => {
-    onTestFailed(() => reportFailure(people, nodes))
+    stage.reportFailures()
     const [annaNode, borisNode] = nodes as [Daemon, Daemon]
     const [anna, boris] = people as [Person, Person]
     const a = anna.page
