@@ -152,11 +152,12 @@ export class LedgerBase extends ReadyResource {
     this.base.on('fast-forward', changed)
     this.base.view.core.on('append', changed)
     this.base.view.core.on('truncate', changed)
-    const viewMoved = () => this.viewEpoch.epoch++
-    this.base.view.core.on('truncate', viewMoved)
-    this.base.view.core.on('migrate', viewMoved)
-    // A moved view session drops its requests: ask again on the new core.
-    this.base.view.core.on('migrate', () => this.downloadView())
+    this.base.view.core.on('truncate', () => this.viewEpoch.epoch++)
+    this.base.view.core.on('migrate', () => {
+      this.viewEpoch.epoch++
+      // A moved view session drops its requests: ask again on the new core.
+      this.downloadView()
+    })
     this.base.view.core.on('download', () => {
       if (this.viewComplete === this.wasComplete) return
       this.wasComplete = !this.wasComplete
