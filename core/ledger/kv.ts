@@ -44,27 +44,12 @@ export class MemoryKV implements KV {
 
 const DELETED = Symbol('deleted')
 
-/** First index in sorted `keys` whose key is >= `key`. */
-function lowerBound(keys: string[], key: string): number {
-  let lo = 0
-  let hi = keys.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (keys[mid]! < key) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
 /**
  * Buffers writes over a store so that a rule that rejects half-way leaves nothing behind.
  * Reads see the buffered writes. `commit` flushes them to the underlying store in key order.
- * The buffered keys are also kept sorted, so that listing a prefix stays cheap when one
- * transaction holds the writes of many ops (a whole Autobase apply call).
  */
 export class Transaction implements KV {
   private readonly writes = new Map<string, unknown>()
-  private readonly sorted: string[] = []
 
   constructor(private readonly base: KV) {}
 
@@ -77,38 +62,24 @@ export class Transaction implements KV {
   }
 
   async put(key: string, value: unknown): Promise<void> {
-    this.set(key, clone(value))
+    this.writes.set(key, clone(value))
   }
 
   async del(key: string): Promise<void> {
-    this.set(key, DELETED)
-  }
-
-  private set(key: string, value: unknown): void {
-    if (!this.writes.has(key)) this.sorted.splice(lowerBound(this.sorted, key), 0, key)
-    this.writes.set(key, value)
+    this.writes.set(key, DELETED)
   }
 
   async list<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
-    const base = await this.base.list<T>(prefix)
-    const mine: Array<{ key: string; value: unknown }> = []
-    for (let i = lowerBound(this.sorted, prefix); i < this.sorted.length; i++) {
-      const key = this.sorted[i]!
-      if (!key.startsWith(prefix)) break
-      mine.push({ key, value: this.writes.get(key) })
+    const merged = new Map<string, T>()
+    for (const { key, value } of await this.base.list<T>(prefix)) merged.set(key, value)
+    for (const [key, value] of this.writes) {
+      if (!key.startsWith(prefix)) continue
+      if (value === DELETED) merged.delete(key)
+      else merged.set(key, clone(value as T))
     }
-    if (mine.length === 0) return base
-    // Both lists are in key order (keys are ASCII, so string and byte order agree): merge
-    // them, a buffered write winning over the stored entry with the same key.
-    const out: Array<{ key: string; value: T }> = []
-    let b = 0
-    for (const w of mine) {
-      while (b < base.length && base[b]!.key < w.key) out.push(base[b++]!)
-      if (b < base.length && base[b]!.key === w.key) b++
-      if (w.value !== DELETED) out.push({ key: w.key, value: clone(w.value as T) })
-    }
-    while (b < base.length) out.push(base[b++]!)
-    return out
+    return [...merged.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, value]) => ({ key, value }))
   }
 
   get size(): number {
@@ -116,24 +87,24 @@ export class Transaction implements KV {
   }
 
   async commit(): Promise<void> {
+    const keys = [...this.writes.keys()].sort()
     if (this.base instanceof Transaction) {
       // Into an enclosing transaction (apply nests them): its map takes the values as they
       // are, with no copy, since they are private copies already (cloned on put) and this
       // transaction lets go of them below.
-      for (const key of this.sorted) this.base.set(key, this.writes.get(key))
+      for (const key of keys) this.base.writes.set(key, this.writes.get(key))
     } else {
-      for (const key of this.sorted) {
+      for (const key of keys) {
         const value = this.writes.get(key)
         if (value === DELETED) await this.base.del(key)
         else await this.base.put(key, value)
       }
     }
-    this.discard()
+    this.writes.clear()
   }
 
   discard(): void {
     this.writes.clear()
-    this.sorted.length = 0
   }
 }
 
