@@ -124,7 +124,9 @@ export function NetworkGraph({ data }: { data: GraphData }) {
     if (!el || el.clientWidth === 0 || el.clientHeight === 0) return
     let cancelled = false
     void import('cytoscape').then(({ default: cytoscape }) => {
-      if (cancelled) return
+      // React takes an unmounted screen off the page before it runs this effect's clean-up:
+      // a container that has left the page has no size, and a layout there reads none.
+      if (cancelled || !el.isConnected) return
       const elements = toCytoscape(data)
       if (!cy.current) {
         cy.current = cytoscape({
