@@ -15,7 +15,7 @@ import ReadyResource from 'ready-resource'
 import crypto from 'hypercore-crypto'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import { applyOp as ledgerApplyOp, type ApplyResult, type Effect } from '../ledger/apply.ts'
-import { CachingKV, Transaction, type KV } from '../ledger/kv.ts'
+import { CachingKV, ReadCache, Transaction, type KV } from '../ledger/kv.ts'
 import {
   BeeKV,
   flushKeepingNodes,
@@ -103,6 +103,14 @@ export class LedgerBase extends ReadyResource {
   /** Bumped when the view is truncated or moves to another core: see ViewSnapshot. */
   private readonly viewEpoch: CacheEpoch & { epoch: number } = { epoch: 0 }
   private viewDownload: { destroy(): void } | null = null
+  /**
+   * What apply calls read and wrote, kept for the next ones while the view is exactly as the
+   * last call left it: `readsValidAt` names that view (core, fork, length, epoch). Anything
+   * else changing it (a reorder truncates it, a fast-forward or a move replaces it) shows
+   * there, and the cache is dropped.
+   */
+  private readonly reads = new ReadCache()
+  private readsValidAt = ''
   /** viewComplete as last reported: an update is emitted when it flips. */
   private wasComplete = true
 
@@ -368,13 +376,15 @@ export class LedgerBase extends ReadyResource {
   ): Promise<void> {
     // update: false, or a read could wait on the network in the middle of apply.
     const batch = view.batch({ update: false })
+    if (this.viewState(view) !== this.readsValidAt) this.reads.clear()
+    this.readsValidAt = ''
     try {
       // Ops in one call often read the same keys (the meta every time): read them once. And
       // they often write the same keys (the meta, the writer's applied mark, a member or a
       // pledge touched twice): the writes of the whole call are kept and put once each, in
       // key order, at the end. A call holds one writer's append batch, which is part of that
       // writer's log, so every peer groups the same ops and writes the same view blocks.
-      const kv = new Transaction(new CachingKV(new BeeKV(batch)))
+      const kv = new Transaction(new CachingKV(new BeeKV(batch), this.reads))
       for (const node of nodes) {
         if (node.value === null) continue
         const op: OpRef = {
@@ -386,10 +396,16 @@ export class LedgerBase extends ReadyResource {
       }
       await kv.commit()
       await flushKeepingNodes(view, batch)
+      this.readsValidAt = this.viewState(view)
     } catch (err) {
       await batch.close()
       throw err
     }
+  }
+
+  private viewState(view: LedgerBee): string {
+    const core = view.core
+    return `${core.key?.toString('hex') ?? ''}:${core.fork}:${core.length}:${this.viewEpoch.epoch}`
   }
 
   private async applyNode(kv: KV, raw: Buffer, op: OpRef): Promise<Effect[]> {

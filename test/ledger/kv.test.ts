@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest'
+import { CachingKV, MemoryKV, ReadCache, type KV } from '../../core/ledger/kv.ts'
+
+/** A MemoryKV that counts what reaches it, and can hold reads back. */
+class CountingKV extends MemoryKV {
+  gets: string[] = []
+  lists: string[] = []
+  hold: Promise<void> | null = null
+
+  override async get<T>(key: string): Promise<T | null> {
+    this.gets.push(key)
+    const value = await super.get<T>(key)
+    await this.hold
+    return value
+  }
+
+  override async list<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
+    this.lists.push(prefix)
+    const entries = await super.list<T>(prefix)
+    await this.hold
+    return entries
+  }
+}
+
+async function seeded(): Promise<{ store: CountingKV; cache: ReadCache; kv: KV }> {
+  const store = new CountingKV()
+  await store.put('member/a', { name: 'Anna' })
+  await store.put('member/b', { name: 'Boris' })
+  await store.put('cin/a/p1', { amount: 1 })
+  await store.put('cin/b/p2', { amount: 2 })
+  const cache = new ReadCache()
+  return { store, cache, kv: new CachingKV(store, cache) }
+}
+
+describe('CachingKV over a ReadCache', () => {
+  it('reads a key from the store once, across the KVs that share the cache', async () => {
+    const { store, cache, kv } = await seeded()
+    expect(await kv.get('member/a')).toEqual({ name: 'Anna' })
+    expect(await new CachingKV(store, cache).get('member/a')).toEqual({ name: 'Anna' })
+    expect(await kv.get('member/x')).toBeNull()
+    expect(await kv.get('member/x')).toBeNull()
+    expect(store.gets).toEqual(['member/a', 'member/x'])
+  })
+
+  it('hands out copies: changing what it returned changes nothing kept', async () => {
+    const { kv } = await seeded()
+    const anna = await kv.get<{ name: string }>('member/a')
+    anna!.name = 'changed'
+    const [first] = await kv.list<{ name: string }>('member/')
+    first!.value.name = 'changed'
+    expect(await kv.get('member/a')).toEqual({ name: 'Anna' })
+    expect(await kv.list('member/')).toEqual([
+      { key: 'member/a', value: { name: 'Anna' } },
+      { key: 'member/b', value: { name: 'Boris' } },
+    ])
+  })
+
+  it('keeps lists up to date with its writes, at every level above the key', async () => {
+    const { store, kv } = await seeded()
+    await kv.list('cin/')
+    await kv.list('cin/a/')
+    await kv.put('cin/a/p3', { amount: 3 })
+    await kv.del('cin/a/p1')
+    await kv.put('cin/c/p4', { amount: 4 })
+    expect(await kv.list('cin/a/')).toEqual([{ key: 'cin/a/p3', value: { amount: 3 } }])
+    expect((await kv.list('cin/')).map((e) => e.key)).toEqual(['cin/a/p3', 'cin/b/p2', 'cin/c/p4'])
+    expect(store.lists).toEqual(['cin/', 'cin/a/'])
+    // A kept list answers for the keys under it, present or not.
+    expect(await kv.get('cin/a/p1')).toBeNull()
+    expect(await kv.get('cin/b/p2')).toEqual({ amount: 2 })
+    expect(store.gets).toEqual([])
+    // And what the store holds is what the lists said.
+    expect((await store.list('cin/')).map((e) => e.key)).toEqual([
+      'cin/a/p3',
+      'cin/b/p2',
+      'cin/c/p4',
+    ])
+  })
+
+  it('keeps only lists of whole path segments, and not long ones', async () => {
+    const { store, kv } = await seeded()
+    for (let i = 0; i < 1_001; i++) await store.put(`event/${String(i).padStart(5, '0')}`, i)
+    await kv.list('member/a')
+    await kv.list('member/a')
+    await kv.list('event/')
+    await kv.list('event/')
+    expect(store.lists).toEqual(['member/a', 'member/a', 'event/', 'event/'])
+  })
+
+  it('does not keep a read that a write overtook', async () => {
+    const { store, kv } = await seeded()
+    let release = () => {}
+    store.hold = new Promise((resolve) => (release = resolve))
+    const reading = kv.get('member/a')
+    const listing = kv.list('member/')
+    store.hold = null
+    await kv.put('member/a', { name: 'Anna K.' })
+    release()
+    expect(await reading).toEqual({ name: 'Anna' }) // what the store held when asked
+    expect((await listing).length).toBe(2)
+    expect(await kv.get('member/a')).toEqual({ name: 'Anna K.' })
+    expect(await kv.list('member/')).toEqual([
+      { key: 'member/a', value: { name: 'Anna K.' } },
+      { key: 'member/b', value: { name: 'Boris' } },
+    ])
+  })
+
+  it('holds at most its limit, dropping what was used least recently', async () => {
+    const store = new CountingKV()
+    for (const k of ['a', 'b', 'c', 'd']) await store.put(`k/${k}`, k)
+    const kv = new CachingKV(store, new ReadCache(3))
+    for (const k of ['a', 'b', 'c']) await kv.get(`k/${k}`)
+    await kv.get('k/a') // a is now the most recent: b goes first
+    await kv.get('k/d')
+    store.gets = []
+    for (const k of ['a', 'c', 'd']) await kv.get(`k/${k}`)
+    expect(store.gets).toEqual([])
+    await kv.get('k/b')
+    expect(store.gets).toEqual(['k/b'])
+  })
+
+  it('forgets everything on clear', async () => {
+    const { store, cache, kv } = await seeded()
+    await kv.get('member/a')
+    await kv.list('member/')
+    cache.clear()
+    await kv.get('member/a')
+    await kv.list('member/')
+    expect(store.gets).toEqual(['member/a', 'member/a'])
+    expect(store.lists).toEqual(['member/', 'member/'])
+  })
+})
