@@ -76,15 +76,22 @@ function normalise(reason: string): string {
 }
 
 /**
- * The baseline's apply: the least an apply can do with an op, writing ONE view entry per op
- * (the parsed op under its position), so that the bare Autobase does the same number of
- * appends, the same JSON parse and one Hyperbee write per op.
+ * The baseline's apply: the least an apply can do with an op, writing view entries and
+ * nothing else: the parsed op, under its position, `entriesPerOp` times on average (the op at
+ * position p writes floor(p * e) - floor((p - 1) * e) entries, so a fraction spreads evenly).
+ * The bare Autobase then does the same appends and the same JSON parse as the ledger, and the
+ * number of Hyperbee writes asked for. Its keys follow each other, the cheapest case for
+ * Hyperbee (the ledger's are spread over members and pledges).
  */
-export const bareApply: ApplyOpFn = async (kv, raw, _author, length) => {
-  const bytes = raw as Uint8Array
-  const op: unknown = JSON.parse(
-    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(),
-  )
-  await kv.put(`op/${length.toString().padStart(12, '0')}`, op)
-  return { accepted: true, effects: [] }
+export function bareApply(entriesPerOp = 1): ApplyOpFn {
+  return async (kv, raw, _author, length) => {
+    const bytes = raw as Uint8Array
+    const op: unknown = JSON.parse(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(),
+    )
+    const position = length.toString().padStart(12, '0')
+    const entries = Math.floor(length * entriesPerOp) - Math.floor((length - 1) * entriesPerOp)
+    for (let i = 0; i < entries; i++) await kv.put(`op/${position}/${i}`, op)
+    return { accepted: true, effects: [] }
+  }
 }
