@@ -2,6 +2,7 @@
  * `npm run bench`: runs the bench sections in order and prints their figures. Not pass/fail:
  * it exits 0 unless something crashes. BENCH_QUICK=1 runs only the 10k-op size (and reopens
  * that network); BENCH_SIZES=10000,30000 picks the sizes (the last one is reopened);
+ * BENCH_BARE_KEYS=spread gives the throughput baseline hash-like keys instead of consecutive ones;
  * BENCH_CHUNK sets how many appends go in at once (default 256); BENCH_SINGLE_OPS the size of
  * the extra run that appends one op at a time, as the app does (default 10,000, quick 4,000; at least ~3,100 for 1,000 members).
  *

@@ -17,6 +17,10 @@
  *
  * Also printed, next to it: the stricter baseline earlier sessions measured against, one view
  * entry per op (so the ledger also pays for writing about four times as much).
+ *
+ * The baseline's keys follow each other (the cheapest case for Hyperbee); BENCH_BARE_KEYS=spread
+ * spreads them like hashes instead (the most expensive case), to show how much of the gap is
+ * where the entries land rather than what the rules do.
  */
 import { generateStream, type OpStream } from './op-stream.ts'
 import {
@@ -45,6 +49,7 @@ import type { ApplyOpFn } from '../core/network/ledger-base.ts'
 
 export const MEMBERS = 1_000
 export const TARGET_RATIO = 0.5
+const SPREAD_KEYS = process.env.BENCH_BARE_KEYS === 'spread'
 /** Size of the one-op-per-append run (slow: every op waits for its own append and apply). */
 export const SINGLE_OPS = Number(
   process.env.BENCH_SINGLE_OPS ?? (process.env.BENCH_QUICK === '1' ? 4_000 : 10_000),
@@ -90,6 +95,12 @@ export async function ledgerThroughput(
   note('the same number of Hyperbee entries as the ledger did (and reading none), fed the same')
   note('bytes the same way; "bare 1/op" writes ONE entry per op. All append in chunks of')
   note('concurrent appends and are timed until every op is applied.')
+  note(
+    SPREAD_KEYS
+      ? 'BENCH_BARE_KEYS=spread: the baseline writes under hash-like keys (the worst case).'
+      : "The baseline's keys follow each other (Hyperbee's best case; BENCH_BARE_KEYS=spread:",
+  )
+  if (!SPREAD_KEYS) note('hash-like keys, its worst case).')
 
   await warmUp()
 
@@ -249,7 +260,8 @@ async function run(
 ): Promise<{ ms: number; bytes: number; blocks: number; spec: NetworkSpec }> {
   const spec = newSpec(await tempDir(kind === 'ledger' ? 'ledger' : 'bare'))
   let applied = 0
-  const bare = bareApply(entriesPerOp)
+  // Only the same-entries baseline spreads its keys: one entry per op stays as it was.
+  const bare = bareApply(entriesPerOp, SPREAD_KEYS && kind === 'bare')
   const apply: ApplyOpFn =
     kind === 'ledger'
       ? simulatedAuthorsApply(stats!)

@@ -14,6 +14,7 @@
  * indexers) are counted but not performed on the Autobase host, since the simulated keys have
  * no cores; and Autobase linearises one writer instead of 1,000.
  */
+import { createHash } from 'node:crypto'
 import type { ApplyResult } from '../core/ledger/apply.ts'
 import { applyOp } from '../core/ledger/apply.ts'
 import type { KV } from '../core/ledger/kv.ts'
@@ -81,9 +82,10 @@ function normalise(reason: string): string {
  * position p writes floor(p * e) - floor((p - 1) * e) entries, so a fraction spreads evenly).
  * The bare Autobase then does the same appends and the same JSON parse as the ledger, and the
  * number of Hyperbee writes asked for. Its keys follow each other, the cheapest case for
- * Hyperbee (the ledger's are spread over members and pledges).
+ * Hyperbee (the ledger's are spread over members and pledges); with `spread` they are hashes,
+ * spread over the whole key space, the most expensive case.
  */
-export function bareApply(entriesPerOp = 1): ApplyOpFn {
+export function bareApply(entriesPerOp = 1, spread = false): ApplyOpFn {
   return async (kv, raw, _author, length) => {
     const bytes = raw as Uint8Array
     const op: unknown = JSON.parse(
@@ -91,7 +93,12 @@ export function bareApply(entriesPerOp = 1): ApplyOpFn {
     )
     const position = length.toString().padStart(12, '0')
     const entries = Math.floor(length * entriesPerOp) - Math.floor((length - 1) * entriesPerOp)
-    for (let i = 0; i < entries; i++) await kv.put(`op/${position}/${i}`, op)
+    for (let i = 0; i < entries; i++) {
+      const key = spread
+        ? createHash('sha256').update(`${position}/${i}`).digest('hex').slice(0, 24)
+        : `${position}/${i}`
+      await kv.put(`op/${key}`, op)
+    }
     return { accepted: true, effects: [] }
   }
 }
