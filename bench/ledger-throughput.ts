@@ -44,7 +44,13 @@ import {
   timed,
   type MemorySampler,
 } from './report.ts'
-import { bareApply, newStats, simulatedAuthorsApply, type ApplyStats } from './simulated-authors.ts'
+import {
+  bareApply,
+  newStats,
+  simulatedAuthorsApply,
+  simulatedAuthorsLikelyReads,
+  type ApplyStats,
+} from './simulated-authors.ts'
 import type { ApplyOpFn } from '../core/network/ledger-base.ts'
 
 export const MEMBERS = 1_000
@@ -270,7 +276,11 @@ async function run(
           return bare(kv, raw, author, length)
         }
   const count = kind === 'ledger' ? () => stats!.applied : () => applied
-  const net = await openNetwork(spec, apply)
+  const net = await openNetwork(
+    spec,
+    apply,
+    kind === 'ledger' ? simulatedAuthorsLikelyReads : undefined,
+  )
   let ms: number
   let blocks: number
   try {

@@ -66,7 +66,11 @@ export function newSpec(dir: string): NetworkSpec {
 }
 
 /** Opens (or creates, when spec.key is null) the network; ready when it resolves. */
-export async function openNetwork(spec: NetworkSpec, applyOp: ApplyOpFn): Promise<OpenNetwork> {
+export async function openNetwork(
+  spec: NetworkSpec,
+  applyOp: ApplyOpFn,
+  likelyReads?: (raw: Buffer, author: string) => string[],
+): Promise<OpenNetwork> {
   const store = new Corestore(spec.dir)
   const base = new LedgerBase({
     store,
@@ -75,6 +79,7 @@ export async function openNetwork(spec: NetworkSpec, applyOp: ApplyOpFn): Promis
     encryptionKey: spec.encryptionKey,
     ackInterval: 0,
     applyOp,
+    likelyReads,
     onApplyError: (err, op) => console.error(`    apply error at ${op.length}:`, err),
   })
   await base.ready()

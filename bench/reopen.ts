@@ -26,7 +26,11 @@ import {
   timed,
   type MemorySampler,
 } from './report.ts'
-import { newStats, simulatedAuthorsApply } from './simulated-authors.ts'
+import {
+  newStats,
+  simulatedAuthorsApply,
+  simulatedAuthorsLikelyReads,
+} from './simulated-authors.ts'
 
 export const HOME_TARGET_MS = 1_000
 export const CARD_TARGET_MS = 20
@@ -53,7 +57,11 @@ export async function reopen(net: KeptNetwork, memory: MemorySampler): Promise<R
 
   const stats = newStats()
   const start = performance.now()
-  const opened = await openNetwork(net.spec, simulatedAuthorsApply(stats))
+  const opened = await openNetwork(
+    net.spec,
+    simulatedAuthorsApply(stats),
+    simulatedAuthorsLikelyReads,
+  )
   const readyMs = performance.now() - start
   try {
     const first = await timed(async () => {

@@ -16,8 +16,9 @@
  */
 import { createHash } from 'node:crypto'
 import type { ApplyResult } from '../core/ledger/apply.ts'
-import { applyOp } from '../core/ledger/apply.ts'
+import { applyOp, likelyReads } from '../core/ledger/apply.ts'
 import type { KV } from '../core/ledger/kv.ts'
+import { parseOp } from '../core/ledger/ops.ts'
 import type { ApplyOpFn } from '../core/network/ledger-base.ts'
 
 export interface ApplyStats {
@@ -66,6 +67,16 @@ export function simulatedAuthorsApply(stats: ApplyStats, inner: ApplyOpFn = appl
     stats.effectsDropped += result.effects.length
     return { ...result, effects: [] }
   }
+}
+
+/** The ledger's read-ahead guess (see LedgerBase), for the simulated author of each op. */
+export function simulatedAuthorsLikelyReads(raw: Buffer, author: string): string[] {
+  const value = parseOp(raw)
+  if (value !== null && typeof value === 'object' && 'as' in value) {
+    const { as: simulated, ...op } = value as { as: unknown }
+    if (typeof simulated === 'string') return likelyReads(op, simulated)
+  }
+  return likelyReads(value, author)
 }
 
 function normalise(reason: string): string {

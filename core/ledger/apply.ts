@@ -4,8 +4,8 @@
  */
 import { Transaction, type KV } from './kv.ts'
 import { Ledger, Rejected, reject } from './ledger.ts'
-import { keys, type Member, type NetworkMeta, type Rejection } from './model.ts'
-import { decodeOp, type Op, type OpType } from './ops.ts'
+import { keys, pledgeIdOf, type Member, type NetworkMeta, type Rejection } from './model.ts'
+import { decodeOp, parseOp, type Op, type OpType } from './ops.ts'
 import { advanceTo } from './rules/cycle.ts'
 import {
   intentionCancel,
@@ -146,6 +146,28 @@ export async function applyOp(
       err instanceof Rejected ? err.message : `internal error applying ${op.type}: ${String(err)}`
     return rejected(kv, author, ref, op, reason)
   }
+}
+
+/** Longer strings are not ids: not worth a lookup. */
+const LONGEST_ID = 200
+
+/**
+ * Keys that applying `raw` from `author` will most likely read: the author's writer and
+ * member records, the pledge the op creates or acts on, the member it names. A hint for
+ * reading ahead, no more: nothing is validated here, and a wrong guess costs one lookup.
+ */
+export function likelyReads(raw: unknown, author: string): string[] {
+  const out = [keys.writer(author), keys.member(author)]
+  const op = parseOp(raw)
+  if (op === null || typeof op !== 'object') return out
+  const { type, id, pledge, to } = op as Record<string, unknown>
+  const usable = (v: unknown): v is string => typeof v === 'string' && v.length <= LONGEST_ID
+  if (usable(pledge)) out.push(keys.pledge(pledge))
+  if ((type === 'intention.create' || type === 'obligation.create') && usable(id)) {
+    out.push(keys.pledge(pledgeIdOf(author, id)))
+  }
+  if (usable(to)) out.push(keys.member(to))
+  return out
 }
 
 async function route(

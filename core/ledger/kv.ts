@@ -167,6 +167,11 @@ export class Transaction implements KV {
     return this.writes.size
   }
 
+  /** The keys written (or deleted) so far, in no particular order. */
+  writtenKeys(): string[] {
+    return [...this.writes.keys()]
+  }
+
   async commit(): Promise<void> {
     const keys = [...this.writes.keys()].sort()
     const base = this.base
@@ -188,6 +193,22 @@ export class Transaction implements KV {
   discard(): void {
     this.writes.clear()
     this.folders.clear()
+  }
+}
+
+/** Lookups readAhead keeps in flight at once. */
+const READ_AHEAD = 64
+
+/**
+ * Looks `keys` up, many at a time, before work that would read (or write) them one after
+ * another: in a big view most of the tree nodes on the way to a key are not in memory, and
+ * reads made together overlap their waits for storage. Over a CachingKV the values stay in
+ * its cache; over the view, the tree nodes stay in Hyperbee's (a write walks the same path).
+ */
+export async function readAhead(kv: Pick<KV, 'get'>, keys: Iterable<string>): Promise<void> {
+  const all = [...new Set(keys)]
+  for (let i = 0; i < all.length; i += READ_AHEAD) {
+    await Promise.all(all.slice(i, i + READ_AHEAD).map((key) => kv.get(key)))
   }
 }
 

@@ -180,16 +180,22 @@ export type OpInput<T extends OpType = OpType> = T extends OpType
 export type Decoded =
   { ok: true; op: Op } | { ok: false; reason: string; future?: boolean; type?: string }
 
+/** The op as JSON parses it from bytes (values are taken as they are); undefined if it cannot. */
+export function parseOp(raw: unknown): unknown {
+  // isView, not instanceof: bytes from another realm (a test DOM, a worker) are bytes too.
+  if (!ArrayBuffer.isView(raw)) return raw
+  try {
+    return JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'))
+  } catch {
+    return undefined
+  }
+}
+
 /** Parses an op from raw bytes or a value. Never throws. */
 export function decodeOp(raw: unknown): Decoded {
-  let value: unknown = raw
-  // isView, not instanceof: bytes from another realm (a test DOM, a worker) are bytes too.
-  if (ArrayBuffer.isView(raw)) {
-    try {
-      value = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'))
-    } catch {
-      return { ok: false, reason: 'malformed op: not valid JSON' }
-    }
+  const value = parseOp(raw)
+  if (value === undefined && ArrayBuffer.isView(raw)) {
+    return { ok: false, reason: 'malformed op: not valid JSON' }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, reason: 'malformed op: not an object' }

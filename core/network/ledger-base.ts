@@ -14,8 +14,13 @@ import Hyperbee from 'hyperbee'
 import ReadyResource from 'ready-resource'
 import crypto from 'hypercore-crypto'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
-import { applyOp as ledgerApplyOp, type ApplyResult, type Effect } from '../ledger/apply.ts'
-import { CachingKV, ReadCache, Transaction, type KV } from '../ledger/kv.ts'
+import {
+  applyOp as ledgerApplyOp,
+  likelyReads,
+  type ApplyResult,
+  type Effect,
+} from '../ledger/apply.ts'
+import { CachingKV, readAhead, ReadCache, Transaction, type KV } from '../ledger/kv.ts'
 import {
   BeeKV,
   flushKeepingNodes,
@@ -55,6 +60,11 @@ export interface LedgerBaseOptions {
   ackInterval?: number
   /** The ledger rules; tests inject a fake. */
   applyOp?: ApplyOpFn
+  /**
+   * The keys applying an op will most likely read, looked up ahead for a whole apply call (see
+   * readAhead). Default: the ledger's guess with the ledger's rules, none with injected ones.
+   */
+  likelyReads?: (raw: Buffer, author: string) => string[]
   /** Called when applyOp or a host call throws; the op is skipped. Defaults to console.error. */
   onApplyError?: (error: unknown, op: OpRef) => void
 }
@@ -94,6 +104,7 @@ export class LedgerBase extends ReadyResource {
   private readonly store: Corestore
   private readonly encryptionKey: Buffer
   private readonly applyOpFn: ApplyOpFn
+  private readonly likelyReads: (raw: Buffer, author: string) => string[]
   private readonly onApplyError: (error: unknown, op: OpRef) => void
   private readonly snapshots = new Set<ViewSnapshot>()
   private readonly probes = new Set<{ close(): Promise<void> }>()
@@ -126,6 +137,15 @@ export class LedgerBase extends ReadyResource {
 
     this.encryptionKey = Buffer.from(opts.encryptionKey)
     this.applyOpFn = opts.applyOp ?? ledgerApplyOp
+    const guess = opts.likelyReads ?? (opts.applyOp ? () => [] : likelyReads)
+    // A guess that fails must not stop apply: it is only a hint.
+    this.likelyReads = (raw, author) => {
+      try {
+        return guess(raw, author)
+      } catch {
+        return []
+      }
+    }
     this.onApplyError = opts.onApplyError ?? logApplyError
 
     // A namespace per network: Autobase names its writer core 'local', so networks sharing a
@@ -384,16 +404,26 @@ export class LedgerBase extends ReadyResource {
       // pledge touched twice): the writes of the whole call are kept and put once each, in
       // key order, at the end. A call holds one writer's append batch, which is part of that
       // writer's log, so every peer groups the same ops and writes the same view blocks.
-      const kv = new Transaction(new CachingKV(new BeeKV(batch), this.reads))
-      for (const node of nodes) {
-        if (node.value === null) continue
-        const op: OpRef = {
-          author: (node.from.key as Buffer).toString('hex'),
-          length: node.length,
-        }
-        const effects = await this.applyNode(kv, node.value, op)
+      const bee = new BeeKV(batch)
+      const cached = new CachingKV(bee, this.reads)
+      const ops = nodes.flatMap((node) =>
+        node.value === null
+          ? []
+          : [{ value: node.value, author: (node.from.key as Buffer).toString('hex'), node }],
+      )
+      await readAhead(
+        cached,
+        ops.flatMap((op) => this.likelyReads(op.value, op.author)),
+      )
+      const kv = new Transaction(cached)
+      for (const { value, author, node } of ops) {
+        const op: OpRef = { author, length: node.length }
+        const effects = await this.applyNode(kv, value, op)
         for (const effect of effects) await this.perform(effect, host, op)
       }
+      // The writes below go one after another, each down the tree to its key: find the way
+      // for all of them together first.
+      await readAhead(bee, kv.writtenKeys())
       await kv.commit()
       await flushKeepingNodes(view, batch)
       this.readsValidAt = this.viewState(view)

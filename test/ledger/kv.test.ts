@@ -4,6 +4,7 @@ import {
   CachingKV,
   copyJson,
   MemoryKV,
+  readAhead,
   ReadCache,
   Transaction,
   type KV,
@@ -211,5 +212,32 @@ describe('copyJson', () => {
     ;(copy.a.b[1] as { c: number }).c = 9
     expect(original).toEqual({ a: { b: [1, { c: 2 }] } })
     expect(copyJson(undefined)).toBeUndefined()
+  })
+})
+
+describe('readAhead', () => {
+  it('looks every key up once, many at a time', async () => {
+    const store = new CountingKV()
+    let inFlight = 0
+    let most = 0
+    let release = () => {}
+    store.hold = new Promise((resolve) => (release = resolve))
+    const get = store.get.bind(store)
+    store.get = async <T>(key: string) => {
+      most = Math.max(most, ++inFlight)
+      try {
+        return await get<T>(key)
+      } finally {
+        inFlight--
+      }
+    }
+    const keys = Array.from({ length: 100 }, (_, i) => `k/${i % 70}`)
+    const done = readAhead(store, keys)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    release()
+    await done
+    expect(new Set(store.gets).size).toBe(70)
+    expect(store.gets.length).toBe(70)
+    expect(most).toBe(64)
   })
 })

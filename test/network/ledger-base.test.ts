@@ -294,6 +294,34 @@ describe('LedgerBase', () => {
     await expect(base.append(null as unknown as object)).rejects.toThrow(TypeError)
   })
 
+  it('asks what each op will read before applying a batch, and a guess that fails stops nothing', async () => {
+    const asked: Array<{ op: unknown; author: string }> = []
+    const base = makeBase({
+      store: await openStore(await tempDir()),
+      likelyReads: (raw, author) => {
+        const op = JSON.parse(raw.toString()) as { type: string }
+        asked.push({ op, author })
+        if (op.type === 'bad-guess') throw new Error('guess failed')
+        return [`op/${author}/${pad(1)}`, 'no/such/key']
+      },
+    })
+    await base.ready()
+    const me = base.localKey
+    await Promise.all([base.append({ type: 'note' }), base.append({ type: 'bad-guess' })])
+    await base.append({ type: 'after' })
+    await base.update()
+    expect(asked).toEqual([
+      { op: { type: 'note' }, author: me },
+      { op: { type: 'bad-guess' }, author: me },
+      { op: { type: 'after' }, author: me },
+    ])
+    expect((await dump(base)).map((e) => e.value)).toEqual([
+      { type: 'note' },
+      { type: 'bad-guess' },
+      { type: 'after' },
+    ])
+  })
+
   it('keeps the view and the writer across a reopen from disk', async () => {
     const dir = await tempDir()
     const store = new Corestore(dir)
