@@ -6,6 +6,7 @@ import { Transaction, type KV } from './kv.ts'
 import { Ledger, Rejected, reject } from './ledger.ts'
 import { keys, pledgeIdOf, type Member, type NetworkMeta, type Rejection } from './model.ts'
 import { decodeOp, parseOp, type Op, type OpType } from './ops.ts'
+import { reasonText } from './reasons.ts'
 import { advanceTo } from './rules/cycle.ts'
 import {
   intentionCancel,
@@ -98,8 +99,7 @@ export async function applyOp(
   const meta = await kv.get<NetworkMeta>(keys.meta)
 
   if (!meta) {
-    if (op.type !== 'network.create')
-      return rejected(kv, author, ref, op, 'the network has not been created yet')
+    if (op.type !== 'network.create') return rejected(kv, author, ref, op, reasonText('no-network'))
     const tx = new Transaction(kv)
     const l = new Ledger(tx, createNetwork(op, author), ref, op.ts)
     await tx.put(keys.writer(author), { addedBy: author, at: op.ts })
@@ -109,7 +109,7 @@ export async function applyOp(
     return { accepted: true, effects: [] }
   }
   if (op.type === 'network.create')
-    return rejected(kv, author, ref, op, 'the network already exists')
+    return rejected(kv, author, ref, op, reasonText('network-exists'))
 
   // Time moves forward for every well-formed op from an admitted writer, even one the
   // rules then reject: the author's clock says that much time has passed.
@@ -178,8 +178,8 @@ async function route(
   if (op.type === 'cycle') return
   if (op.type === 'member.join') return memberJoin(l, author, op)
   const member = await l.member(author)
-  if (!member) reject('you are not a member of this network: join first')
-  if (member.left) reject('you have left this network')
+  if (!member) reject('join-first')
+  if (member.left) reject('you-left')
   await memberRules[op.type](l, member, op as never)
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Effect } from './apply.ts'
 import type { KV, ReadKV } from './kv.ts'
+import { reasonText, type ReasonCode, type ReasonParams } from './reasons.ts'
 import {
   keys,
   type EventKind,
@@ -16,9 +17,9 @@ import {
 
 export class Rejected extends Error {}
 
-/** Stops the current rule; the op is recorded as rejected with this reason. */
-export function reject(reason: string): never {
-  throw new Rejected(reason)
+/** Stops the current rule; the op is recorded as rejected with this reason (see reasons.ts). */
+export function reject(code: ReasonCode, params?: ReasonParams): never {
+  throw new Rejected(reasonText(code, params))
 }
 
 /** Everyone in the network; used instead of listing all members in an event. */
@@ -107,10 +108,10 @@ export class Ledger {
   }
 
   /** The member named by an op, who must exist and not have left. */
-  async activeMember(id: string, role: string): Promise<Member> {
+  async activeMember(id: string, role: 'recipient' | 'member in need'): Promise<Member> {
     const m = await this.member(id)
-    if (!m) reject(`${role} ${id.slice(0, 8)} is not a member of this network`)
-    if (m.left) reject(`${role} ${m.name} has left this network`)
+    if (!m) reject('not-a-member', { role, id: id.slice(0, 8) })
+    if (m.left) reject('member-left', { role, name: m.name })
     return m
   }
 
@@ -128,7 +129,7 @@ export class Ledger {
 
   async requirePledge(id: string): Promise<Pledge> {
     const p = await this.pledge(id)
-    if (!p) reject(`no pledge ${id}`)
+    if (!p) reject('no-pledge', { id })
     return p
   }
 

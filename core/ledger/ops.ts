@@ -3,6 +3,7 @@
  * Everything else (apply, the API, the CLI, docs/protocol.md) derives from these schemas.
  */
 import { z } from 'zod'
+import { reasonText } from './reasons.ts'
 
 /** Highest op schema version this app understands. Newer ops are kept and flagged. */
 export const OP_VERSION = 1
@@ -207,7 +208,7 @@ export function decodeOp(raw: unknown): Decoded {
       ok: false,
       future: true,
       type,
-      reason: `op schema version ${record.v} is newer than this app understands (${OP_VERSION}): update the app`,
+      reason: reasonText('newer-op', { version: record.v, supported: OP_VERSION }),
     }
   }
   if (type === undefined || !Object.hasOwn(opSchemas, type)) {

@@ -54,6 +54,7 @@ import {
   organizer,
   relations,
 } from '../ledger/queries.ts'
+import { reasonText } from '../ledger/reasons.ts'
 import { inviteRefusal } from '../ledger/rules/invite.ts'
 import { incomingOf } from '../ledger/ledger.ts'
 import { LedgerBase } from '../network/ledger-base.ts'
@@ -725,10 +726,10 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         this.log.warn('invite refused', {
           network: short,
           invite: inviteId.slice(0, 8),
-          reason: refusal,
+          reason: reasonText(refusal.code, refusal.params),
         })
         request.deny({
-          status: refusal.includes('expired') ? 3 : refusal.includes('used up') ? 2 : 1,
+          status: refusal.code === 'invite-expired' ? 3 : refusal.code === 'invite-used-up' ? 2 : 1,
         })
         return
       }

@@ -7,7 +7,7 @@ import type { OpOf } from '../ops.ts'
 
 /** The recipient must be someone else, still in the network. */
 export async function recipientFor(l: Ledger, author: Member, to: string): Promise<Member> {
-  if (to === author.id) reject('you cannot promise help to yourself')
+  if (to === author.id) reject('help-yourself')
   return l.activeMember(to, 'recipient')
 }
 
@@ -19,24 +19,24 @@ export async function ownPledge(
   kind: Pledge['kind'],
 ): Promise<Pledge> {
   const p = await l.requirePledge(id)
-  if (p.from !== author.id) reject(`only the author of ${kind} ${id} may do this`)
-  if (p.kind !== kind) reject(`${id} is an ${p.kind}, not an ${kind}`)
+  if (p.from !== author.id) reject('only-author-of', { kind, id })
+  if (p.kind !== kind) reject('wrong-kind', { id, actual: p.kind, expected: kind })
   return p
 }
 
 export async function intentionCreate(l: Ledger, author: Member, op: OpOf<'intention.create'>) {
   const to = await recipientFor(l, author, op.to)
-  if (to.status === 'red') reject(`${to.name} needs emergency help: only obligations are accepted`)
-  if (to.status !== 'orange') reject(`${to.name} is not asking for monthly support`)
+  if (to.status === 'red') reject('emergency-obligations-only', { name: to.name })
+  if (to.status !== 'orange') reject('not-monthly', { name: to.name })
   const id = pledgeIdOf(author.id, op.id)
-  if (await l.pledge(id)) reject(`duplicate op id ${op.id}`)
+  if (await l.pledge(id)) reject('duplicate-id', { id: op.id })
   for (const p of await l.outgoing(author.id)) {
     if (
       p.to === to.id &&
       p.kind === 'intention' &&
       (p.state === 'active' || p.state === 'frozen')
     ) {
-      reject(`you already have an intention towards ${to.name} (${p.id}): change it instead`)
+      reject('intention-exists', { name: to.name, id: p.id })
     }
   }
   const pledge: Pledge = {
@@ -63,9 +63,9 @@ export async function intentionCreate(l: Ledger, author: Member, op: OpOf<'inten
 
 export async function intentionChange(l: Ledger, author: Member, op: OpOf<'intention.change'>) {
   const p = await ownPledge(l, author, op.pledge, 'intention')
-  if (p.state === 'frozen') reject('this intention is frozen while the recipient runs an emergency')
-  if (p.state !== 'active') reject(`this intention is ${p.state}`)
-  if (p.amount === op.amount) reject(`the intention is already ${op.amount}`)
+  if (p.state === 'frozen') reject('intention-frozen')
+  if (p.state !== 'active') reject('intention-state', { state: p.state })
+  if (p.amount === op.amount) reject('same-intention', { amount: op.amount })
   const was = p.amount
   p.amount = op.amount
   await l.savePledge(p)
@@ -80,7 +80,7 @@ export async function intentionChange(l: Ledger, author: Member, op: OpOf<'inten
 
 export async function intentionCancel(l: Ledger, author: Member, op: OpOf<'intention.cancel'>) {
   const p = await ownPledge(l, author, op.pledge, 'intention')
-  if (p.state !== 'active' && p.state !== 'frozen') reject(`this intention is ${p.state}`)
+  if (p.state !== 'active' && p.state !== 'frozen') reject('intention-state', { state: p.state })
   const circle = await l.circleOf(p.to)
   p.state = 'cancelled'
   p.closedAt = l.now
@@ -103,13 +103,13 @@ export async function intentionToObligation(
   op: OpOf<'intention.commit'> | OpOf<'intention.fulfil'>,
 ) {
   const p = await ownPledge(l, author, op.pledge, 'intention')
-  if (p.state !== 'active' && p.state !== 'frozen') reject(`this intention is ${p.state}`)
+  if (p.state !== 'active' && p.state !== 'frozen') reject('intention-state', { state: p.state })
   const to = await l.activeMember(p.to, 'recipient')
   if (p.state === 'frozen') {
-    if (to.status !== 'red' || !to.red) reject(`${to.name} has no running emergency`)
+    if (to.status !== 'red' || !to.red) reject('no-emergency', { name: to.name })
     p.collection = to.red.id
   } else if (to.status !== 'orange') {
-    reject(`${to.name} is not asking for monthly support`)
+    reject('not-monthly', { name: to.name })
   }
   p.kind = 'obligation'
   p.cycle = l.cycle

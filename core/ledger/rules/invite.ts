@@ -6,6 +6,7 @@
 import { reject, type Ledger } from '../ledger.ts'
 import { keys, type Invite, type Member } from '../model.ts'
 import type { OpOf } from '../ops.ts'
+import type { ReasonCode, ReasonParams } from '../reasons.ts'
 
 export interface WriterRecord {
   addedBy: string
@@ -14,9 +15,8 @@ export interface WriterRecord {
 }
 
 export async function inviteCreate(l: Ledger, author: Member, op: OpOf<'invite.create'>) {
-  if (await l.kv.get(keys.invite(op.invite)))
-    reject(`invite ${op.invite.slice(0, 8)} already exists`)
-  if (op.expires <= l.now) reject('the invite would already be expired')
+  if (await l.kv.get(keys.invite(op.invite))) reject('invite-exists', { id: op.invite.slice(0, 8) })
+  if (op.expires <= l.now) reject('invite-expired-already')
   if (op.for !== undefined) await l.activeMember(op.for, 'member in need')
   const invite: Invite = {
     id: op.invite,
@@ -34,29 +34,33 @@ export async function inviteCreate(l: Ledger, author: Member, op: OpOf<'invite.c
 
 export async function inviteRevoke(l: Ledger, author: Member, op: OpOf<'invite.revoke'>) {
   const invite = await l.kv.get<Invite>(keys.invite(op.invite))
-  if (!invite) reject(`no invite ${op.invite.slice(0, 8)}`)
-  if (invite.by !== author.id) reject('only the member who created an invite may revoke it')
-  if (invite.revoked) reject('this invite is already revoked')
+  if (!invite) reject('no-invite', { id: op.invite.slice(0, 8) })
+  if (invite.by !== author.id) reject('invite-not-yours')
+  if (invite.revoked) reject('invite-revoked-already')
   invite.revoked = true
   await l.kv.put(keys.invite(op.invite), invite)
 }
 
 /** Why an invite cannot admit anyone at `now`, or null if it can. */
-export function inviteRefusal(invite: Invite | null, now: number): string | null {
-  if (!invite) return 'this invite is not known to the network'
-  if (invite.revoked) return 'this invite was revoked by its creator'
-  if (now >= invite.expires) return 'this invite has expired'
-  if (invite.used >= invite.uses)
-    return `this invite has been used up (${invite.used} of ${invite.uses})`
+export function inviteRefusal(
+  invite: Invite | null,
+  now: number,
+): { code: ReasonCode; params?: ReasonParams } | null {
+  if (!invite) return { code: 'invite-unknown' }
+  if (invite.revoked) return { code: 'invite-revoked' }
+  if (now >= invite.expires) return { code: 'invite-expired' }
+  if (invite.used >= invite.uses) {
+    return { code: 'invite-used-up', params: { used: invite.used, uses: invite.uses } }
+  }
   return null
 }
 
 export async function writerAdd(l: Ledger, author: Member, op: OpOf<'writer.add'>) {
-  if (await l.kv.get(keys.writer(op.key)))
-    reject(`writer ${op.key.slice(0, 8)} is already in this network`)
+  if (await l.kv.get(keys.writer(op.key))) reject('writer-exists', { id: op.key.slice(0, 8) })
   const invite = await l.kv.get<Invite>(keys.invite(op.invite))
   const refusal = inviteRefusal(invite, l.now)
-  if (refusal || !invite) reject(refusal ?? 'unknown invite')
+  if (refusal) reject(refusal.code, refusal.params)
+  if (!invite) reject('invite-unknown')
   invite.used++
   await l.kv.put(keys.invite(op.invite), invite)
   const record: WriterRecord = { addedBy: author.id, at: l.now, invite: op.invite }

@@ -32,13 +32,12 @@ export function createNetwork(op: OpOf<'network.create'>, author: string): Netwo
 }
 
 export async function memberJoin(l: Ledger, author: string, op: OpOf<'member.join'>) {
-  if (!(await l.kv.get(keys.writer(author))))
-    reject('this writer was never admitted to the network')
+  if (!(await l.kv.get(keys.writer(author)))) reject('never-admitted')
   const existing = await l.member(author)
   // Leaving removes the writer, so a member who left comes back through a new invite, with
   // a new writer key: their old one stays the record of who they were.
-  if (existing?.left) reject('you left this network: join again with a new invite')
-  if (existing) reject('you are already a member of this network')
+  if (existing?.left) reject('left-join-again')
+  if (existing) reject('already-member')
   const member: Member = {
     id: author,
     index: ++l.meta.seq.member,
@@ -61,8 +60,7 @@ export async function memberJoin(l: Ledger, author: string, op: OpOf<'member.joi
 }
 
 export async function memberProfile(l: Ledger, author: Member, op: OpOf<'member.profile'>) {
-  if (op.name === undefined && op.about === undefined)
-    reject('nothing to change: give a name or an about text')
+  if (op.name === undefined && op.about === undefined) reject('nothing-to-change')
   if (op.name !== undefined) author.name = op.name
   if (op.about !== undefined) author.about = op.about
   await l.saveMember(author)

@@ -10,9 +10,9 @@ import { endRedIfReached } from './status.ts'
 
 export async function obligationCreate(l: Ledger, author: Member, op: OpOf<'obligation.create'>) {
   const to = await recipientFor(l, author, op.to)
-  if (to.status === 'green') reject(`${to.name} is not asking for help`)
+  if (to.status === 'green') reject('not-asking', { name: to.name })
   const id = pledgeIdOf(author.id, op.id)
-  if (await l.pledge(id)) reject(`duplicate op id ${op.id}`)
+  if (await l.pledge(id)) reject('duplicate-id', { id: op.id })
   const pledge: Pledge = {
     id,
     kind: 'obligation',
@@ -38,8 +38,8 @@ export async function obligationCreate(l: Ledger, author: Member, op: OpOf<'obli
 
 export async function obligationFulfil(l: Ledger, author: Member, op: OpOf<'obligation.fulfil'>) {
   const p = await ownPledge(l, author, op.pledge, 'obligation')
-  if (p.state === 'fulfilled') reject('this obligation is already marked fulfilled')
-  if (p.state !== 'open') reject(`this obligation is ${p.state}`)
+  if (p.state === 'fulfilled') reject('already-fulfilled')
+  if (p.state !== 'open') reject('obligation-state', { state: p.state })
   p.state = 'fulfilled'
   p.fulfilledAt = l.now
   await l.savePledge(p)
@@ -52,12 +52,18 @@ export async function obligationFulfil(l: Ledger, author: Member, op: OpOf<'obli
 }
 
 /** An obligation in the author's favour: only its recipient may confirm or forgive it. */
-async function obligationTo(l: Ledger, author: Member, id: string, verb: string): Promise<Pledge> {
+async function obligationTo(
+  l: Ledger,
+  author: Member,
+  id: string,
+  verb: 'confirm' | 'forgive',
+): Promise<Pledge> {
   const p = await l.requirePledge(id)
-  if (p.kind !== 'obligation') reject(`${id} is an intention, not an obligation`)
-  if (p.from === author.id) reject(`you cannot ${verb} your own obligation`)
-  if (p.to !== author.id) reject(`only the recipient may ${verb} this obligation`)
-  if (p.state !== 'open' && p.state !== 'fulfilled') reject(`this obligation is ${p.state}`)
+  if (p.kind !== 'obligation')
+    reject('wrong-kind', { id, actual: 'intention', expected: 'obligation' })
+  if (p.from === author.id) reject('own-obligation', { verb })
+  if (p.to !== author.id) reject('only-recipient-may', { verb })
+  if (p.state !== 'open' && p.state !== 'fulfilled') reject('obligation-state', { state: p.state })
   return p
 }
 

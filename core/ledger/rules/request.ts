@@ -8,10 +8,9 @@ import type { OpOf } from '../ops.ts'
 
 export async function requestCommit(l: Ledger, author: Member, op: OpOf<'request.commit'>) {
   const p = await l.requirePledge(op.pledge)
-  if (p.to !== author.id)
-    reject('only the recipient may ask to turn an intention into an obligation')
-  if (p.kind !== 'intention') reject('this is already an obligation')
-  if (p.state !== 'active' && p.state !== 'frozen') reject(`this intention is ${p.state}`)
+  if (p.to !== author.id) reject('ask-commit-recipient')
+  if (p.kind !== 'intention') reject('already-obligation')
+  if (p.state !== 'active' && p.state !== 'frozen') reject('intention-state', { state: p.state })
   await l.emit('request.commit', [p.from], {
     actor: author.id,
     subject: p.to,
@@ -22,11 +21,10 @@ export async function requestCommit(l: Ledger, author: Member, op: OpOf<'request
 
 export async function requestFulfil(l: Ledger, author: Member, op: OpOf<'request.fulfil'>) {
   const p = await l.requirePledge(op.pledge)
-  if (p.to !== author.id) reject('only the recipient may ask for fulfilment')
-  if (p.kind !== 'obligation') reject('this is an intention, not an obligation')
-  if (p.state === 'fulfilled')
-    reject('this obligation is already marked fulfilled: confirm it instead')
-  if (p.state !== 'open') reject(`this obligation is ${p.state}`)
+  if (p.to !== author.id) reject('ask-fulfil-recipient')
+  if (p.kind !== 'obligation') reject('not-obligation')
+  if (p.state === 'fulfilled') reject('fulfilled-confirm-instead')
+  if (p.state !== 'open') reject('obligation-state', { state: p.state })
   await l.emit('request.fulfil', [p.from], {
     actor: author.id,
     subject: p.to,
@@ -37,9 +35,9 @@ export async function requestFulfil(l: Ledger, author: Member, op: OpOf<'request
 
 export async function requestConfirm(l: Ledger, author: Member, op: OpOf<'request.confirm'>) {
   const p = await l.requirePledge(op.pledge)
-  if (p.from !== author.id) reject('only the author may remind the recipient to confirm')
-  if (p.kind !== 'obligation') reject('this is an intention, not an obligation')
-  if (p.state !== 'fulfilled') reject(`this obligation is ${p.state}: mark it fulfilled first`)
+  if (p.from !== author.id) reject('remind-author')
+  if (p.kind !== 'obligation') reject('not-obligation')
+  if (p.state !== 'fulfilled') reject('fulfil-first', { state: p.state })
   await l.emit('request.confirm', [p.to], {
     actor: author.id,
     subject: p.to,

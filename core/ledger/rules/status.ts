@@ -13,7 +13,7 @@ export type RedOutcome = 'success' | 'partial' | 'stopped'
 export async function statusOrange(l: Ledger, author: Member, op: OpOf<'status.orange'>) {
   const from = author.status
   if (from === 'orange') {
-    if (author.monthly === op.amount) reject(`your monthly amount is already ${op.amount}`)
+    if (author.monthly === op.amount) reject('same-monthly', { amount: op.amount })
     author.monthly = op.amount
     await l.saveMember(author)
     await l.emit('status.changed', await l.circleOf(author.id), {
@@ -86,7 +86,7 @@ export async function statusRed(l: Ledger, author: Member, op: OpOf<'status.red'
 
 export async function statusGreen(l: Ledger, author: Member) {
   const from = author.status
-  if (from === 'green') reject('you are already green')
+  if (from === 'green') reject('already-green')
   const circle = await l.circleOf(author.id)
   if (from === 'red') await endRed(l, author, 'stopped', 'green')
   author.status = 'green'
