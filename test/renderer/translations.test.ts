@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { REASONS } from '../../core/ledger/reasons.ts'
 
 const LOCALES = join(import.meta.dirname, '..', '..', 'renderer', 'src', 'locales')
 const PLURAL = /_(zero|one|two|few|many|other)$/
@@ -40,5 +41,12 @@ describe.each(namespaces)('%s', (ns) => {
       for (const form of ['one', 'few', 'many'])
         expect(other.has(`${stem}_${form}`), `${stem}_${form}`).toBe(true)
     }
+  })
+})
+
+describe('rejection reasons', () => {
+  it('has a sentence for every reason the ledger rules give', () => {
+    const en = load('en', 'rejections.json')
+    expect(Object.keys(REASONS).filter((code) => !en.has(code))).toEqual([])
   })
 })

@@ -11,7 +11,7 @@ import { formatAmount, parseAmount } from '../../../core/ledger/format.ts'
 import type { Pledge } from '../../../core/ledger/model.ts'
 import { useApi } from '../hooks.ts'
 import { useNetwork } from '../network.tsx'
-import { ConfirmButton } from './Feedback.tsx'
+import { ConfirmButton, ErrorMessage } from './Feedback.tsx'
 
 export type PledgeAction =
   | 'change'
@@ -174,11 +174,7 @@ export function PledgeActions(props: { pledge: Pledge; me: string; other: string
           </button>
         ),
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error.message}
-        </p>
-      )}
+      <ErrorMessage error={error} />
       <p role="status" aria-live="polite" className="muted">
         {done}
       </p>
