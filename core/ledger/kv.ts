@@ -12,7 +12,23 @@ export interface KV {
 }
 
 /** Read-only view of the same store, for queries. */
-export type ReadKV = Pick<KV, 'get' | 'list'>
+export type ReadKV = Pick<KV, 'get' | 'list'> & {
+  /** The last `limit` entries under `prefix`, in key order, read from the end (see lastEntries). */
+  listLast?<T = unknown>(prefix: string, limit: number): Promise<Array<{ key: string; value: T }>>
+}
+
+/**
+ * The last `limit` entries under `prefix`, in key order: from the end of the store where it
+ * can read backwards (the view), else from a whole list.
+ */
+export async function lastEntries<T>(
+  kv: ReadKV,
+  prefix: string,
+  limit: number,
+): Promise<Array<{ key: string; value: T }>> {
+  if (kv.listLast) return kv.listLast<T>(prefix, limit)
+  return (await kv.list<T>(prefix)).slice(-limit)
+}
 
 /**
  * A copy of `value` as storing it as JSON and reading it back would give (what the view

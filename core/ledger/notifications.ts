@@ -6,11 +6,11 @@
 import { dayOfMonth } from './cycle-time.ts'
 import { formatAmount } from './format.ts'
 import { EVERYONE } from './ledger.ts'
-import type { LedgerEvent, Member, NetworkMeta, Pledge } from './model.ts'
+import type { LedgerEvent, Member, NetworkMeta, Pledge, Rejection } from './model.ts'
 
 export interface Notification {
   id: string
-  kind: LedgerEvent['kind'] | 'reminder.month-end' | 'clearing.open'
+  kind: LedgerEvent['kind'] | 'reminder.month-end' | 'clearing.open' | 'op.refused'
   at: number
   actor?: string
   subject?: string
@@ -149,4 +149,20 @@ export function calendarNotifications(
     })
   }
   return out
+}
+
+/**
+ * My ops that the rules refused once they were in the shared log (see Node.scanRefusals).
+ * `data.reason` is the rules' English reason, which apps translate (reasons.ts).
+ */
+export function refusalNotifications(rejections: Rejection[], me: string): Notification[] {
+  return rejections
+    .filter((r) => r.author === me)
+    .map((r) => ({
+      id: `refused:${r.ref}`,
+      kind: 'op.refused' as const,
+      at: r.at,
+      data: { type: r.type, reason: r.reason },
+      text: `Your ${r.type ?? 'entry'} did not count: ${r.reason}`,
+    }))
 }

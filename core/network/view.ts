@@ -37,9 +37,13 @@ async function listPrefix<T>(
   source: RangeSource,
   prefix: string,
   opts: Hyperbee.ReadOptions = {},
+  order: Pick<Hyperbee.Range<Uint8Array>, 'reverse' | 'limit'> = {},
 ): Promise<Array<Entry<T>>> {
   const out: Array<Entry<T>> = []
-  const stream = source.createReadStream(prefixRange(prefix), { ...opts, keyEncoding: 'binary' })
+  const stream = source.createReadStream(
+    { ...prefixRange(prefix), ...order },
+    { ...opts, keyEncoding: 'binary' },
+  )
   for await (const entry of stream) {
     out.push({ key: b4a.toString(entry.key, 'utf-8'), value: entry.value as T })
   }
@@ -231,6 +235,17 @@ export class ViewSnapshot implements ReadKV {
   async list<T = unknown>(prefix: string): Promise<Array<Entry<T>>> {
     await this.borrowCaches()
     return listPrefix<T>(this.bee, prefix, { timeout: this.timeout }).catch(unavailable)
+  }
+
+  async listLast<T = unknown>(prefix: string, limit: number): Promise<Array<Entry<T>>> {
+    await this.borrowCaches()
+    const newest = await listPrefix<T>(
+      this.bee,
+      prefix,
+      { timeout: this.timeout },
+      { reverse: true, limit },
+    ).catch(unavailable)
+    return newest.reverse()
   }
 
   async close(): Promise<void> {

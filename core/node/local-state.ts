@@ -22,6 +22,11 @@ const networkEntry = z.object({
   landing: z.string().nullable().default(null),
   /** Highest ledger event already turned into notifications. */
   seenEvent: z.number().int().default(0),
+  /**
+   * Highest refused op (its `rejected/` number) already looked at for notifications; -1 (a
+   * folder from before this was kept): not looked at yet, so what is there is history.
+   */
+  seenRejected: z.number().int().default(-1),
 })
 
 const inviteEntry = z.object({

@@ -31,7 +31,7 @@ import {
 } from '../api/contract.ts'
 import { applyOp } from '../ledger/apply.ts'
 import { cycleStart, DAY, nextCycle } from '../ledger/cycle-time.ts'
-import { Transaction } from '../ledger/kv.ts'
+import { lastEntries, Transaction } from '../ledger/kv.ts'
 import { currentIncoming, currentOutgoing, outgoingOf } from '../ledger/ledger.ts'
 import {
   keys,
@@ -43,7 +43,12 @@ import {
   type Pledge,
   type Rejection,
 } from '../ledger/model.ts'
-import { calendarNotifications, concerns, notificationsFor } from '../ledger/notifications.ts'
+import {
+  calendarNotifications,
+  concerns,
+  notificationsFor,
+  refusalNotifications,
+} from '../ledger/notifications.ts'
 import { OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
 import {
   cardOf,
@@ -106,6 +111,8 @@ interface NetworkHandle {
  * flight (replicating an op just appended, answering the call that appended it).
  */
 const SCAN_DELAY_MS = 25
+/** How many of the network's latest refusals the notification list looks through for mine. */
+const RECENT_REFUSALS = 200
 
 function hex(buf: Uint8Array): string {
   return Buffer.from(buf).toString('hex')
@@ -502,6 +509,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       addedAt: this.clock(),
       landing: null,
       seenEvent: 0,
+      seenRejected: 0,
     }
     this.state.state.networks.push(entry)
     await this.state.save()
@@ -828,6 +836,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       addedAt: this.clock(),
       landing: null,
       seenEvent: 0,
+      seenRejected: 0,
     }
     this.state.state.networks.push(entry)
     this.state.state.pendingJoins = this.state.state.pendingJoins.filter(
@@ -881,7 +890,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
           cardOf(m, await currentIncoming(kv, m.id), await currentOutgoing(kv, m.id), meta, me),
         ),
       )
-      const rejections = (await kv.list<Rejection>(keys.rejections)).map((e) => e.value).slice(-50)
+      const rejections = (await lastEntries<Rejection>(kv, keys.rejections, 50)).map((e) => e.value)
       return {
         meta,
         home: await home(kv, me),
@@ -904,9 +913,14 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       if (!meta || !member) return []
       const events = await latestEvents(kv)
       const names = new Map((await listMembers(kv)).map((m) => [m.id, m.name]))
+      const refused = await lastEntries<Rejection>(kv, keys.rejections, RECENT_REFUSALS)
       const list = [
         ...notificationsFor(events, member, meta, (id) => names.get(id)),
         ...calendarNotifications(this.clock(), meta, await currentOutgoing(kv, me)),
+        ...refusalNotifications(
+          refused.map((e) => e.value),
+          me,
+        ),
       ]
       return list.map((x) => ({
         ...x,
@@ -916,9 +930,10 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     })
   }
 
-  /** Pushes notifications for events that arrived since the last scan. */
+  /** Pushes notifications for events (and refusals of my ops) that arrived since the last scan. */
   private async scanNotifications(n: NetworkHandle): Promise<void> {
     if (this.closing) return
+    await this.scanRefusals(n)
     const meta = await this.meta(n)
     if (!meta || meta.seq.event <= n.entry.seenEvent) return
     const seen = n.entry.seenEvent
@@ -940,6 +955,33 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       if (events.length === 0) return []
       const names = new Map((await listMembers(kv)).map((m) => [m.id, m.name]))
       return notificationsFor(events, member, meta, (id) => names.get(id))
+    })
+    for (const x of fresh) {
+      if (this.state.isRead(n.entry.key, x.id)) continue
+      this.push({ type: 'notification', notification: { ...x, network: n.entry.key, read: false } })
+    }
+  }
+
+  /**
+   * Pushes a notification for each op of mine that the rules refused once it was in the shared
+   * log: one that counted when it was made and no longer did once ops made elsewhere at the
+   * same time came in (say, a confirmation of an obligation its recipient forgave meanwhile).
+   */
+  private async scanRefusals(n: NetworkHandle): Promise<void> {
+    const last = (await this.read(n, (kv) => kv.get<number>(keys.rejectedSeq))) ?? 0
+    const seen = n.entry.seenRejected
+    if (last <= seen) return
+    n.entry.seenRejected = last
+    this.state.saveSoon()
+    if (seen < 0) return // first look: history, not news
+    const me = n.base.localKey
+    const fresh = await this.read(n, async (kv) => {
+      const out: Rejection[] = []
+      for (let s = seen + 1; s <= last; s++) {
+        const r = await kv.get<Rejection>(keys.rejected(s))
+        if (r) out.push(r)
+      }
+      return refusalNotifications(out, me)
     })
     for (const x of fresh) {
       if (this.state.isRead(n.entry.key, x.id)) continue

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { keys, type LedgerEvent } from '../../core/ledger/model.ts'
-import { calendarNotifications, notificationsFor } from '../../core/ledger/notifications.ts'
+import { keys, type LedgerEvent, type Rejection } from '../../core/ledger/model.ts'
+import {
+  calendarNotifications,
+  notificationsFor,
+  refusalNotifications,
+} from '../../core/ledger/notifications.ts'
 import { outgoingOf } from '../../core/ledger/ledger.ts'
 import { TestLedger, keyOf } from '../support/ledger.ts'
 
@@ -55,5 +59,24 @@ describe('notifications', () => {
       'The month ends in 3 days: 1 of your obligations (25.50 EUR) are still open',
     ])
     expect(late[1]?.id).toBe('reminder.month-end:2026-11')
+  })
+})
+
+describe('refusal notifications', () => {
+  it('tells a member of their own refused ops only', async () => {
+    const t = await new TestLedger().network('anna', ['boris'])
+    await t.op('anna', { type: 'status.green' })
+    await t.op('boris', { type: 'status.green' })
+    const rejections = (await t.kv.list<Rejection>(keys.rejections)).map((e) => e.value)
+    expect(rejections).toHaveLength(2)
+    expect(refusalNotifications(rejections, keyOf('anna'))).toEqual([
+      {
+        id: `refused:${rejections[0]!.ref}`,
+        kind: 'op.refused',
+        at: rejections[0]!.at,
+        data: { type: 'status.green', reason: 'you are already green' },
+        text: 'Your status.green did not count: you are already green',
+      },
+    ])
   })
 })

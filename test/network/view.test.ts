@@ -4,7 +4,7 @@ import path from 'node:path'
 import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { MemoryKV } from '../../core/ledger/kv.ts'
+import { lastEntries, MemoryKV } from '../../core/ledger/kv.ts'
 import {
   BeeKV,
   DataUnavailableError,
@@ -70,6 +70,19 @@ describe('BeeKV and ViewSnapshot over a Hyperbee', () => {
 
     expect((await bee.get('a/x')) ?? null).toBeNull()
     expect((await bee.get('b'))?.value).toEqual({ i: 8 })
+  })
+
+  it('reads the last entries under a prefix from the end, in key order, like a whole list', async () => {
+    for (let i = 1; i <= 30; i++) await bee.put(`r/${String(i).padStart(3, '0')}`, i)
+    await bee.put('s/001', 'after the prefix')
+    const snap = new ViewSnapshot(bee)
+    const memory = new MemoryKV()
+    for (const e of await snap.list('r/')) await memory.put(e.key, e.value)
+    expect((await lastEntries(snap, 'r/', 3)).map((e) => e.value)).toEqual([28, 29, 30])
+    expect(await lastEntries(snap, 'r/', 3)).toEqual(await lastEntries(memory, 'r/', 3))
+    expect(await lastEntries(snap, 'r/', 100)).toHaveLength(30)
+    expect(await lastEntries(snap, 'q/', 3)).toEqual([])
+    await snap.close()
   })
 
   it('refuses undefined values instead of storing garbage', async () => {

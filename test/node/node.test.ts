@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import createTestnet from 'hyperdht/testnet'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiError, type Command, type Params, type Results } from '../../core/api/contract.ts'
+import {
+  ApiError,
+  type Command,
+  type NodeEvent,
+  type NotificationEntry,
+  type Params,
+  type Results,
+} from '../../core/api/contract.ts'
 import { ExodusNode, createNode } from '../../core/node/node.ts'
 
 type Testnet = Awaited<ReturnType<typeof createTestnet>>
@@ -228,5 +235,42 @@ describe('joins that time out', () => {
       dataDir: boris.dataDir,
       bootstrap: t.bootstrap.map((b) => `${b.host}:${b.port}`),
     })
+  })
+})
+
+describe('refusals after the fact', () => {
+  it('tells the member when an op of theirs was refused once it was in the log', async () => {
+    const t = await testnet()
+    const anna = await node(t, 'Anna')
+    const net = await call(anna, 'network.create', {
+      name: 'Friends',
+      currency: 'EUR',
+      timeZone: 'UTC',
+    })
+    await call(anna, 'status.set', { network: net.id, status: 'orange', amount: 50_000 })
+    const pushed: NotificationEntry[] = []
+    anna.on('event', (e: NodeEvent) => {
+      if (e.type === 'notification') pushed.push(e.notification)
+    })
+    // Both are checked against the same state, where each is fine; the second to be applied
+    // finds the amount already set.
+    const raise = () =>
+      call(anna, 'status.set', { network: net.id, status: 'orange', amount: 60_000 })
+    const results = await Promise.allSettled([raise(), raise()])
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as ApiError] : []))
+    expect(refused.map((e) => [e.code, e.message])).toEqual([
+      ['rejected', 'your monthly amount is already 60000'],
+    ])
+    const listed = await call(anna, 'notifications.list', { network: net.id })
+    expect(listed.filter((x) => x.kind === 'op.refused')).toMatchObject([
+      {
+        data: { type: 'status.orange', reason: 'your monthly amount is already 60000' },
+        read: false,
+      },
+    ])
+    await eventually(
+      async () => pushed.filter((x) => x.kind === 'op.refused').map((x) => x.id),
+      (ids) => ids.length === 1 && ids[0] === listed.find((x) => x.kind === 'op.refused')!.id,
+    )
   })
 })

@@ -65,3 +65,19 @@ it("shows a peer's action live, marks one and then all as read, and reads in Rus
     [],
   )
 })
+
+it('says in the user’s language when one of their entries did not count, and why', async () => {
+  const { api: anna, network } = await world.founder('Anna')
+  await anna.call('status.set', { network: network.id, status: 'orange', amount: 50_000 })
+  // Two raises checked against the same state: the second one applied is refused.
+  const raise = () =>
+    anna.call('status.set', { network: network.id, status: 'orange', amount: 60_000 })
+  await Promise.allSettled([raise(), raise()])
+
+  await renderScreen(anna, <Notifications />, { path: '/notifications', language: 'uk' })
+  await screen.findByRole('heading', { name: 'Сповіщення' })
+  const text = await screen.findByText(/^Один із ваших записів не зараховано:/, undefined, LIVE)
+  expect(text.textContent?.replace(/\s/g, ' ')).toBe(
+    'Один із ваших записів не зараховано: Ваша щомісячна сума вже 600 EUR.',
+  )
+})

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next'
 import type { NotificationEntry } from '../../../core/api/contract.ts'
 import type { LedgerEvent } from '../../../core/ledger/model.ts'
 import { useMoney, useNetwork } from '../network.tsx'
+import { useReason } from './Reason.ts'
 
 /** What a sentence is made from: a ledger event or a notification. */
 export type Describable = Pick<LedgerEvent, 'actor' | 'subject' | 'amount' | 'data'> & {
@@ -30,6 +31,7 @@ const ACTION_KINDS = new Set([
   'reminder.month-end',
   'clearing.open',
   'cycle.started',
+  'op.refused',
 ])
 
 /**
@@ -89,6 +91,7 @@ export function useDescribe(nameOf: (id: string) => string | undefined) {
   const { t, i18n } = useTranslation('notifications')
   const { network } = useNetwork()
   const money = useMoney()
+  const reason = useReason()
   const me = network.me
   return useCallback(
     (e: Describable): string => {
@@ -110,8 +113,9 @@ export function useDescribe(nameOf: (id: string) => string | undefined) {
         confirmed: typeof d.confirmed === 'number' ? money(d.confirmed) : '',
         name: typeof d.name === 'string' ? d.name : network.name,
         cycle: typeof d.cycle === 'string' ? formatCycle(d.cycle, i18n.language) : '',
+        reason: typeof d.reason === 'string' ? reason(d.reason) : '',
       })
     },
-    [t, i18n, me, money, nameOf, network.name],
+    [t, i18n, me, money, nameOf, network.name, reason],
   )
 }

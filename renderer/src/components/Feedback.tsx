@@ -1,43 +1,21 @@
 /** Errors, loading states and confirmations, the same way on every screen. */
-import { useContext, useId, useState, type ReactNode } from 'react'
+import { useId, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { explainReason } from '../../../core/ledger/reasons.ts'
 import { CallFailed } from '../api.ts'
-import { formatMoney } from '../format.ts'
-import { NetworkContext } from '../network.tsx'
-
-/** Values of a rejection reason that are words of the app, said in the user's language. */
-const WORDS = new Set(['kind', 'actual', 'expected', 'verb', 'role'])
+import { useReason } from './Reason.ts'
 
 /**
  * An error as the user reads it: the node's errors that any screen can meet are translated,
- * and so is a refusal by the ledger rules (the node gives its English text, which the rules'
- * catalogue reads back into a code and values). Anything else keeps the node's words.
+ * and so is a refusal by the ledger rules (see useReason). Anything else keeps the node's
+ * words.
  */
 export function useErrorText(): (error: Error) => string {
-  const { t, i18n } = useTranslation()
-  const network = useContext(NetworkContext)?.network
+  const { t } = useTranslation()
+  const reason = useReason()
   return (error) => {
     if (!(error instanceof CallFailed)) return error.message
-    const reason = error.code === 'rejected' ? explainReason(error.message) : null
-    if (!reason) return t(`errors.${error.code}`, { defaultValue: error.message })
-    const values: Record<string, string> = {}
-    for (const [name, value] of Object.entries(reason.params)) {
-      const table =
-        name === 'state'
-          ? reason.code === 'intention-state'
-            ? 'intentionState'
-            : 'obligationState'
-          : WORDS.has(name)
-            ? name
-            : null
-      values[name] = table
-        ? t(`rejections:words.${table}.${value}`, { defaultValue: value })
-        : name === 'amount' && network
-          ? formatMoney(Number(value), network.currency, network.decimals, i18n.language)
-          : value
-    }
-    return t(`rejections:${reason.code}`, { ...values, defaultValue: error.message })
+    if (error.code === 'rejected') return reason(error.message)
+    return t(`errors.${error.code}`, { defaultValue: error.message })
   }
 }
 
