@@ -965,7 +965,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
   /**
    * Pushes a notification for each op of mine that the rules refused once it was in the shared
    * log: one that counted when it was made and no longer did once ops made elsewhere at the
-   * same time came in (say, a confirmation of an obligation its recipient forgave meanwhile).
+   * same time came in (say, an obligation marked as given that its recipient forgave meanwhile).
    */
   private async scanRefusals(n: NetworkHandle): Promise<void> {
     const last = (await this.read(n, (kv) => kv.get<number>(keys.rejectedSeq))) ?? 0
