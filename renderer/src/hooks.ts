@@ -24,6 +24,9 @@ export interface Query<T> {
 /**
  * Calls `command` now and again after every node event that may change its answer (state
  * changes of the same network, notifications, sync). `params` null means "not yet".
+ * At most one call per query is in flight: events that arrive meanwhile make one more call
+ * when it returns, however many they were (a network catching up reports changes many
+ * times a second, and the state of a big network takes the node a good part of a second).
  */
 export function useQuery<C extends Command>(
   command: C,
@@ -36,20 +39,35 @@ export function useQuery<C extends Command>(
   const [tick, setTick] = useState(0)
   const key = JSON.stringify(params)
   const latest = useRef(0)
+  /** The call in flight (its params), and whether a change came in while it ran. */
+  const inFlight = useRef<string | null>(null)
+  const stale = useRef(false)
 
   useEffect(() => {
     if (params === null) return
+    if (inFlight.current === key) {
+      stale.current = true
+      return
+    }
     const run = ++latest.current
+    inFlight.current = key
+    stale.current = false
     setLoading(true)
+    const settle = () => {
+      if (run !== latest.current) return false
+      inFlight.current = null
+      if (stale.current) setTick((t) => t + 1)
+      return true
+    }
     api.call(command, params).then(
       (result) => {
-        if (run !== latest.current) return
+        if (!settle()) return
         setData(result)
         setError(undefined)
         setLoading(false)
       },
       (err: Error) => {
-        if (run !== latest.current) return
+        if (!settle()) return
         setError(err)
         setLoading(false)
       },
