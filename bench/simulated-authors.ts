@@ -42,20 +42,7 @@ export function newStats(): ApplyStats {
  */
 export function simulatedAuthorsApply(stats: ApplyStats, inner: ApplyOpFn = applyOp): ApplyOpFn {
   return async (kv: KV, raw: unknown, author: string, length: number): Promise<ApplyResult> => {
-    let value: unknown = raw
-    let as = author
-    if (raw instanceof Uint8Array) {
-      try {
-        value = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString())
-      } catch {
-        value = raw // not JSON: the rules reject it as the real writer's op
-      }
-    }
-    if (value !== null && typeof value === 'object' && 'as' in value) {
-      const { as: simulated, ...op } = value as { as: unknown }
-      if (typeof simulated === 'string') as = simulated
-      value = op
-    }
+    const { value, as } = simulated(raw, author)
     const result = await inner(kv, value, as, length)
     stats.applied++
     if (result.accepted) stats.accepted++
@@ -71,12 +58,23 @@ export function simulatedAuthorsApply(stats: ApplyStats, inner: ApplyOpFn = appl
 
 /** The ledger's read-ahead guess (see LedgerBase), for the simulated author of each op. */
 export function simulatedAuthorsLikelyReads(raw: Buffer, author: string): string[] {
-  const value = parseOp(raw)
+  const { value, as } = simulated(raw, author)
+  return likelyReads(value, as)
+}
+
+/**
+ * The op without its `as` field, and the author it names (the real writer when it names
+ * none). Bytes that are not JSON stay bytes: the rules reject them as the real writer's op.
+ */
+function simulated(raw: unknown, author: string): { value: unknown; as: string } {
+  const parsed = parseOp(raw)
+  const value = parsed === undefined ? raw : parsed
   if (value !== null && typeof value === 'object' && 'as' in value) {
-    const { as: simulated, ...op } = value as { as: unknown }
-    if (typeof simulated === 'string') return likelyReads(op, simulated)
+    const { as, ...op } = value as { as: unknown }
+    if (typeof as === 'string') return { value: op, as }
+    return { value: op, as: author }
   }
-  return likelyReads(value, author)
+  return { value, as: author }
 }
 
 function normalise(reason: string): string {

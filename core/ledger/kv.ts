@@ -86,17 +86,15 @@ function omitted(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol'
 }
 
-const clone = copyJson
-
 export class MemoryKV implements KV {
   readonly map = new Map<string, unknown>()
 
   async get<T>(key: string): Promise<T | null> {
-    return this.map.has(key) ? clone(this.map.get(key) as T) : null
+    return this.map.has(key) ? copyJson(this.map.get(key) as T) : null
   }
 
   async put(key: string, value: unknown): Promise<void> {
-    this.map.set(key, clone(value))
+    this.map.set(key, copyJson(value))
   }
 
   async del(key: string): Promise<void> {
@@ -106,7 +104,7 @@ export class MemoryKV implements KV {
   async list<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
     const out: Array<{ key: string; value: T }> = []
     for (const [key, value] of this.map) {
-      if (key.startsWith(prefix)) out.push({ key, value: clone(value as T) })
+      if (key.startsWith(prefix)) out.push({ key, value: copyJson(value as T) })
     }
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   }
@@ -137,13 +135,13 @@ export class Transaction implements KV {
   async get<T>(key: string): Promise<T | null> {
     if (this.writes.has(key)) {
       const value = this.writes.get(key)
-      return value === DELETED ? null : clone(value as T)
+      return value === DELETED ? null : copyJson(value as T)
     }
     return this.base.get<T>(key)
   }
 
   async put(key: string, value: unknown): Promise<void> {
-    this.write(key, clone(value))
+    this.write(key, copyJson(value))
   }
 
   async del(key: string): Promise<void> {
@@ -172,7 +170,7 @@ export class Transaction implements KV {
     for (const key of written) {
       const value = this.writes.get(key)
       if (value === DELETED) merged.delete(key)
-      else merged.set(key, clone(value as T))
+      else merged.set(key, copyJson(value as T))
     }
     return [...merged.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -193,7 +191,7 @@ export class Transaction implements KV {
     const base = this.base
     if (base instanceof Transaction) {
       // Into an enclosing transaction (apply nests them): its map takes the values as they
-      // are, with no copy, since they are private copies already (cloned on put) and this
+      // are, with no copy, since they are private copies already (copied on put) and this
       // transaction lets go of them below.
       for (const key of keys) base.write(key, this.writes.get(key))
     } else {

@@ -48,6 +48,7 @@ import {
   concerns,
   notificationsFor,
   refusalNotifications,
+  type Notification,
 } from '../ledger/notifications.ts'
 import { OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
 import {
@@ -464,7 +465,11 @@ export class ExodusNode extends EventEmitter implements NodeApi {
   }
 
   private async meta(n: NetworkHandle): Promise<NetworkMeta | null> {
-    const meta = await this.read(n, (kv) => kv.get<NetworkMeta>(keys.meta))
+    return this.knownAs(n, await this.read(n, (kv) => kv.get<NetworkMeta>(keys.meta)))
+  }
+
+  /** Remembers the network's name from a meta just read. */
+  private knownAs(n: NetworkHandle, meta: NetworkMeta | null): NetworkMeta | null {
     if (meta) this.names.set(n.entry.key, meta.name)
     return meta
   }
@@ -933,8 +938,12 @@ export class ExodusNode extends EventEmitter implements NodeApi {
   /** Pushes notifications for events (and refusals of my ops) that arrived since the last scan. */
   private async scanNotifications(n: NetworkHandle): Promise<void> {
     if (this.closing) return
-    await this.scanRefusals(n)
-    const meta = await this.meta(n)
+    // One read for both marks: this runs on every update of every network.
+    const [read, lastRefused] = await this.read(n, async (kv) =>
+      Promise.all([kv.get<NetworkMeta>(keys.meta), kv.get<number>(keys.rejectedSeq)]),
+    )
+    const meta = this.knownAs(n, read)
+    await this.scanRefusals(n, lastRefused ?? 0)
     if (!meta || meta.seq.event <= n.entry.seenEvent) return
     const seen = n.entry.seenEvent
     n.entry.seenEvent = meta.seq.event
@@ -956,10 +965,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       const names = new Map((await listMembers(kv)).map((m) => [m.id, m.name]))
       return notificationsFor(events, member, meta, (id) => names.get(id))
     })
-    for (const x of fresh) {
-      if (this.state.isRead(n.entry.key, x.id)) continue
-      this.push({ type: 'notification', notification: { ...x, network: n.entry.key, read: false } })
-    }
+    this.pushUnread(n, fresh)
   }
 
   /**
@@ -967,8 +973,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
    * log: one that counted when it was made and no longer did once ops made elsewhere at the
    * same time came in (say, an obligation marked as given that its recipient forgave meanwhile).
    */
-  private async scanRefusals(n: NetworkHandle): Promise<void> {
-    const last = (await this.read(n, (kv) => kv.get<number>(keys.rejectedSeq))) ?? 0
+  private async scanRefusals(n: NetworkHandle, last: number): Promise<void> {
     const seen = n.entry.seenRejected
     if (last <= seen) return
     n.entry.seenRejected = last
@@ -983,6 +988,10 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       }
       return refusalNotifications(out, me)
     })
+    this.pushUnread(n, fresh)
+  }
+
+  private pushUnread(n: NetworkHandle, fresh: Notification[]): void {
     for (const x of fresh) {
       if (this.state.isRead(n.entry.key, x.id)) continue
       this.push({ type: 'notification', notification: { ...x, network: n.entry.key, read: false } })
