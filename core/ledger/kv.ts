@@ -9,7 +9,15 @@ export interface KV {
   del(key: string): Promise<void>
   /** Entries whose key starts with `prefix`, in key order. */
   list<T = unknown>(prefix: string): Promise<Array<{ key: string; value: T }>>
+  /**
+   * The same entries, to look at and not to change: they may be the very objects a cache
+   * behind the store keeps (see CachingKV), where a change would alter what later reads see on
+   * this peer alone. Saves the copy `list` makes of each, for rules that only read a folder.
+   */
+  listShared<T = unknown>(prefix: string): Promise<SharedEntries<T>>
 }
+
+export type SharedEntries<T> = ReadonlyArray<{ readonly key: string; readonly value: Readonly<T> }>
 
 /** Read-only view of the same store, for queries. */
 export type ReadKV = Pick<KV, 'get' | 'list'> & {
@@ -108,6 +116,19 @@ export class MemoryKV implements KV {
     }
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   }
+
+  /** Frozen copies, so that a rule changing what it should only look at fails in tests. */
+  async listShared<T>(prefix: string): Promise<SharedEntries<T>> {
+    return (await this.list<T>(prefix)).map((entry) => deepFreeze(entry))
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) deepFreeze(item)
+    Object.freeze(value)
+  }
+  return value
 }
 
 const DELETED = Symbol('deleted')
@@ -160,21 +181,33 @@ export class Transaction implements KV {
   }
 
   async list<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
-    const stored = await this.base.list<T>(prefix)
+    return this.merged(prefix, await this.base.list<T>(prefix), copyJson)
+  }
+
+  async listShared<T>(prefix: string): Promise<SharedEntries<T>> {
+    return this.merged(prefix, await this.base.listShared<T>(prefix), same)
+  }
+
+  /** `stored`, the entries under `prefix` in the base, with this transaction's writes. */
+  private merged<E extends { key: string; value: unknown }>(
+    prefix: string,
+    stored: E[] | readonly E[],
+    copy: (value: E['value']) => E['value'],
+  ): E[] {
     const written = prefix.endsWith('/')
       ? (this.folders.get(prefix) ?? [])
       : [...this.writes.keys()].filter((key) => key.startsWith(prefix))
-    if (written.length === 0) return stored
-    const merged = new Map<string, T>()
+    if (written.length === 0) return [...stored]
+    const merged = new Map<string, E['value']>()
     for (const { key, value } of stored) merged.set(key, value)
     for (const key of written) {
       const value = this.writes.get(key)
       if (value === DELETED) merged.delete(key)
-      else merged.set(key, copyJson(value as T))
+      else merged.set(key, copy(value))
     }
     return [...merged.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, value]) => ({ key, value }))
+      .map(([key, value]) => ({ key, value }) as E)
   }
 
   get size(): number {
@@ -367,12 +400,27 @@ export class CachingKV implements KV {
 
   async list<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
     const kept = this.cache.list(prefix)
-    if (kept) {
-      return [...kept.keys()].sort().map((key) => ({ key, value: copyJson(kept.get(key) as T) }))
-    }
+    if (kept) return sortedEntries(kept, (value) => copyJson(value as T))
     const writes = this.cache.writes
     const entries = await this.base.list<T>(prefix)
     if (writes === this.cache.writes) this.cache.keepList(prefix, entries)
     return entries
   }
+
+  /** The kept entries themselves, when the folder's list is kept: no copy. */
+  async listShared<T>(prefix: string): Promise<SharedEntries<T>> {
+    const kept = this.cache.list(prefix)
+    return kept ? sortedEntries(kept, (value) => value as T) : this.list<T>(prefix)
+  }
+}
+
+function sortedEntries<T>(
+  list: Map<string, unknown>,
+  value: (stored: unknown) => T,
+): Array<{ key: string; value: T }> {
+  return [...list.keys()].sort().map((key) => ({ key, value: value(list.get(key)) }))
+}
+
+function same<T>(value: T): T {
+  return value
 }

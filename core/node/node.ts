@@ -575,6 +575,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       const tx = new Transaction({
         get: (key) => noting(kv.get(key)),
         list: (prefix) => noting(kv.list(prefix)),
+        listShared: (prefix) => noting(kv.list(prefix)),
         put: async () => {},
         del: async () => {},
       })

@@ -64,6 +64,19 @@ describe('CachingKV over a ReadCache', () => {
     ])
   })
 
+  it('shares a kept list without copying it, and lists it as list does', async () => {
+    const { store, kv } = await seeded()
+    await kv.put('cin/a/p0', { amount: 0 })
+    const first = await kv.listShared<{ amount: number }>('cin/a/')
+    expect(first).toEqual(await kv.list('cin/a/'))
+    expect(first.map((e) => e.key)).toEqual(['cin/a/p0', 'cin/a/p1'])
+    // The first answer came from the store; the list is kept from then on.
+    const kept = await kv.listShared<{ amount: number }>('cin/a/')
+    expect((await kv.listShared('cin/a/'))[0]!.value).toBe(kept[0]!.value)
+    expect((await kv.list('cin/a/'))[0]!.value).not.toBe(kept[0]!.value)
+    expect(store.lists).toEqual(['cin/a/'])
+  })
+
   it('keeps lists up to date with its writes, at every level above the key', async () => {
     const { store, kv } = await seeded()
     await kv.list('cin/')
@@ -163,6 +176,30 @@ describe('Transaction', () => {
     expect(await listed(outer, 'cin/')).toEqual(['cin/a/p0', 'cin/a/p1', 'cin/ab/p4', 'cin/b/p3'])
     outer.discard()
     expect(await listed(outer, 'cin/')).toEqual(['cin/a/p1', 'cin/a/p2', 'cin/b/p3'])
+  })
+
+  it('shares the same entries as it lists', async () => {
+    const store = new MemoryKV()
+    await store.put('cin/a/p1', { amount: 1 })
+    await store.put('cin/a/p2', { amount: 2 })
+    const tx = new Transaction(store)
+    await tx.put('cin/a/p0', { amount: 0 })
+    await tx.del('cin/a/p2')
+    expect(await tx.listShared('cin/a/')).toEqual(await tx.list('cin/a/'))
+    expect(await tx.listShared('cin/b/')).toEqual([])
+  })
+})
+
+describe('MemoryKV', () => {
+  it('shares frozen entries, so that a rule changing one fails in tests', async () => {
+    const store = new MemoryKV()
+    await store.put('cin/a/p1', { amount: 1, tags: ['x'] })
+    const [entry] = await store.listShared<{ amount: number; tags: string[] }>('cin/a/')
+    expect(() => {
+      ;(entry!.value as { amount: number }).amount = 2
+    }).toThrow(TypeError)
+    expect(() => (entry!.value.tags as string[]).push('y')).toThrow(TypeError)
+    expect(await store.get('cin/a/p1')).toEqual({ amount: 1, tags: ['x'] })
   })
 })
 

@@ -30,7 +30,7 @@ export async function intentionCreate(l: Ledger, author: Member, op: OpOf<'inten
   if (to.status !== 'orange') reject('not-monthly', { name: to.name })
   const id = pledgeIdOf(author.id, op.id)
   if (await l.pledge(id)) reject('duplicate-id', { id: op.id })
-  for (const p of await l.outgoing(author.id)) {
+  for (const p of await l.outgoingShared(author.id)) {
     if (
       p.to === to.id &&
       p.kind === 'intention' &&
