@@ -214,11 +214,6 @@ export class Transaction implements KV {
     return this.writes.size
   }
 
-  /** The keys written (or deleted) so far, in no particular order. */
-  writtenKeys(): string[] {
-    return [...this.writes.keys()]
-  }
-
   async commit(): Promise<void> {
     const keys = [...this.writes.keys()].sort()
     const base = this.base

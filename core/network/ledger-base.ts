@@ -10,7 +10,6 @@
  */
 import Autobase from 'autobase'
 import type Corestore from 'corestore'
-import Hyperbee from 'hyperbee'
 import ReadyResource from 'ready-resource'
 import crypto from 'hypercore-crypto'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
@@ -24,7 +23,7 @@ import { CachingKV, readAhead, ReadCache, Transaction, type KV } from '../ledger
 import {
   BeeKV,
   flushKeepingNodes,
-  VIEW_OPTIONS,
+  openView,
   ViewSnapshot,
   type CacheEpoch,
   type LedgerBee,
@@ -165,7 +164,7 @@ export class LedgerBase extends ReadyResource {
       valueEncoding: 'binary',
       encryptionKey: this.encryptionKey,
       ackInterval: opts.ackInterval ?? DEFAULT_ACK_INTERVAL,
-      open: (viewStore) => new Hyperbee(viewStore.get('ledger'), VIEW_OPTIONS),
+      open: (viewStore) => openView(viewStore.get('ledger')),
       apply: (nodes, view, host) => this.apply(nodes, view, host),
     })
 
@@ -421,9 +420,6 @@ export class LedgerBase extends ReadyResource {
         const effects = await this.applyNode(kv, value, op)
         for (const effect of effects) await this.perform(effect, host, op)
       }
-      // The writes below go one after another, each down the tree to its key: find the way
-      // for all of them together first.
-      await readAhead(bee, kv.writtenKeys())
       await kv.commit()
       await flushKeepingNodes(view, batch)
       this.readsValidAt = this.viewState(view)
