@@ -126,7 +126,8 @@ export async function applyOp(
   try {
     const l = new Ledger(
       tx,
-      (await tx.get<NetworkMeta>(keys.meta))!,
+      // What the clock stored is a copy of it (Transaction.put): the rules may change this one.
+      meta,
       ref,
       Math.max(meta.now, op.ts),
       // Events of the time that passed were named `<ref>#0...`: the op's own follow them.

@@ -215,17 +215,17 @@ export class Transaction implements KV {
   }
 
   async commit(): Promise<void> {
-    const keys = [...this.writes.keys()].sort()
     const base = this.base
+    // The values are private copies (copied on put) that this transaction lets go of below:
+    // an enclosing transaction (apply nests them) or a CachingKV takes them with no copy.
     if (base instanceof Transaction) {
-      // Into an enclosing transaction (apply nests them): its map takes the values as they
-      // are, with no copy, since they are private copies already (copied on put) and this
-      // transaction lets go of them below.
-      for (const key of keys) base.write(key, this.writes.get(key))
+      // In any order: the enclosing one sorts when it commits.
+      for (const [key, value] of this.writes) base.write(key, value)
     } else {
-      for (const key of keys) {
+      for (const key of [...this.writes.keys()].sort()) {
         const value = this.writes.get(key)
         if (value === DELETED) await base.del(key)
+        else if (base instanceof CachingKV) await base.put(key, value, { owned: true })
         else await base.put(key, value)
       }
     }
@@ -279,7 +279,7 @@ export class ReadCache {
   /** Counts writes, so that a read that was pending across one is not kept. */
   writes = 0
 
-  constructor(readonly limit = 50_000) {}
+  constructor(readonly limit = 150_000) {}
 
   clear(): void {
     this.young = new Map()
@@ -318,9 +318,10 @@ export class ReadCache {
   }
 
   /** Records a write (value null: a delete) in the value and in the kept lists above it. */
-  wrote(key: string, value: unknown): void {
+  /** With `owned`, `value` is the caller's to give: kept as it is, not copied. */
+  wrote(key: string, value: unknown, owned = false): void {
     this.writes++
-    const copy = copyJson(value)
+    const copy = owned ? value : copyJson(value)
     this.keep('v' + key, { value: copy })
     for (const folder of foldersOf(key)) {
       // A list in both generations is one object: updating it once updates both.
@@ -383,9 +384,13 @@ export class CachingKV implements KV {
     return value
   }
 
-  async put(key: string, value: unknown): Promise<void> {
+  /**
+   * With `owned`, the caller hands `value` over and never touches it again: the cache keeps
+   * it instead of a copy (the store below must not keep it either: the view encodes it).
+   */
+  async put(key: string, value: unknown, opts: { owned?: boolean } = {}): Promise<void> {
     await this.base.put(key, value)
-    this.cache.wrote(key, value)
+    this.cache.wrote(key, value, opts.owned === true)
   }
 
   async del(key: string): Promise<void> {

@@ -77,6 +77,21 @@ describe('CachingKV over a ReadCache', () => {
     expect(store.lists).toEqual(['cin/a/'])
   })
 
+  it('takes what a transaction commits into it as it is, and keeps it right', async () => {
+    const { store, kv } = await seeded()
+    await kv.list('cin/a/')
+    const tx = new Transaction(kv)
+    const value = { amount: 5 }
+    await tx.put('cin/a/p5', value)
+    value.amount = 6 // the transaction keeps its own copy
+    const [, mine] = await tx.listShared<{ amount: number }>('cin/a/')
+    await tx.commit()
+    const [, kept] = await kv.listShared<{ amount: number }>('cin/a/')
+    expect(kept!.value).toBe(mine!.value) // handed over, not copied again
+    expect(await kv.get('cin/a/p5')).toEqual({ amount: 5 })
+    expect(await store.get('cin/a/p5')).toEqual({ amount: 5 })
+  })
+
   it('keeps lists up to date with its writes, at every level above the key', async () => {
     const { store, kv } = await seeded()
     await kv.list('cin/')
