@@ -241,24 +241,22 @@ export class Transaction implements KV {
 /** Lookups readAhead keeps in flight at once. */
 const READ_AHEAD = 64
 
-/**
- * Looks `keys` up, many at a time, before work that would read (or write) them one after
- * another: in a big view most of the tree nodes on the way to a key are not in memory, and
- * reads made together overlap their waits for storage. Over a CachingKV the values stay in
- * its cache; over the view, the tree nodes stay in Hyperbee's (a write walks the same path).
- */
-export async function readAhead(kv: Pick<KV, 'get'>, keys: Iterable<string>): Promise<void> {
-  const all = [...new Set(keys)]
-  for (let i = 0; i < all.length; i += READ_AHEAD) {
-    await Promise.all(all.slice(i, i + READ_AHEAD).map((key) => kv.get(key)))
-  }
-}
-
 /** Lists longer than this are read from the store each time instead of being kept. */
 const LONGEST_KEPT_LIST = 1_000
 
-/** A value (null: known absent), or a list of a folder's entries by key. */
-type Slot = { value: unknown } | { list: Map<string, unknown> }
+/**
+ * Values (null: known absent) and lists of folders' entries by key; `size` counts both while
+ * the generation is the young one.
+ */
+interface Generation {
+  values: Map<string, unknown>
+  lists: Map<string, Map<string, unknown>>
+  size: number
+}
+
+function generation(): Generation {
+  return { values: new Map(), lists: new Map(), size: 0 }
+}
 
 /**
  * Values and prefix lists read from (or written to) a store, kept as private copies (see
@@ -273,93 +271,101 @@ type Slot = { value: unknown } | { list: Map<string, unknown> }
  * while goes, at constant cost per use.
  */
 export class ReadCache {
-  private young = new Map<string, Slot>()
-  private old = new Map<string, Slot>()
-  private youngSize = 0
+  private young = generation()
+  private old = generation()
   /** Counts writes, so that a read that was pending across one is not kept. */
   writes = 0
 
   constructor(readonly limit = 150_000) {}
 
   clear(): void {
-    this.young = new Map()
-    this.old = new Map()
-    this.youngSize = 0
+    this.young = generation()
+    this.old = generation()
   }
 
   /** The cached value (null: known absent), or undefined when unknown. Not a copy. */
   value(key: string): unknown {
-    const slot = this.use('v' + key)
-    if (slot && 'value' in slot) return slot.value
+    const value = this.young.values.get(key)
+    if (value !== undefined) return value
+    const aged = this.old.values.get(key)
+    if (aged !== undefined) {
+      this.old.values.delete(key)
+      this.keep(key, aged)
+      return aged
+    }
     // A kept list of a folder above the key knows whether it exists.
     const folders = foldersOf(key)
     for (let i = folders.length - 1; i >= 0; i--) {
-      const list = this.use('l' + folders[i])
-      if (list && 'list' in list) return list.list.get(key) ?? null
+      const list = this.list(folders[i]!)
+      if (list) return list.get(key) ?? null
     }
     return undefined
   }
 
   /** The kept entries of a folder, by key, or undefined. Not copies. */
   list(prefix: string): Map<string, unknown> | undefined {
-    const slot = this.use('l' + prefix)
-    return slot && 'list' in slot ? slot.list : undefined
-  }
-
-  /** Keeps a copy of `value` (null: absent). */
-  keepValue(key: string, value: unknown): void {
-    this.keep('v' + key, { value: copyJson(value) })
-  }
-
-  /** Keeps copies of a folder's entries. */
-  keepList(prefix: string, entries: Array<{ key: string; value: unknown }>): void {
-    if (!prefix.endsWith('/') || entries.length > LONGEST_KEPT_LIST) return
-    this.keep('l' + prefix, { list: new Map(entries.map((e) => [e.key, copyJson(e.value)])) })
-  }
-
-  /** Records a write (value null: a delete) in the value and in the kept lists above it. */
-  /** With `owned`, `value` is the caller's to give: kept as it is, not copied. */
-  wrote(key: string, value: unknown, owned = false): void {
-    this.writes++
-    const copy = owned ? value : copyJson(value)
-    this.keep('v' + key, { value: copy })
-    for (const folder of foldersOf(key)) {
-      // A list in both generations is one object: updating it once updates both.
-      const slot = this.young.get('l' + folder) ?? this.old.get('l' + folder)
-      if (!slot || !('list' in slot)) continue
-      const had = slot.list.has(key)
-      if (copy === null) slot.list.delete(key)
-      else slot.list.set(key, copy)
-      if (this.young.get('l' + folder) === slot) {
-        this.youngSize += (slot.list.has(key) ? 1 : 0) - (had ? 1 : 0)
-      }
+    const list = this.young.lists.get(prefix)
+    if (list) return list
+    const aged = this.old.lists.get(prefix)
+    if (aged) {
+      this.old.lists.delete(prefix)
+      this.keepList(prefix, aged)
     }
-  }
-
-  private use(id: string): Slot | undefined {
-    const slot = this.young.get(id)
-    if (slot) return slot
-    const aged = this.old.get(id)
-    if (aged) this.keep(id, aged)
     return aged
   }
 
-  private keep(id: string, slot: Slot): void {
-    const replaced = this.young.get(id)
-    if (replaced) this.youngSize -= sizeOf(replaced)
-    this.young.set(id, slot)
-    this.old.delete(id)
-    this.youngSize += sizeOf(slot)
-    if (this.youngSize >= this.limit / 2) {
-      this.old = this.young
-      this.young = new Map()
-      this.youngSize = 0
+  /** Keeps `value` (null: absent), a copy unless it is `owned`: the caller's to give. */
+  keepValue(key: string, value: unknown, owned = false): void {
+    this.keep(key, owned ? value : copyJson(value))
+  }
+
+  /** Keeps copies of a folder's entries. */
+  keepEntries(prefix: string, entries: Array<{ key: string; value: unknown }>): void {
+    if (!prefix.endsWith('/') || entries.length > LONGEST_KEPT_LIST) return
+    this.keepList(prefix, new Map(entries.map((e) => [e.key, copyJson(e.value)])))
+  }
+
+  /**
+   * Records a write (value null: a delete) in the value and in the kept lists above it; the
+   * value is copied unless it is `owned`.
+   */
+  wrote(key: string, value: unknown, owned = false): void {
+    this.writes++
+    const kept = owned ? value : copyJson(value)
+    this.keep(key, kept)
+    for (const folder of foldersOf(key)) {
+      const young = this.young.lists.get(folder)
+      const list = young ?? this.old.lists.get(folder)
+      if (!list) continue
+      const before = list.size
+      if (kept === null) list.delete(key)
+      else list.set(key, kept)
+      if (young) this.young.size += list.size - before
     }
   }
-}
 
-function sizeOf(slot: Slot): number {
-  return 'list' in slot ? slot.list.size + 1 : 1
+  private keep(key: string, value: unknown): void {
+    const young = this.young
+    if (!young.values.has(key)) young.size++
+    young.values.set(key, value)
+    this.old.values.delete(key)
+    this.rotate()
+  }
+
+  private keepList(prefix: string, list: Map<string, unknown>): void {
+    const young = this.young
+    const replaced = young.lists.get(prefix)
+    if (replaced) young.size -= replaced.size + 1
+    young.lists.set(prefix, list)
+    young.size += list.size + 1
+    this.rotate()
+  }
+
+  private rotate(): void {
+    if (this.young.size < this.limit / 2) return
+    this.old = this.young
+    this.young = generation()
+  }
 }
 
 /**
@@ -403,7 +409,7 @@ export class CachingKV implements KV {
     if (kept) return sortedEntries(kept, (value) => copyJson(value as T))
     const writes = this.cache.writes
     const entries = await this.base.list<T>(prefix)
-    if (writes === this.cache.writes) this.cache.keepList(prefix, entries)
+    if (writes === this.cache.writes) this.cache.keepEntries(prefix, entries)
     return entries
   }
 
@@ -412,13 +418,48 @@ export class CachingKV implements KV {
     const kept = this.cache.list(prefix)
     return kept ? sortedEntries(kept, (value) => value as T) : this.list<T>(prefix)
   }
+
+  /**
+   * Reads `keys` into the cache, many at a time, before work that would read them one after
+   * another: in a big view most of the tree nodes on the way to a key are not in memory, and
+   * reads made together overlap their waits for storage. Keys already held are skipped, and
+   * nothing is copied: the values read are kept as the store handed them out.
+   */
+  async readAhead(keys: Iterable<string>): Promise<void> {
+    const missing = [...new Set(keys)].filter((key) => this.cache.value(key) === undefined)
+    for (let i = 0; i < missing.length; i += READ_AHEAD) {
+      await Promise.all(
+        missing.slice(i, i + READ_AHEAD).map(async (key) => {
+          const writes = this.cache.writes
+          const value = await this.base.get(key)
+          if (writes === this.cache.writes) this.cache.keepValue(key, value, true)
+        }),
+      )
+    }
+  }
 }
 
+/**
+ * A kept list's entries in key order. The list is put in that order the first time, so that
+ * later calls only check it (a write of a new key puts it out of order again).
+ */
 function sortedEntries<T>(
   list: Map<string, unknown>,
   value: (stored: unknown) => T,
 ): Array<{ key: string; value: T }> {
-  return [...list.keys()].sort().map((key) => ({ key, value: value(list.get(key)) }))
+  let keys = [...list.keys()]
+  if (!inOrder(keys)) {
+    keys = keys.sort()
+    const entries = keys.map((key) => [key, list.get(key)] as const)
+    list.clear()
+    for (const [key, stored] of entries) list.set(key, stored)
+  }
+  return keys.map((key) => ({ key, value: value(list.get(key)) }))
+}
+
+function inOrder(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false
+  return true
 }
 
 function same<T>(value: T): T {

@@ -19,7 +19,7 @@ import {
   type ApplyResult,
   type Effect,
 } from '../ledger/apply.ts'
-import { CachingKV, readAhead, ReadCache, Transaction, type KV } from '../ledger/kv.ts'
+import { CachingKV, ReadCache, Transaction, type KV } from '../ledger/kv.ts'
 import {
   BeeKV,
   flushKeepingNodes,
@@ -61,7 +61,7 @@ export interface LedgerBaseOptions {
   applyOp?: ApplyOpFn
   /**
    * The keys applying an op will most likely read, looked up ahead for a whole apply call (see
-   * readAhead). Default: the ledger's guess with the ledger's rules, none with injected ones.
+   * CachingKV.readAhead). Default: the ledger's guess with the ledger's rules, none with injected ones.
    */
   likelyReads?: (raw: Buffer, author: string) => string[]
   /** Called when applyOp or a host call throws; the op is skipped. Defaults to console.error. */
@@ -410,10 +410,7 @@ export class LedgerBase extends ReadyResource {
           ? []
           : [{ value: node.value, author: (node.from.key as Buffer).toString('hex'), node }],
       )
-      await readAhead(
-        cached,
-        ops.flatMap((op) => this.likelyReads(op.value, op.author)),
-      )
+      await cached.readAhead(ops.flatMap((op) => this.likelyReads(op.value, op.author)))
       const kv = new Transaction(cached)
       for (const { value, author, node } of ops) {
         const op: OpRef = { author, length: node.length }

@@ -4,7 +4,6 @@ import {
   CachingKV,
   copyJson,
   MemoryKV,
-  readAhead,
   ReadCache,
   Transaction,
   type KV,
@@ -75,6 +74,21 @@ describe('CachingKV over a ReadCache', () => {
     expect((await kv.listShared('cin/a/'))[0]!.value).toBe(kept[0]!.value)
     expect((await kv.list('cin/a/'))[0]!.value).not.toBe(kept[0]!.value)
     expect(store.lists).toEqual(['cin/a/'])
+  })
+
+  it('lists a kept folder in key order after writes that came out of order', async () => {
+    const { kv } = await seeded()
+    await kv.list('cin/a/')
+    await kv.put('cin/a/p9', { amount: 9 })
+    await kv.put('cin/a/p0', { amount: 0 })
+    const order = ['cin/a/p0', 'cin/a/p1', 'cin/a/p9']
+    expect((await kv.listShared('cin/a/')).map((e) => e.key)).toEqual(order)
+    await kv.put('cin/a/p5', { amount: 5 })
+    expect((await kv.list('cin/a/')).map((e) => e.key)).toEqual([
+      ...order.slice(0, 2),
+      'cin/a/p5',
+      'cin/a/p9',
+    ])
   })
 
   it('takes what a transaction commits into it as it is, and keeps it right', async () => {
@@ -267,9 +281,13 @@ describe('copyJson', () => {
   })
 })
 
-describe('readAhead', () => {
-  it('looks every key up once, many at a time', async () => {
+describe('CachingKV.readAhead', () => {
+  it('looks each key it does not hold up once, many at a time, and keeps it', async () => {
     const store = new CountingKV()
+    for (let i = 0; i < 70; i++) await store.put(`k/${i}`, { i })
+    const kv = new CachingKV(store)
+    expect(await kv.get('k/0')).toEqual({ i: 0 }) // held already: not asked again
+    store.gets = []
     let inFlight = 0
     let most = 0
     let release = () => {}
@@ -284,12 +302,16 @@ describe('readAhead', () => {
       }
     }
     const keys = Array.from({ length: 100 }, (_, i) => `k/${i % 70}`)
-    const done = readAhead(store, keys)
+    const done = kv.readAhead([...keys, 'k/none'])
     await new Promise((resolve) => setTimeout(resolve, 10))
     release()
     await done
-    expect(new Set(store.gets).size).toBe(70)
-    expect(store.gets.length).toBe(70)
+    expect(store.gets.length).toBe(70) // k/1..k/69 and k/none, once each
+    expect(store.gets).not.toContain('k/0')
     expect(most).toBe(64)
+    store.gets = []
+    expect(await kv.get('k/69')).toEqual({ i: 69 })
+    expect(await kv.get('k/none')).toBeNull()
+    expect(store.gets).toEqual([])
   })
 })
