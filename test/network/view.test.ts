@@ -16,6 +16,18 @@ import {
   type LedgerBee,
 } from '../../core/network/view.ts'
 
+/** Counts the blocks `bee` asks its core for from now on (in memory or not). */
+function countReads(bee: LedgerBee): { count: number } {
+  const reads = { count: 0 }
+  const core = bee.core as unknown as { get: (...args: unknown[]) => Promise<unknown> }
+  const get = core.get.bind(core)
+  core.get = (...args) => {
+    reads.count++
+    return get(...args)
+  }
+  return reads
+}
+
 describe('BeeKV and ViewSnapshot over a Hyperbee', () => {
   let dir: string
   let store: Corestore
@@ -144,19 +156,13 @@ describe('BeeKV and ViewSnapshot over a Hyperbee', () => {
     await flushKeepingNodes(bee, batch)
     expect(bee.core.length).toBe(53) // header, 'before', 50 puts, 1 delete
 
-    const core = bee.core as unknown as { get: (...args: unknown[]) => Promise<unknown> }
-    const get = core.get.bind(core)
-    let reads = 0
-    core.get = (...args) => {
-      reads++
-      return get(...args)
-    }
+    const reads = countReads(bee)
     // Read as the next apply call reads: through a batch on the view's own core.
     const next = new BeeKV(bee.batch({ update: false }))
     for (let i = 0; i < 50; i++) expect(await next.get(`k/${(i * 7) % 50}`)).toEqual({ i })
     expect(await next.get('before')).toBeNull()
     expect((await next.list('k/')).length).toBe(50)
-    expect(reads).toBe(0)
+    expect(reads.count).toBe(0)
 
     // The same answers from storage, in a fresh bee with empty caches.
     const fresh = new Hyperbee(store.get({ name: 'view' }), VIEW_OPTIONS) as LedgerBee
@@ -277,20 +283,14 @@ describe('KeyCache', () => {
       // The keys a batch wrote are kept as it is flushed, before anything looks for them.
       const last = (caches._keyCache as KeyCache).get(view.core.length - 1)
       expect(Buffer.from(last!).toString()).toBe(key(1999))
-      const core = view.core as unknown as { get: (...args: unknown[]) => Promise<unknown> }
-      const get = core.get.bind(core)
-      let reads = 0
-      core.get = (...args) => {
-        reads++
-        return get(...args)
-      }
+      const reads = countReads(view)
       const lookups = async () => {
-        reads = 0
+        reads.count = 0
         caches._nodeCache.clear()
         const batch = view.batch({ update: false })
         for (let i = 0; i < 2000; i += 37) expect((await batch.get(key(i)))?.value).toBe(i)
         await batch.close()
-        return reads
+        return reads.count
       }
       const withKeys = await lookups()
       ;(caches._keyCache as KeyCache).clear()
