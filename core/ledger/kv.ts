@@ -5,7 +5,11 @@
  */
 export interface KV {
   get<T = unknown>(key: string): Promise<T | null>
-  put(key: string, value: unknown): Promise<void>
+  /**
+   * Stores a copy of `value`. With `owned`, the caller hands `value` over and never touches
+   * it again, so the store may keep it as it is.
+   */
+  put(key: string, value: unknown, opts?: PutOptions): Promise<void>
   del(key: string): Promise<void>
   /** Entries whose key starts with `prefix`, in key order. */
   list<T = unknown>(prefix: string): Promise<Array<{ key: string; value: T }>>
@@ -15,6 +19,10 @@ export interface KV {
    * this peer alone. Saves the copy `list` makes of each, for rules that only read a folder.
    */
   listShared<T = unknown>(prefix: string): Promise<SharedEntries<T>>
+}
+
+export interface PutOptions {
+  owned?: boolean
 }
 
 export type SharedEntries<T> = ReadonlyArray<{ readonly key: string; readonly value: Readonly<T> }>
@@ -101,8 +109,8 @@ export class MemoryKV implements KV {
     return this.map.has(key) ? copyJson(this.map.get(key) as T) : null
   }
 
-  async put(key: string, value: unknown): Promise<void> {
-    this.map.set(key, copyJson(value))
+  async put(key: string, value: unknown, opts?: PutOptions): Promise<void> {
+    this.map.set(key, opts?.owned ? value : copyJson(value))
   }
 
   async del(key: string): Promise<void> {
@@ -161,8 +169,8 @@ export class Transaction implements KV {
     return this.base.get<T>(key)
   }
 
-  async put(key: string, value: unknown): Promise<void> {
-    this.write(key, copyJson(value))
+  async put(key: string, value: unknown, opts?: PutOptions): Promise<void> {
+    this.write(key, opts?.owned ? value : copyJson(value))
   }
 
   async del(key: string): Promise<void> {
@@ -217,7 +225,7 @@ export class Transaction implements KV {
   async commit(): Promise<void> {
     const base = this.base
     // The values are private copies (copied on put) that this transaction lets go of below:
-    // an enclosing transaction (apply nests them) or a CachingKV takes them with no copy.
+    // they are handed over, not copied again.
     if (base instanceof Transaction) {
       // In any order: the enclosing one sorts when it commits.
       for (const [key, value] of this.writes) base.write(key, value)
@@ -225,8 +233,7 @@ export class Transaction implements KV {
       for (const key of [...this.writes.keys()].sort()) {
         const value = this.writes.get(key)
         if (value === DELETED) await base.del(key)
-        else if (base instanceof CachingKV) await base.put(key, value, { owned: true })
-        else await base.put(key, value)
+        else await base.put(key, value, { owned: true })
       }
     }
     this.discard()
@@ -260,7 +267,8 @@ function generation(): Generation {
 
 /**
  * Values and prefix lists read from (or written to) a store, kept as private copies (see
- * copyJson) of which every read hands out a copy of its own. Only lists of folders (see
+ * copyJson, or values handed over: `owned`) of which `get` and `list` hand out copies of
+ * their own and `listShared` the kept values themselves. Only lists of folders (see
  * foldersOf) are kept, and writes keep them up to date: a write to `a/b/c` updates the kept
  * lists of `a/` and `a/b/`. The owner decides when the store has changed behind the cache's
  * back and clears it then (see LedgerBase: the view's core, fork and length).
@@ -390,13 +398,10 @@ export class CachingKV implements KV {
     return value
   }
 
-  /**
-   * With `owned`, the caller hands `value` over and never touches it again: the cache keeps
-   * it instead of a copy (the store below must not keep it either: the view encodes it).
-   */
-  async put(key: string, value: unknown, opts: { owned?: boolean } = {}): Promise<void> {
+  /** An `owned` value is kept as it is, so the store below gets it not owned. */
+  async put(key: string, value: unknown, opts?: PutOptions): Promise<void> {
     await this.base.put(key, value)
-    this.cache.wrote(key, value, opts.owned === true)
+    this.cache.wrote(key, value, opts?.owned === true)
   }
 
   async del(key: string): Promise<void> {

@@ -60,8 +60,9 @@ export interface LedgerBaseOptions {
   /** The ledger rules; tests inject a fake. */
   applyOp?: ApplyOpFn
   /**
-   * The keys applying an op will most likely read, looked up ahead for a whole apply call (see
-   * CachingKV.readAhead). Default: the ledger's guess with the ledger's rules, none with injected ones.
+   * The keys applying an op will most likely read, looked up ahead for a whole apply call
+   * (see CachingKV.readAhead). Default: the ledger's guess with the ledger's rules, none with
+   * injected ones.
    */
   likelyReads?: (raw: Buffer, author: string) => string[]
   /** Called when applyOp or a host call throws; the op is skipped. Defaults to console.error. */

@@ -220,6 +220,17 @@ describe('Transaction', () => {
 })
 
 describe('MemoryKV', () => {
+  it('keeps a value handed over as it is, and copies any other', async () => {
+    const store = new MemoryKV()
+    const given = { amount: 1 }
+    const lent = { amount: 2 }
+    await store.put('a', given, { owned: true })
+    await store.put('b', lent)
+    expect(store.map.get('a')).toBe(given)
+    expect(store.map.get('b')).not.toBe(lent)
+    expect(store.map.get('b')).toEqual(lent)
+  })
+
   it('shares frozen entries, so that a rule changing one fails in tests', async () => {
     const store = new MemoryKV()
     await store.put('cin/a/p1', { amount: 1, tags: ['x'] })
