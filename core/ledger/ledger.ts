@@ -7,7 +7,9 @@ import type { Effect } from './apply.ts'
 import type { KV, ReadKV } from './kv.ts'
 import { reasonText, type ReasonCode, type ReasonParams } from './reasons.ts'
 import {
+  EVERYONE,
   keys,
+  memberTag,
   type EventKind,
   type LedgerEvent,
   type Member,
@@ -21,9 +23,6 @@ export class Rejected extends Error {}
 export function reject(code: ReasonCode, params?: ReasonParams): never {
   throw new Rejected(reasonText(code, params))
 }
-
-/** Everyone in the network; used instead of listing all members in an event. */
-export const EVERYONE = '*'
 
 /**
  * Whether a pledge is in the members' current picture, the small index the rules and the
@@ -213,7 +212,7 @@ export class Ledger {
       kind,
       at: this.now,
       ...fields,
-      to: [...new Set(to)].sort(),
+      to: [...new Set(to.map((id) => (id === EVERYONE ? id : memberTag(id))))].sort(),
     }
     await this.kv.put(keys.event(seq), event)
   }

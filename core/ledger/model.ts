@@ -143,8 +143,33 @@ export interface LedgerEvent {
   amount?: number
   /** Extra facts, e.g. status, outcome of a red collection. */
   data?: Record<string, string | number | boolean | null>
-  /** Members who should be told. */
+  /**
+   * Members who should be told, as member tags (see memberTag), or EVERYONE: see isFor.
+   * Tags, not keys: a circle of ten named by keys made two thirds of an event's bytes, and
+   * events are the biggest part of the view.
+   */
   to: string[]
+}
+
+/** In an event's `to`: every member. */
+export const EVERYONE = '*'
+
+/** Hex characters of a member's key that name them in an event's `to` (64 bits). */
+const TAG_CHARS = 16
+
+/**
+ * A member's key shortened to name them among an event's recipients. `to` only says whom to
+ * notify (every member can read every event), and nobody can make a writer key that shares
+ * its first 64 bits with another member's.
+ */
+export function memberTag(id: string): string {
+  return id.slice(0, TAG_CHARS)
+}
+
+/** Whether event `e` is addressed to the member with key `id`, by tag or as everyone. */
+export function isFor(e: LedgerEvent, id: string): boolean {
+  const tag = memberTag(id)
+  return e.to.some((t) => t === tag || t === EVERYONE)
 }
 
 export interface Rejection {

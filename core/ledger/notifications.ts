@@ -5,8 +5,14 @@
  */
 import { dayOfMonth } from './cycle-time.ts'
 import { formatAmount } from './format.ts'
-import { EVERYONE } from './ledger.ts'
-import type { LedgerEvent, Member, NetworkMeta, Pledge, Rejection } from './model.ts'
+import {
+  isFor,
+  type LedgerEvent,
+  type Member,
+  type NetworkMeta,
+  type Pledge,
+  type Rejection,
+} from './model.ts'
 
 export interface Notification {
   id: string
@@ -24,7 +30,7 @@ export interface Notification {
 /** Whether event `e` is news for member `me`: never their own actions, nor what came before they joined. */
 export function concerns(e: LedgerEvent, me: Member): boolean {
   if (e.actor === me.id || e.seq <= me.joinedEvent) return false
-  return e.to.includes(me.id) || e.to.includes(EVERYONE)
+  return isFor(e, me.id)
 }
 
 type Names = (id: string | undefined) => string

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { keys, type LedgerEvent, type Rejection } from '../../core/ledger/model.ts'
+import {
+  EVERYONE,
+  isFor,
+  keys,
+  memberTag,
+  type LedgerEvent,
+  type Rejection,
+} from '../../core/ledger/model.ts'
 import {
   calendarNotifications,
   notificationsFor,
@@ -41,6 +48,20 @@ describe('notifications', () => {
     // Vera is not in Anna's circle: she hears of the status change but not of the intention
     const forVera = notificationsFor(await events(t), await t.member('vera'), meta, names)
     expect(forVera.map((n) => n.kind)).toEqual(['status.changed'])
+  })
+
+  it('names the members to tell by tag, not by their whole key', async () => {
+    const t = await new TestLedger().network('anna', ['boris', 'vera'])
+    await t.ok('anna', { type: 'status.orange', amount: 50_000 })
+    await t.ok('boris', { type: 'intention.create', to: keyOf('anna'), amount: 10_000 })
+    const created = (await events(t)).find((e) => e.kind === 'intention.created')!
+    const [anna, boris] = [keyOf('anna'), keyOf('boris')]
+    expect(created.to).toEqual([memberTag(anna), memberTag(boris)].sort())
+    expect(created.to.every((tag) => tag.length === 16)).toBe(true)
+    expect(isFor(created, anna)).toBe(true)
+    expect(isFor(created, keyOf('vera'))).toBe(false)
+    const joined = (await events(t)).find((e) => e.kind === 'member.joined')!
+    expect([joined.to, isFor(joined, keyOf('vera'))]).toEqual([[EVERYONE], true])
   })
 
   it('reminds of open obligations three days before the month ends and opens clearing on the 25th', async () => {

@@ -8,6 +8,7 @@ import { collectionProgress, type CollectionProgress } from '../../core/ledger/c
 import { daysLeft } from '../../core/ledger/cycle-time.ts'
 import { Ledger, incomingOf, outgoingOf } from '../../core/ledger/ledger.ts'
 import { keys, pledgeIdOf, type LedgerEvent, type Pledge } from '../../core/ledger/model.ts'
+import { recipientNames } from '../support/events.ts'
 import { TestLedger, keyOf } from '../support/ledger.ts'
 
 const NAMES = ['anna', 'boris', 'vera', 'gleb'] as const
@@ -57,7 +58,7 @@ async function eventsAfter(t: TestLedger, seq: number): Promise<Seen[]> {
     .filter((e) => e.seq > seq)
     .map((e) => ({
       kind: e.kind,
-      to: e.to.map(nameOf).sort(),
+      to: recipientNames(e),
       at: e.at,
       ...(e.subject ? { subject: nameOf(e.subject) } : {}),
       ...(e.actor ? { actor: nameOf(e.actor) } : {}),

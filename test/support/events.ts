@@ -5,7 +5,13 @@
 import { expect } from 'vitest'
 import { collectionProgress, type CollectionProgress } from '../../core/ledger/collection.ts'
 import { incomingOf, links } from '../../core/ledger/ledger.ts'
-import { keys, type LedgerEvent, type NetworkMeta } from '../../core/ledger/model.ts'
+import {
+  EVERYONE,
+  keys,
+  memberTag,
+  type LedgerEvent,
+  type NetworkMeta,
+} from '../../core/ledger/model.ts'
 import type { OpInput } from '../../core/ledger/ops.ts'
 import { keyOf, type TestLedger } from './ledger.ts'
 
@@ -31,6 +37,20 @@ export function nameOf(key: string): string {
   return name
 }
 
+const byTag = new Map<string, string>(NAMES.map((n) => [memberTag(keyOf(n)), n]))
+
+/** The names of the members event `e` tells (see LedgerEvent.to), sorted; `*` is everyone. */
+export function recipientNames(e: LedgerEvent): string[] {
+  return e.to
+    .map((tag) => {
+      if (tag === EVERYONE) return tag
+      const name = byTag.get(tag)
+      if (!name) throw new Error(`unknown member tag ${tag}`)
+      return name
+    })
+    .sort()
+}
+
 /** An event as a test states it: names for keys, no id, seq or time. */
 export interface Told {
   kind: LedgerEvent['kind']
@@ -51,7 +71,7 @@ export function told(e: LedgerEvent): Told {
     ...(e.pledge !== undefined ? { pledge: e.pledge } : {}),
     ...(e.amount !== undefined ? { amount: e.amount } : {}),
     ...(e.data !== undefined ? { data: e.data } : {}),
-    to: e.to.map(nameOf).sort(),
+    to: recipientNames(e),
   }
 }
 

@@ -6,8 +6,8 @@
  * crosses a boundary; a duplicate finds nothing left to do.
  */
 import { cycleStart, nextCycle } from '../cycle-time.ts'
-import { EVERYONE, type Ledger } from '../ledger.ts'
-import { keys, pledgeIdOf, type Pledge } from '../model.ts'
+import type { Ledger } from '../ledger.ts'
+import { EVERYONE, keys, pledgeIdOf, type Pledge } from '../model.ts'
 import { endRed } from './status.ts'
 
 export async function advanceTo(l: Ledger, ts: number) {

@@ -3,8 +3,8 @@
  * joining, profile, payment details, leaving. Also the indexer rule.
  */
 import { cycleOf } from '../cycle-time.ts'
-import { EVERYONE, reject, type Ledger } from '../ledger.ts'
-import { keys, type Member, type NetworkMeta } from '../model.ts'
+import { reject, type Ledger } from '../ledger.ts'
+import { EVERYONE, keys, type Member, type NetworkMeta } from '../model.ts'
 import type { OpOf } from '../ops.ts'
 import { cancelIntentionsTo, endRed } from './status.ts'
 

@@ -4,8 +4,8 @@
  */
 import { collectionPledges } from '../collection.ts'
 import { DAY } from '../cycle-time.ts'
-import { EVERYONE, reject, type Ledger } from '../ledger.ts'
-import type { Member } from '../model.ts'
+import { reject, type Ledger } from '../ledger.ts'
+import { EVERYONE, type Member } from '../model.ts'
 import type { OpOf } from '../ops.ts'
 
 export type RedOutcome = 'success' | 'partial' | 'stopped'

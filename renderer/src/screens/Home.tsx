@@ -7,7 +7,7 @@ import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { NetworkState, NotificationEntry } from '../../../core/api/contract.ts'
-import type { LedgerEvent, Pledge } from '../../../core/ledger/model.ts'
+import { isFor, type LedgerEvent, type Pledge } from '../../../core/ledger/model.ts'
 import type { MemberCard } from '../../../core/ledger/queries.ts'
 import { CallFailed } from '../api.ts'
 import { useDescribe } from '../components/EventText.ts'
@@ -334,7 +334,7 @@ function Recent(props: {
   const { t, i18n } = useTranslation('home')
   const describe = useDescribe(props.nameOf)
   const mine = props.events
-    .filter((e) => e.actor === props.me || e.to.includes(props.me) || e.to.includes('*'))
+    .filter((e) => e.actor === props.me || isFor(e, props.me))
     .slice(0, RECENT)
   return (
     <Section title={t('recent.title')}>
