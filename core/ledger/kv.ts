@@ -257,8 +257,45 @@ const LONGEST_KEPT_LIST = 1_000
  */
 interface Generation {
   values: Map<string, unknown>
-  lists: Map<string, Map<string, unknown>>
+  lists: Map<string, KeptList>
   size: number
+}
+
+type Kept = ReadonlyArray<{ readonly key: string; readonly value: unknown }>
+
+/**
+ * A folder's kept entries by key, and the same entries in key order, made when first asked
+ * for after a change and handed out as they are (see listShared) until the next one.
+ */
+class KeptList {
+  private ordered: Kept | null = null
+
+  constructor(private readonly byKey: Map<string, unknown>) {}
+
+  get size(): number {
+    return this.byKey.size
+  }
+
+  get(key: string): unknown {
+    return this.byKey.get(key)
+  }
+
+  set(key: string, value: unknown): void {
+    this.byKey.set(key, value)
+    this.ordered = null
+  }
+
+  delete(key: string): void {
+    if (this.byKey.delete(key)) this.ordered = null
+  }
+
+  entries(): Kept {
+    const ordered =
+      this.ordered ??
+      [...this.byKey.keys()].sort().map((key) => Object.freeze({ key, value: this.byKey.get(key) }))
+    this.ordered = ordered
+    return ordered
+  }
 }
 
 function generation(): Generation {
@@ -310,8 +347,8 @@ export class ReadCache {
     return undefined
   }
 
-  /** The kept entries of a folder, by key, or undefined. Not copies. */
-  list(prefix: string): Map<string, unknown> | undefined {
+  /** The kept entries of a folder, or undefined. Not copies. */
+  list(prefix: string): KeptList | undefined {
     const list = this.young.lists.get(prefix)
     if (list) return list
     const aged = this.old.lists.get(prefix)
@@ -330,7 +367,7 @@ export class ReadCache {
   /** Keeps copies of a folder's entries. */
   keepEntries(prefix: string, entries: Array<{ key: string; value: unknown }>): void {
     if (!prefix.endsWith('/') || entries.length > LONGEST_KEPT_LIST) return
-    this.keepList(prefix, new Map(entries.map((e) => [e.key, copyJson(e.value)])))
+    this.keepList(prefix, new KeptList(new Map(entries.map((e) => [e.key, copyJson(e.value)]))))
   }
 
   /**
@@ -360,7 +397,7 @@ export class ReadCache {
     this.rotate()
   }
 
-  private keepList(prefix: string, list: Map<string, unknown>): void {
+  private keepList(prefix: string, list: KeptList): void {
     const young = this.young
     const replaced = young.lists.get(prefix)
     if (replaced) young.size -= replaced.size + 1
@@ -411,7 +448,7 @@ export class CachingKV implements KV {
 
   async list<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
     const kept = this.cache.list(prefix)
-    if (kept) return sortedEntries(kept, (value) => copyJson(value as T))
+    if (kept) return kept.entries().map(({ key, value }) => ({ key, value: copyJson(value as T) }))
     const writes = this.cache.writes
     const entries = await this.base.list<T>(prefix)
     if (writes === this.cache.writes) this.cache.keepEntries(prefix, entries)
@@ -421,7 +458,7 @@ export class CachingKV implements KV {
   /** The kept entries themselves, when the folder's list is kept: no copy. */
   async listShared<T>(prefix: string): Promise<SharedEntries<T>> {
     const kept = this.cache.list(prefix)
-    return kept ? sortedEntries(kept, (value) => value as T) : this.list<T>(prefix)
+    return kept ? (kept.entries() as SharedEntries<T>) : this.list<T>(prefix)
   }
 
   /**
@@ -442,29 +479,6 @@ export class CachingKV implements KV {
       )
     }
   }
-}
-
-/**
- * A kept list's entries in key order. The list is put in that order the first time, so that
- * later calls only check it (a write of a new key puts it out of order again).
- */
-function sortedEntries<T>(
-  list: Map<string, unknown>,
-  value: (stored: unknown) => T,
-): Array<{ key: string; value: T }> {
-  let keys = [...list.keys()]
-  if (!inOrder(keys)) {
-    keys = keys.sort()
-    const entries = keys.map((key) => [key, list.get(key)] as const)
-    list.clear()
-    for (const [key, stored] of entries) list.set(key, stored)
-  }
-  return keys.map((key) => ({ key, value: value(list.get(key)) }))
-}
-
-function inOrder(keys: string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false
-  return true
 }
 
 function same<T>(value: T): T {

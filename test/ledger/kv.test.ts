@@ -74,6 +74,13 @@ describe('CachingKV over a ReadCache', () => {
     expect((await kv.listShared('cin/a/'))[0]!.value).toBe(kept[0]!.value)
     expect((await kv.list('cin/a/'))[0]!.value).not.toBe(kept[0]!.value)
     expect(store.lists).toEqual(['cin/a/'])
+    // The same answer until the folder changes; a write to it makes a new one.
+    expect(await kv.listShared('cin/a/')).toBe(kept)
+    await kv.put('cin/a/p1', { amount: 10 })
+    const changed = await kv.listShared<{ amount: number }>('cin/a/')
+    expect(changed).not.toBe(kept)
+    expect(changed.map((e) => e.value.amount)).toEqual([0, 10])
+    expect(kept.map((e) => e.value.amount)).toEqual([0, 1])
   })
 
   it('lists a kept folder in key order after writes that came out of order', async () => {
