@@ -321,7 +321,15 @@ export class ReadCache {
   /** Counts writes, so that a read that was pending across one is not kept. */
   writes = 0
 
-  constructor(readonly limit = 150_000) {}
+  constructor(
+    readonly limit = 150_000,
+    /**
+     * Folders whose entries are written and not read back (see WRITE_ONLY_FOLDERS): a write
+     * there drops what was kept of the key instead of keeping the value, so that they do not
+     * push out what is read. Lists of these folders are still kept up to date.
+     */
+    private readonly writeOnly: readonly string[] = [],
+  ) {}
 
   clear(): void {
     this.young = generation()
@@ -377,7 +385,8 @@ export class ReadCache {
   wrote(key: string, value: unknown, owned = false): void {
     this.writes++
     const kept = owned ? value : copyJson(value)
-    this.keep(key, kept)
+    if (this.writeOnly.some((folder) => key.startsWith(folder))) this.forget(key)
+    else this.keep(key, kept)
     for (const folder of foldersOf(key)) {
       const young = this.young.lists.get(folder)
       const list = young ?? this.old.lists.get(folder)
@@ -395,6 +404,11 @@ export class ReadCache {
     young.values.set(key, value)
     this.old.values.delete(key)
     this.rotate()
+  }
+
+  private forget(key: string): void {
+    if (this.young.values.delete(key)) this.young.size--
+    this.old.values.delete(key)
   }
 
   private keepList(prefix: string, list: KeptList): void {

@@ -212,6 +212,18 @@ export const keys = {
   refusal: (ref: string) => `refusal/${ref}`,
 }
 
+/**
+ * Folders the rules write and never read back: the history indexes, events and rejections
+ * (queries read them). Apply's read cache need not keep what is written there (see ReadCache).
+ */
+export const WRITE_ONLY_FOLDERS: readonly string[] = [
+  'in/',
+  'out/',
+  keys.events,
+  keys.rejections,
+  'refusal/',
+]
+
 export function pad(n: number): string {
   return n.toString().padStart(12, '0')
 }

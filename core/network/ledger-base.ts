@@ -20,6 +20,7 @@ import {
   type Effect,
 } from '../ledger/apply.ts'
 import { CachingKV, ReadCache, Transaction, type KV } from '../ledger/kv.ts'
+import { WRITE_ONLY_FOLDERS } from '../ledger/model.ts'
 import {
   BeeKV,
   flushKeepingNodes,
@@ -120,7 +121,7 @@ export class LedgerBase extends ReadyResource {
    * else changing it (a reorder truncates it, a fast-forward or a move replaces it) shows
    * there, and the cache is dropped.
    */
-  private readonly reads = new ReadCache()
+  private readonly reads = new ReadCache(undefined, WRITE_ONLY_FOLDERS)
   private readsValidAt = ''
   /** viewComplete as last reported: an update is emitted when it flips. */
   private wasComplete = true

@@ -1,7 +1,10 @@
 import { describe, expect, it, vi } from 'vitest'
 import { likelyReads } from '../../core/ledger/apply.ts'
-import { keys, pledgeIdOf } from '../../core/ledger/model.ts'
+import { MemoryKV, type SharedEntries } from '../../core/ledger/kv.ts'
+import { WRITE_ONLY_FOLDERS, keys, pledgeIdOf } from '../../core/ledger/model.ts'
 import { OP_VERSION } from '../../core/ledger/ops.ts'
+import { generateStream } from '../../bench/op-stream.ts'
+import { newStats, simulatedAuthorsApply } from '../../bench/simulated-authors.ts'
 import { TestLedger, keyOf } from '../support/ledger.ts'
 
 describe('ledger basics', () => {
@@ -68,5 +71,43 @@ describe('likelyReads', () => {
     expect(likelyReads(Buffer.from([0xff, 0x00]), author)).toEqual(mine)
     expect(likelyReads(null, author)).toEqual(mine)
     expect(likelyReads({ pledge: 'x'.repeat(500), to: 7 }, author)).toEqual(mine)
+  })
+})
+
+/** Notes every key and folder read. */
+class ReadingKV extends MemoryKV {
+  readonly read: string[] = []
+
+  override get<T>(key: string): Promise<T | null> {
+    this.read.push(key)
+    return super.get<T>(key)
+  }
+
+  override list<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
+    this.read.push(prefix)
+    return super.list<T>(prefix)
+  }
+
+  override listShared<T>(prefix: string): Promise<SharedEntries<T>> {
+    this.read.push(prefix)
+    return super.listShared<T>(prefix)
+  }
+}
+
+describe('what the rules read', () => {
+  it('never reads the write-only folders, over a stream of every kind of op', async () => {
+    const kv = new ReadingKV()
+    const stream = generateStream({ members: 40, ops: 3_000, seed: 11 })
+    const stats = newStats()
+    const apply = simulatedAuthorsApply(stats)
+    for (const [i, op] of stream.ops.entries()) await apply(kv, op, stream.members[0]!, i + 1)
+    expect(stats.rejected).toBeGreaterThan(0)
+    expect(stream.cycles.length).toBeGreaterThan(0)
+    expect(kv.read.length).toBeGreaterThan(3_000)
+    const written = [...kv.map.keys()]
+    for (const folder of WRITE_ONLY_FOLDERS) {
+      expect(written.some((key) => key.startsWith(folder))).toBe(true)
+      expect(kv.read.filter((key) => key.startsWith(folder))).toEqual([])
+    }
   })
 })

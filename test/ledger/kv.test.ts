@@ -83,6 +83,26 @@ describe('CachingKV over a ReadCache', () => {
     expect(kept.map((e) => e.value.amount)).toEqual([0, 1])
   })
 
+  it('does not keep what is written to write-only folders, and forgets what it kept there', async () => {
+    const store = new CountingKV()
+    const kv = new CachingKV(store, new ReadCache(100, ['event/']))
+    expect(await kv.get('event/1')).toBeNull()
+    await kv.list('event/')
+    await kv.put('event/1', { kind: 'a' })
+    await kv.put('member/a', { name: 'Anna' })
+    expect(await kv.get('member/a')).toEqual({ name: 'Anna' })
+    expect(store.gets).toEqual(['event/1'])
+    // The kept list of the folder is still kept up to date, and answers for the key.
+    expect(await kv.list('event/')).toEqual([{ key: 'event/1', value: { kind: 'a' } }])
+    expect(await kv.get('event/1')).toEqual({ kind: 'a' })
+    expect(store.gets).toEqual(['event/1'])
+    const fresh = new CachingKV(store, new ReadCache(100, ['event/']))
+    expect(await fresh.get('event/2')).toBeNull()
+    await fresh.put('event/2', { kind: 'b' })
+    expect(await fresh.get('event/2')).toEqual({ kind: 'b' })
+    expect(store.gets).toEqual(['event/1', 'event/2', 'event/2'])
+  })
+
   it('lists a kept folder in key order after writes that came out of order', async () => {
     const { kv } = await seeded()
     await kv.list('cin/a/')
