@@ -154,8 +154,9 @@ const LONGEST_ID = 200
 
 /**
  * Keys that applying `raw` from `author` will most likely read: the author's writer and
- * member records, the pledge the op creates or acts on, the member it names. A hint for
- * reading ahead, no more: nothing is validated here, and a wrong guess costs one lookup.
+ * member records, the pledge the op creates (and the folder of the author's pledges) or acts
+ * on, the member it names. A hint for reading ahead (see CachingKV.readAhead), no more:
+ * nothing is validated here, and a wrong guess costs one lookup.
  */
 export function likelyReads(raw: unknown, author: string): string[] {
   const out = [keys.writer(author), keys.member(author)]
@@ -165,7 +166,8 @@ export function likelyReads(raw: unknown, author: string): string[] {
   const usable = (v: unknown): v is string => typeof v === 'string' && v.length <= LONGEST_ID
   if (usable(pledge)) out.push(keys.pledge(pledge))
   if ((type === 'intention.create' || type === 'obligation.create') && usable(id)) {
-    out.push(keys.pledge(pledgeIdOf(author, id)))
+    // The rules check that the new pledge's id is not taken: the author's folder answers.
+    out.push(keys.pledgesBy(author), keys.pledge(pledgeIdOf(author, id)))
   }
   if (usable(to)) out.push(keys.member(to))
   return out

@@ -258,6 +258,8 @@ const LONGEST_KEPT_LIST = 1_000
 interface Generation {
   values: Map<string, unknown>
   lists: Map<string, KeptList>
+  /** Folders found too long to keep (see LONGEST_KEPT_LIST). */
+  long: Set<string>
   size: number
 }
 
@@ -299,7 +301,7 @@ class KeptList {
 }
 
 function generation(): Generation {
-  return { values: new Map(), lists: new Map(), size: 0 }
+  return { values: new Map(), lists: new Map(), long: new Set(), size: 0 }
 }
 
 /**
@@ -372,9 +374,18 @@ export class ReadCache {
     this.keep(key, owned ? value : copyJson(value))
   }
 
+  /** Whether `prefix` was listed lately and found too long to keep. */
+  tooLong(prefix: string): boolean {
+    return this.young.long.has(prefix) || this.old.long.has(prefix)
+  }
+
   /** Keeps copies of a folder's entries. */
   keepEntries(prefix: string, entries: Array<{ key: string; value: unknown }>): void {
-    if (!prefix.endsWith('/') || entries.length > LONGEST_KEPT_LIST) return
+    if (!prefix.endsWith('/')) return
+    if (entries.length > LONGEST_KEPT_LIST) {
+      this.young.long.add(prefix)
+      return
+    }
     this.keepList(prefix, new KeptList(new Map(entries.map((e) => [e.key, copyJson(e.value)]))))
   }
 
@@ -478,20 +489,32 @@ export class CachingKV implements KV {
   /**
    * Reads `keys` into the cache, many at a time, before work that would read them one after
    * another: in a big view most of the tree nodes on the way to a key are not in memory, and
-   * reads made together overlap their waits for storage. Keys already held are skipped, and
-   * nothing is copied: the values read are kept as the store handed them out.
+   * reads made together overlap their waits for storage. A key ending in '/' names a folder,
+   * which is listed and kept (unless it is too long to keep: see LONGEST_KEPT_LIST), and then
+   * answers for every key in it, present or not. Folders are read first; keys already held
+   * are skipped, and nothing is copied: the values read are kept as the store handed them out.
    */
   async readAhead(keys: Iterable<string>): Promise<void> {
-    const missing = [...new Set(keys)].filter((key) => this.cache.value(key) === undefined)
-    for (let i = 0; i < missing.length; i += READ_AHEAD) {
-      await Promise.all(
-        missing.slice(i, i + READ_AHEAD).map(async (key) => {
-          const writes = this.cache.writes
-          const value = await this.base.get(key)
-          if (writes === this.cache.writes) this.cache.keepValue(key, value, true)
-        }),
-      )
-    }
+    const wanted = [...new Set(keys)]
+    const folders = wanted.filter(
+      (key) => key.endsWith('/') && !this.cache.list(key) && !this.cache.tooLong(key),
+    )
+    await inGroups(folders, (folder) => this.list(folder))
+    const missing = wanted.filter(
+      (key) => !key.endsWith('/') && this.cache.value(key) === undefined,
+    )
+    await inGroups(missing, async (key) => {
+      const writes = this.cache.writes
+      const value = await this.base.get(key)
+      if (writes === this.cache.writes) this.cache.keepValue(key, value, true)
+    })
+  }
+}
+
+/** Runs `read` on every item, READ_AHEAD at a time. */
+async function inGroups(items: string[], read: (item: string) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += READ_AHEAD) {
+    await Promise.all(items.slice(i, i + READ_AHEAD).map(read))
   }
 }
 

@@ -183,6 +183,9 @@ export interface Rejection {
   future?: boolean
 }
 
+/** Hex characters of the author's key that start the id of a pledge. */
+const PLEDGE_AUTHOR_CHARS = 12
+
 export const keys = {
   meta: 'meta',
   member: (id: string) => `member/${id}`,
@@ -190,7 +193,14 @@ export const keys = {
   writer: (key: string) => `writer/${key}`,
   invite: (id: string) => `invite/${id}`,
   invites: 'invite/',
-  pledge: (id: string) => `pledge/${id}`,
+  /**
+   * A pledge, in the folder of the pledges whose ids start with the same key prefix (its
+   * author's, see pledgeIdOf): apply reads an author's folder in one go when they make a
+   * pledge, and then tells a taken id from a new one without looking each up.
+   */
+  pledge: (id: string) =>
+    `pledge/${id.slice(0, PLEDGE_AUTHOR_CHARS)}/${id.slice(PLEDGE_AUTHOR_CHARS)}`,
+  pledgesBy: (author: string) => `pledge/${author.slice(0, PLEDGE_AUTHOR_CHARS)}/`,
   pledges: 'pledge/',
   /** History: every pledge to / from a member, by id (value 1). */
   incoming: (to: string, id: string) => `in/${to}/${id}`,
@@ -229,7 +239,7 @@ export function pad(n: number): string {
 }
 
 export function pledgeIdOf(author: string, opId: string): string {
-  return `${author.slice(0, 12)}-${opId}`
+  return `${author.slice(0, PLEDGE_AUTHOR_CHARS)}-${opId}`
 }
 
 export function shortId(memberId: string): string {

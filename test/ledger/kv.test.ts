@@ -352,4 +352,25 @@ describe('CachingKV.readAhead', () => {
     expect(await kv.get('k/none')).toBeNull()
     expect(store.gets).toEqual([])
   })
+
+  it('lists a folder named with a trailing slash, which then answers for its keys', async () => {
+    const { store, kv } = await seeded()
+    await kv.readAhead(['cin/a/p1', 'cin/a/', 'cin/a/p7'])
+    expect(store.lists).toEqual(['cin/a/'])
+    expect(store.gets).toEqual([])
+    expect(await kv.get('cin/a/p1')).toEqual({ amount: 1 })
+    expect(await kv.get('cin/a/p7')).toBeNull()
+    await kv.readAhead(['cin/a/'])
+    expect([store.lists, store.gets]).toEqual([['cin/a/'], []])
+  })
+
+  it('lists a folder too long to keep once, then looks up its keys one by one', async () => {
+    const store = new CountingKV()
+    for (let i = 0; i < 1_001; i++) await store.put(`big/${i}`, i)
+    const kv = new CachingKV(store)
+    await kv.readAhead(['big/', 'big/7'])
+    await kv.readAhead(['big/', 'big/8'])
+    expect(store.lists).toEqual(['big/'])
+    expect(store.gets).toEqual(['big/7', 'big/8'])
+  })
 })
