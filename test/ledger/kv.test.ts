@@ -354,7 +354,8 @@ describe('CachingKV.readAhead', () => {
   })
 
   it('lists a folder named with a trailing slash, which then answers for its keys', async () => {
-    const { store, kv } = await seeded()
+    const { store, cache } = await seeded()
+    const kv = new CachingKV(store, cache)
     await kv.readAhead(['cin/a/p1', 'cin/a/', 'cin/a/p7'])
     expect(store.lists).toEqual(['cin/a/'])
     expect(store.gets).toEqual([])
