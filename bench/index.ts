@@ -58,7 +58,8 @@ async function main(): Promise<void> {
         ...rows.map((r) => [
           `ledger / bare at ${fmtInt(r.ops)} ops, ${fmtInt(r.chunk)} per append`,
           `${fmtPct(r.bareMs / r.ledgerMs)} (${fmtInt(r.ops / (r.ledgerMs / 1000))} vs ` +
-            `${fmtInt(r.ops / (r.bareMs / 1000))} ops/s); vs bare 1/op: ` +
+            `${fmtInt(r.ops / (r.bareMs / 1000))} ops/s; rounds ` +
+            `${r.roundRatios.map(fmtPct).join(', ')}); vs bare 1/op: ` +
             fmtPct(r.bareOneMs / r.ledgerMs),
           `>= ${fmtPct(TARGET_RATIO)}`,
         ]),

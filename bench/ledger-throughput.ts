@@ -56,6 +56,11 @@ import type { ApplyOpFn } from '../core/network/ledger-base.ts'
 export const MEMBERS = 1_000
 export const TARGET_RATIO = 0.5
 const SPREAD_KEYS = process.env.BENCH_BARE_KEYS === 'spread'
+/**
+ * Times the ledger and its baseline are run, one after the other, at each size: this machine's
+ * speed drifts by several per cent within a minute, and one pair of runs shows it in the ratio.
+ */
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 /** Size of the one-op-per-append run (slow: every op waits for its own append and apply). */
 export const SINGLE_OPS = Number(
   process.env.BENCH_SINGLE_OPS ?? (process.env.BENCH_QUICK === '1' ? 4_000 : 10_000),
@@ -65,11 +70,14 @@ export interface ThroughputRow {
   ops: number
   /** Ops per append batch, so per apply call. */
   chunk: number
-  /** The baseline: as many view entries as the ledger wrote. */
+  /** The baseline: as many view entries as the ledger wrote (mean of the rounds). */
   bareMs: number
   /** One view entry per op. */
   bareOneMs: number
+  /** Mean of the rounds. */
   ledgerMs: number
+  /** ledger / bare throughput of each round, in order. */
+  roundRatios: number[]
   stats: ApplyStats
   stream: OpStream
   bareBytes: number
@@ -100,7 +108,8 @@ export async function ledgerThroughput(
   note('Baseline "bare": the same encrypted LedgerBase/Autobase with a trivial apply writing')
   note('the same number of Hyperbee entries as the ledger did (and reading none), fed the same')
   note('bytes the same way; "bare 1/op" writes ONE entry per op. All append in chunks of')
-  note('concurrent appends and are timed until every op is applied.')
+  note('concurrent appends and are timed until every op is applied. The ledger and bare run')
+  note(`${ROUNDS} times in turn at each size (except one op per append); times are means.`)
   note(
     SPREAD_KEYS
       ? 'BENCH_BARE_KEYS=spread: the baseline writes under hash-like keys (the worst case).'
@@ -139,6 +148,7 @@ export async function ledgerThroughput(
       'bare ops/s',
       'ledger ops/s',
       'ledger/bare',
+      'by round',
       'bare 1/op ops/s',
       'ledger/bare 1/op',
       'bare time',
@@ -150,6 +160,7 @@ export async function ledgerThroughput(
       fmtInt(r.ops / (r.bareMs / 1000)),
       fmtInt(r.ops / (r.ledgerMs / 1000)),
       fmtPct(r.bareMs / r.ledgerMs),
+      r.roundRatios.map(fmtPct).join(' '),
       fmtInt(r.ops / (r.bareOneMs / 1000)),
       fmtPct(r.bareOneMs / r.ledgerMs),
       fmtMs(r.bareMs),
@@ -195,7 +206,7 @@ export async function ledgerThroughput(
       fmtMB(r.peakHeap),
     ]),
   ])
-  note('  (a view block is one Hyperbee put or delete; peaks are over the three runs of a size)')
+  note('  (a view block is one Hyperbee put or delete; peaks are over all the runs of a size)')
   printMix(rows[sizes.length - 1]!)
   return { rows, kept: kept! }
 }
@@ -210,37 +221,53 @@ async function oneOpPerAppend(memory: MemorySampler): Promise<ThroughputRow> {
   console.log('')
   console.log(`  ${fmtInt(SINGLE_OPS)} ops, ${fmtInt(MEMBERS)} members, ONE op per append`)
   const stream = generateStream({ members: MEMBERS, ops: SINGLE_OPS })
-  return (await compare(stream, memory, { chunk: 1 })).row
+  return (await compare(stream, memory, { chunk: 1, rounds: 1 })).row
 }
 
 /**
- * Bare with one entry per op, the ledger, then bare with as many entries as the ledger wrote,
- * on the same stream appended the same way.
+ * Bare with one entry per op, then `rounds` times the ledger and bare with as many entries as
+ * the ledger wrote, on the same stream appended the same way.
  */
 async function compare(
   stream: OpStream,
   memory: MemorySampler,
-  { keep = false, chunk = APPEND_CHUNK }: { keep?: boolean; chunk?: number },
+  {
+    keep = false,
+    chunk = APPEND_CHUNK,
+    rounds = ROUNDS,
+  }: { keep?: boolean; chunk?: number; rounds?: number },
 ): Promise<{ row: ThroughputRow; spec: NetworkSpec }> {
   memory.mark()
   const bareOne = await run('bare 1/op', stream, null, { chunk })
-  const stats = newStats()
-  const ledger = await run('ledger', stream, stats, { keep, chunk })
   // What LedgerBase writes besides the apply's entries (the header, a mark per apply call),
   // as the one-entry run shows, is not asked for again.
   const overhead = bareOne.blocks - stream.ops.length
-  const bare = await run('bare', stream, null, {
-    chunk,
-    entriesPerOp: (ledger.blocks - overhead) / stream.ops.length,
-  })
+  const ledgers: Awaited<ReturnType<typeof run>>[] = []
+  const bares: Awaited<ReturnType<typeof run>>[] = []
+  let stats = newStats()
+  for (let round = 1; round <= rounds; round++) {
+    stats = newStats()
+    const ledger = await run('ledger', stream, stats, { keep: keep && round === rounds, chunk })
+    ledgers.push(ledger)
+    bares.push(
+      await run('bare', stream, null, {
+        chunk,
+        entriesPerOp: (ledger.blocks - overhead) / stream.ops.length,
+      }),
+    )
+  }
+  const ledger = ledgers[ledgers.length - 1]!
+  const bare = bares[bares.length - 1]!
+  const mean = (runs: Array<{ ms: number }>) => runs.reduce((n, r) => n + r.ms, 0) / runs.length
   const peak = memory.mark()
   const row = {
     ops: stream.ops.length,
     chunk,
-    bareMs: bare.ms,
+    bareMs: mean(bares),
     bareOneMs: bareOne.ms,
     bareOneBlocks: bareOne.blocks,
-    ledgerMs: ledger.ms,
+    ledgerMs: mean(ledgers),
+    roundRatios: ledgers.map((l, i) => bares[i]!.ms / l.ms),
     stats,
     stream,
     bareBytes: bare.bytes,
