@@ -4,7 +4,14 @@
  */
 import { Transaction, type KV } from './kv.ts'
 import { Ledger, Rejected, reject } from './ledger.ts'
-import { keys, pledgeIdOf, type Member, type NetworkMeta, type Rejection } from './model.ts'
+import {
+  PLEDGE_AUTHOR_CHARS,
+  keys,
+  pledgeIdOf,
+  type Member,
+  type NetworkMeta,
+  type Rejection,
+} from './model.ts'
 import { decodeOp, parseOp, type Op, type OpType } from './ops.ts'
 import { reasonText } from './reasons.ts'
 import { advanceTo } from './rules/cycle.ts'
@@ -163,8 +170,10 @@ export function likelyReads(raw: unknown, author: string): string[] {
   const op = parseOp(raw)
   if (op === null || typeof op !== 'object') return out
   const { type, id, pledge, to } = op as Record<string, unknown>
-  const usable = (v: unknown): v is string => typeof v === 'string' && v.length <= LONGEST_ID
-  if (usable(pledge)) out.push(keys.pledge(pledge))
+  // A string ending in '/' would make a key that names a folder (read whole: see readAhead).
+  const usable = (v: unknown): v is string =>
+    typeof v === 'string' && v.length <= LONGEST_ID && !v.endsWith('/')
+  if (usable(pledge) && pledge.length > PLEDGE_AUTHOR_CHARS) out.push(keys.pledge(pledge))
   if ((type === 'intention.create' || type === 'obligation.create') && usable(id)) {
     // The rules check that the new pledge's id is not taken: the author's folder answers.
     out.push(keys.pledgesBy(author), keys.pledge(pledgeIdOf(author, id)))

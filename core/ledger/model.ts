@@ -159,8 +159,8 @@ const TAG_CHARS = 16
 
 /**
  * A member's key shortened to name them among an event's recipients. `to` only says whom to
- * notify (every member can read every event), and nobody can make a writer key that shares
- * its first 64 bits with another member's.
+ * notify (every member can read every event), and making a writer key that shares its first
+ * 64 bits with another member's would take some 2^64 tries.
  */
 export function memberTag(id: string): string {
   return id.slice(0, TAG_CHARS)
@@ -184,7 +184,7 @@ export interface Rejection {
 }
 
 /** Hex characters of the author's key that start the id of a pledge. */
-const PLEDGE_AUTHOR_CHARS = 12
+export const PLEDGE_AUTHOR_CHARS = 12
 
 export const keys = {
   meta: 'meta',

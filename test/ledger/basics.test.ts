@@ -75,6 +75,10 @@ describe('likelyReads', () => {
     expect(likelyReads(Buffer.from([0xff, 0x00]), author)).toEqual(mine)
     expect(likelyReads(null, author)).toEqual(mine)
     expect(likelyReads({ pledge: 'x'.repeat(500), to: 7 }, author)).toEqual(mine)
+    // An op's strings never make the guess read a folder whole.
+    const folders = { type: 'intention.create', id: 'x/', pledge: 'a'.repeat(12), to: 'b/' }
+    expect(likelyReads(folders, author)).toEqual(mine)
+    expect(likelyReads({ pledge: `${'a'.repeat(12)}-1/` }, author)).toEqual(mine)
   })
 })
 
