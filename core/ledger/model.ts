@@ -205,8 +205,10 @@ export const keys = {
   /** History: every pledge to / from a member, by id (value 1). */
   incoming: (to: string, id: string) => `in/${to}/${id}`,
   incomingOf: (to: string) => `in/${to}/`,
+  incomings: 'in/',
   outgoing: (from: string, id: string) => `out/${from}/${id}`,
   outgoingOf: (from: string) => `out/${from}/`,
+  outgoings: 'out/',
   /** The current picture (see isCurrent): copies of the pledges, by recipient and author. */
   currentIn: (to: string, id: string) => `cin/${to}/${id}`,
   currentInOf: (to: string) => `cin/${to}/`,
@@ -220,6 +222,7 @@ export const keys = {
   rejectedSeq: 'seq/rejected',
   /** Rejection reason by op ref, so an app can tell its user why their op did not count. */
   refusal: (ref: string) => `refusal/${ref}`,
+  refusals: 'refusal/',
 }
 
 /**
@@ -227,11 +230,11 @@ export const keys = {
  * (queries read them). Apply's read cache need not keep what is written there (see ReadCache).
  */
 export const WRITE_ONLY_FOLDERS: readonly string[] = [
-  'in/',
-  'out/',
+  keys.incomings,
+  keys.outgoings,
   keys.events,
   keys.rejections,
-  'refusal/',
+  keys.refusals,
 ]
 
 export function pad(n: number): string {
