@@ -76,7 +76,11 @@ function copyValue(value: unknown): unknown {
       }
       if (Object.getPrototypeOf(value) === Object.prototype && !('toJSON' in value)) {
         const out: Record<string, unknown> = {}
-        for (const [key, item] of Object.entries(value)) {
+        const record = value as Record<string, unknown>
+        // for...in with hasOwn walks what Object.entries would, without a pair per property.
+        for (const key in record) {
+          if (!Object.hasOwn(record, key)) continue
+          const item = record[key]
           if (omitted(item)) continue
           // JSON.parse makes "__proto__" an own property; assigning it would set the prototype.
           if (key === '__proto__') {
@@ -228,7 +232,7 @@ export class Transaction implements KV {
     // they are handed over, not copied again.
     if (base instanceof Transaction) {
       // In any order: the enclosing one sorts when it commits.
-      for (const [key, value] of this.writes) base.write(key, value)
+      this.writes.forEach((value, key) => base.write(key, value))
     } else {
       for (const key of [...this.writes.keys()].sort()) {
         const value = this.writes.get(key)
