@@ -9,7 +9,9 @@ import {
   BeeKV,
   DataUnavailableError,
   flushKeepingNodes,
+  BlockCache,
   KeyCache,
+  NODE_CACHE_LIMIT,
   openView,
   VIEW_OPTIONS,
   ViewSnapshot,
@@ -228,6 +230,19 @@ describe('BeeKV and ViewSnapshot over a Hyperbee', () => {
   })
 })
 
+describe('BlockCache', () => {
+  it('keeps entries as they are given, and about its limit of them', () => {
+    const cache = new BlockCache<{ seq: number }>(4)
+    const entries = [0, 1, 2, 3].map((seq) => ({ seq }))
+    for (const entry of entries) cache.set(entry.seq, entry)
+    expect(cache.get(2)).toBe(entries[2])
+    expect(cache.get(0)).toBeNull() // dropped with the first old generation
+    expect(cache.size).toBeLessThanOrEqual(4)
+    cache.gc(3)
+    expect([cache.get(2), cache.get(3)]).toEqual([entries[2], null])
+  })
+})
+
 describe('KeyCache', () => {
   it('keeps copies of the keys, not slices of their blocks', () => {
     const cache = new KeyCache(8)
@@ -273,6 +288,10 @@ describe('KeyCache', () => {
       await view.ready()
       const caches = view as unknown as { _keyCache: unknown; _nodeCache: { clear(): void } }
       expect(caches._keyCache).toBeInstanceOf(KeyCache)
+      // And a node cache of its own, bigger than Hyperbee's (65,536).
+      expect(caches._nodeCache).toBeInstanceOf(BlockCache)
+      expect((caches._nodeCache as unknown as BlockCache<unknown>).limit).toBe(NODE_CACHE_LIMIT)
+      expect(NODE_CACHE_LIMIT).toBeGreaterThan(65_536)
       // Keys in an order that spreads them over the tree, 100 per batch as apply writes them.
       const key = (i: number) => `k/${String((i * 7919) % 2000).padStart(4, '0')}`
       for (let start = 0; start < 2000; start += 100) {
