@@ -193,23 +193,29 @@ export class Transaction implements KV {
   }
 
   async list<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
-    return this.merged(prefix, await this.base.list<T>(prefix), copyJson)
+    const stored = await this.base.list<T>(prefix)
+    return this.merged(prefix, stored, copyJson) ?? stored
   }
 
   async listShared<T>(prefix: string): Promise<SharedEntries<T>> {
-    return this.merged(prefix, await this.base.listShared<T>(prefix), same)
+    // Nothing written there: the base's answer as it is (a kept list is not copied per level).
+    const stored = await this.base.listShared<T>(prefix)
+    return this.merged(prefix, stored, same) ?? stored
   }
 
-  /** `stored`, the entries under `prefix` in the base, with this transaction's writes. */
+  /**
+   * `stored`, the entries under `prefix` in the base, with this transaction's writes; null
+   * when it wrote nothing there.
+   */
   private merged<E extends { key: string; value: unknown }>(
     prefix: string,
-    stored: E[] | readonly E[],
+    stored: readonly E[],
     copy: (value: E['value']) => E['value'],
-  ): E[] {
+  ): E[] | null {
     const written = prefix.endsWith('/')
       ? (this.folders.get(prefix) ?? [])
       : [...this.writes.keys()].filter((key) => key.startsWith(prefix))
-    if (written.length === 0) return [...stored]
+    if (written.length === 0) return null
     const merged = new Map<string, E['value']>()
     for (const { key, value } of stored) merged.set(key, value)
     for (const key of written) {
@@ -348,7 +354,6 @@ export class ReadCache {
     if (value !== undefined) return value
     const aged = this.old.values.get(key)
     if (aged !== undefined) {
-      this.old.values.delete(key)
       this.keep(key, aged)
       return aged
     }

@@ -62,8 +62,8 @@ export interface LedgerBaseOptions {
   applyOp?: ApplyOpFn
   /**
    * The keys applying an op will most likely read, looked up ahead for a whole apply call
-   * (see CachingKV.readAhead). Default: the ledger's guess with the ledger's rules, none with
-   * injected ones.
+   * (see CachingKV.readAhead; a key ending in '/' names a folder, read whole). Default: the
+   * ledger's guess with the ledger's rules, none with injected ones.
    */
   likelyReads?: (raw: Buffer, author: string) => string[]
   /** Called when applyOp or a host call throws; the op is skipped. Defaults to console.error. */

@@ -76,6 +76,8 @@ describe('CachingKV over a ReadCache', () => {
     expect(store.lists).toEqual(['cin/a/'])
     // The same answer until the folder changes; a write to it makes a new one.
     expect(await kv.listShared('cin/a/')).toBe(kept)
+    // Transactions that wrote nothing there pass it on as it is, however deep.
+    expect(await new Transaction(new Transaction(kv)).listShared('cin/a/')).toBe(kept)
     await kv.put('cin/a/p1', { amount: 10 })
     const changed = await kv.listShared<{ amount: number }>('cin/a/')
     expect(changed).not.toBe(kept)
