@@ -11,11 +11,14 @@
  * network of BENCH_NET_OPS ops (default 10,000, quick 2,000; built with
  * BENCH_NET_IN_FLIGHT calls in flight per node, default 64).
  *
+ * CLI start-up: `exodus --help` and `exodus networks` next to `node -e 0` (BENCH_CLI_ROUNDS).
+ *
  * Sections live in their own files (ledger-throughput.ts, reopen.ts, sync-latency.ts,
- * join-catchup.ts); add a new one by writing an async function that prints through
+ * join-catchup.ts, cli-startup.ts); add a new one by writing an async function that prints through
  * report.ts and calling it below.
  */
 import os from 'node:os'
+import { CLI_TARGET_RATIO, cliStartup } from './cli-startup.ts'
 import { joinCatchup } from './join-catchup.ts'
 import { ledgerThroughput, TARGET_RATIO } from './ledger-throughput.ts'
 import { APPEND_CHUNK, removeAllDirs } from './network.ts'
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     const re = await reopen(kept, memory)
     const sync = await syncLatency(quick)
     const net = await joinCatchup(quick)
+    const cli = await cliStartup()
 
     heading('Summary')
     const peak = memory.peak
@@ -96,6 +100,16 @@ async function main(): Promise<void> {
           fmtMs(net.catchupSyncedMs) + (net.catchupFastForward ? ' (fast-forward)' : ''),
           '',
         ],
+        ...(
+          [
+            ['exodus --help', cli.helpMs],
+            ['exodus networks', cli.networksMs],
+          ] as const
+        ).map(([name, ms]) => [
+          `${name} / node -e 0`,
+          `${fmtMs(ms)} / ${fmtMs(cli.nodeMs)} = ${(ms / cli.nodeMs).toFixed(2)}x`,
+          `<= ${CLI_TARGET_RATIO}x`,
+        ]),
         ['peak rss / heap used (whole run)', `${fmtMB(peak.rss)} / ${fmtMB(peak.heapUsed)}`, ''],
         ['total bench time', fmtMs(performance.now() - started), ''],
         [

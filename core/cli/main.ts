@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Command, NetworkSummary, Params, Results } from '../api/contract.ts'
-import { DataFolderError, startDaemon, type CreateNode, type Daemon } from '../daemon/daemon.ts'
-import { LockError } from '../daemon/lock.ts'
+import type { CreateNode, Daemon } from '../daemon/daemon.ts'
+import { DataFolderError, LockError } from '../daemon/lock.ts'
 import { isLevel } from '../daemon/log.ts'
 import { OptionError, defaultDataDir, parseBootstrap, parseClockOffset } from '../daemon/options.ts'
 import { CliError, connect } from './client.ts'
@@ -326,6 +326,8 @@ async function runDaemon(
   if (!isLevel(level)) throw new UsageError('--log-level must be debug, info, warn or error')
   if (!deps.createNode) throw new CliError('no-node', 'This build of exodus cannot run a node.')
   const staticDir = text('static') ?? builtRenderer()
+  // The server and the node load only here: every other command starts without them.
+  const { startDaemon } = await import('../daemon/daemon.ts')
   const daemon = await startDaemon({
     dataDir,
     bootstrap,

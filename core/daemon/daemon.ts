@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { NodeApi } from '../api/contract.ts'
 import { removeDaemonInfo, writeDaemonInfo, type DaemonInfo } from './info.ts'
-import { acquireLock, type DataLock } from './lock.ts'
+import { DataFolderError, acquireLock, type DataLock } from './lock.ts'
 import { openLog, withLogCommand, type Level, type Log, type LogFile } from './log.ts'
 import { describeOffset } from './options.ts'
 import { startServer, type LocalServer } from './server.ts'
@@ -55,10 +55,6 @@ export interface Daemon {
   stop(reason?: string): Promise<void>
   /** Resolves once stopped (by stop() or a signal). */
   readonly stopped: Promise<void>
-}
-
-export class DataFolderError extends Error {
-  override name = 'DataFolderError'
 }
 
 function prepareDataDir(dataDir: string): void {

@@ -28,6 +28,11 @@ export class LockError extends Error {
   }
 }
 
+/** The data folder cannot be used, or the node cannot open what is in it. */
+export class DataFolderError extends Error {
+  override name = 'DataFolderError'
+}
+
 export interface DataLock {
   readonly file: string
   /** Removes the lock if it is still ours. Safe to call more than once. */
