@@ -160,3 +160,26 @@ it('reads in Russian', async () => {
   expect(screen.getByRole('button', { name: 'Превратить в обязательство 🤝' })).toBeTruthy()
   expect(borisId).toBeTruthy()
 })
+
+it('shows one default payment detail once, and the others under "more ways to pay"', async () => {
+  const { anna, boris, network, annaId } = await annaAsks({ status: 'orange', amount: 50_000 })
+  const iban = { label: 'IBAN', value: 'DE89 3704 0044 0532 0130 00', isDefault: true }
+  await anna.call('payment.set', { network: network.id, details: [iban] })
+  await until(boris, network.id, (s) => s.members.some((m) => m.payment?.length === 1))
+
+  const view = await renderScreen(boris, <MemberPage />, { path: `/people/${annaId}`, route })
+  await screen.findByRole('heading', { level: 1, name: 'Anna' }, slow)
+  expect(screen.getAllByText(iban.value)).toHaveLength(1)
+  expect(screen.queryByText(/more ways? to pay/)).toBeNull()
+  view.unmount()
+
+  const phone = { label: 'Phone', value: '+49 151 0000000', isDefault: false }
+  await anna.call('payment.set', { network: network.id, details: [phone, iban] })
+  await until(boris, network.id, (s) => s.members.some((m) => m.payment?.length === 2))
+  await renderScreen(boris, <MemberPage />, { path: `/people/${annaId}`, route })
+  await screen.findByRole('heading', { level: 1, name: 'Anna' }, slow)
+  expect(screen.getAllByText(iban.value)).toHaveLength(1)
+  const more = screen.getByText('1 more way to pay').closest('details')!
+  expect(within(more).getByText(phone.value)).toBeTruthy()
+  expect(within(more).queryByText(iban.value)).toBeNull()
+})

@@ -11,7 +11,14 @@ import createTestnet from 'hyperdht/testnet'
 import type { ReactNode } from 'react'
 import { I18nextProvider } from 'react-i18next'
 import { MemoryRouter, Route, Routes } from 'react-router-dom'
-import type { Command, NetworkState, NodeEvent, Params, Results } from '../../core/api/contract.ts'
+import type {
+  Command,
+  NetworkState,
+  NodeEvent,
+  Params,
+  Reply,
+  Results,
+} from '../../core/api/contract.ts'
 import { dispatch } from '../../core/api/contract.ts'
 import { createNode, type ExodusNode } from '../../core/node/node.ts'
 import { CallFailed, type Api } from '../../renderer/src/api.ts'
@@ -21,12 +28,16 @@ import { NetworkProvider } from '../../renderer/src/network.tsx'
 
 type Testnet = Awaited<ReturnType<typeof createTestnet>>
 
-/** The API contract over direct calls to an in-process node, validated like any transport. */
+/**
+ * The API contract over direct calls to an in-process node, validated like any transport.
+ * Replies go through JSON as over the browser's WebSocket, so a screen gets copies, never
+ * objects shared with the node or with each other.
+ */
 export class DirectApi implements Api {
   constructor(readonly node: ExodusNode) {}
 
   async call<C extends Command>(command: C, params: Params<C>): Promise<Results[C]> {
-    const reply = await dispatch(this.node, command, params)
+    const reply = JSON.parse(JSON.stringify(await dispatch(this.node, command, params))) as Reply
     if (reply.ok) return reply.result as Results[C]
     throw new CallFailed(reply.error.code, reply.error.message)
   }

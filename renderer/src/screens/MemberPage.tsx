@@ -64,7 +64,9 @@ function PaymentDetails({ card }: { card: MemberCard }) {
   const { t } = useTranslation('member')
   if (card.status === 'green' || !card.payment) return null
   if (card.payment.length === 0) return <p>{t('payment.askInPerson')}</p>
-  const main = card.defaultPayment ?? card.payment[0]!
+  // Both taken from `payment`: `defaultPayment` is a copy once it has crossed the WebSocket,
+  // so it never equals an entry of the list.
+  const main = card.payment.find((d) => d.isDefault) ?? card.payment[0]!
   const others = card.payment.filter((d) => d !== main)
   return (
     <>
