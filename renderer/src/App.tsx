@@ -105,17 +105,19 @@ function Shell() {
               <NavLink to="/invites">{t('nav.invites')}</NavLink>
             </li>
             <li>
-              <NavLink
-                to="/notifications"
-                aria-label={
-                  unreadCount ? t('nav.notificationsUnread', { count: unreadCount }) : undefined
-                }
-              >
+              {/* The name is the visible text and more ("Notifications 4 unread"), so that
+                  people who speak the visible words to voice control reach the link. */}
+              <NavLink to="/notifications">
                 {t('nav.notifications')}
                 {unreadCount > 0 && (
-                  <span className="badge" aria-hidden="true">
-                    {unreadCount}
-                  </span>
+                  <>
+                    {' '}
+                    <span className="badge">{unreadCount}</span>
+                    <span className="visually-hidden">
+                      {' '}
+                      {t('nav.unread', { count: unreadCount })}
+                    </span>
+                  </>
                 )}
               </NavLink>
             </li>
