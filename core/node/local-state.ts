@@ -27,6 +27,11 @@ const networkEntry = z.object({
    * folder from before this was kept): not looked at yet, so what is there is history.
    */
   seenRejected: z.number().int().default(-1),
+  /**
+   * Calendar notifications (month-end reminder, clearing open) of the current cycle already
+   * pushed: the clock brings them, not an update, so the check every tick must not repeat them.
+   */
+  seenCalendar: z.array(z.string()).default([]),
 })
 
 const inviteEntry = z.object({

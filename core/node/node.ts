@@ -515,6 +515,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       landing: null,
       seenEvent: 0,
       seenRejected: 0,
+      seenCalendar: [],
     }
     this.state.state.networks.push(entry)
     await this.state.save()
@@ -843,6 +844,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       landing: null,
       seenEvent: 0,
       seenRejected: 0,
+      seenCalendar: [],
     }
     this.state.state.networks.push(entry)
     this.state.state.pendingJoins = this.state.state.pendingJoins.filter(
@@ -992,6 +994,20 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     this.pushUnread(n, fresh)
   }
 
+  /**
+   * The calendar's notifications come from the clock, not from an update, so no scan finds
+   * them: each is pushed once, when it first comes due, unless it was read already.
+   */
+  private pushCalendar(n: NetworkHandle, due: Notification[]): void {
+    const seen = n.entry.seenCalendar
+    const fresh = due.filter((x) => !seen.includes(x.id))
+    if (fresh.length === 0 && due.length === seen.length) return
+    // Only the ids due now are kept: they name their cycle, so the list never grows.
+    n.entry.seenCalendar = due.map((x) => x.id)
+    this.state.saveSoon()
+    this.pushUnread(n, fresh)
+  }
+
   private pushUnread(n: NetworkHandle, fresh: Notification[]): void {
     for (const x of fresh) {
       if (this.state.isRead(n.entry.key, x.id)) continue
@@ -999,16 +1015,24 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     }
   }
 
-  /** Appends a cycle op when this node's clock has passed a month start or a red deadline. */
+  /**
+   * Pushes the calendar's notifications when they come due, and appends a cycle op when this
+   * node's clock has passed a month start or a red deadline.
+   */
   private async tick(): Promise<void> {
     for (const n of this.networks.values()) {
       if (this.closing) return
       try {
         const meta = await this.meta(n)
-        if (!meta || !n.base.writable) continue
-        const member = await this.read(n, (kv) => kv.get<Member>(keys.member(n.base.localKey)))
+        if (!meta) continue
+        const me = n.base.localKey
+        const [member, mine] = await this.read(n, (kv) =>
+          Promise.all([kv.get<Member>(keys.member(me)), currentOutgoing(kv, me)]),
+        )
         if (!member || member.left) continue
         const now = this.clock()
+        this.pushCalendar(n, calendarNotifications(now, meta, mine))
+        if (!n.base.writable) continue
         const boundary = cycleStart(nextCycle(meta.cycle), meta.timeZone)
         const due = Object.values(meta.reds).some((deadline) => deadline <= now)
         if (now >= boundary || due) {
