@@ -123,6 +123,8 @@ describe('accessibility of every screen', () => {
             .first()
             .waitFor()
         }
+        // Folded-away parts are checked open.
+        if (name === 'Settings') await a.getByText('Advanced', { exact: true }).click()
         await audit(a, `${name} (${when})`, findings)
         if (name === 'People') {
           await a

@@ -40,15 +40,21 @@ it('shows networks with their sync state, the identity, and switches the languag
     screen.getByRole('link', { name: 'Join or create another network' }).getAttribute('href'),
   ).toBe('/join')
 
-  // Where the node keeps its data and how it finds peers.
+  // Where the node keeps its data and how it finds peers: folded away under "Advanced".
   const info = await anna.call('node.info', {})
-  expect(await screen.findByText(info.dataDir)).toBeTruthy()
-  expect(screen.getByText(info.bootstrap!.join(', '))).toBeTruthy()
+  const advanced = screen.getByText('Advanced', { selector: 'summary' }).closest('details')!
+  expect(advanced.open).toBe(false)
+  expect(within(advanced).getByText(info.dataDir)).toBe(await screen.findByText(info.dataDir))
+  expect(within(advanced).getByText(info.bootstrap!.join(', '))).toBeTruthy()
+  expect(within(advanced).getByText(/^exodus --data DIR daemon/)).toBeTruthy()
+
+  const user = userEvent.setup()
+  await user.click(within(advanced).getByText('Advanced'))
+  expect(advanced.open).toBe(true)
 
   // The node's identity: its key, and a name that can be changed.
   const identity = await anna.call('identity.get', {})
   expect(screen.getByText(identity.publicKey)).toBeTruthy()
-  const user = userEvent.setup()
   const name = screen.getByRole('textbox', { name: 'Your default name' })
   await user.clear(name)
   await user.type(name, 'Anna K.')

@@ -1,7 +1,8 @@
 /**
  * Settings: the networks on this device with their sync state (peers, last sync, whether my
  * latest entries reached anyone) and a switch between them, this node's identity, the UI
- * language, and where the data folder and bootstrap nodes are set.
+ * language, and, folded away under "Advanced", where the data folder and bootstrap nodes are
+ * set.
  */
 import { useId, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -194,29 +195,33 @@ function IdentitySettings() {
 function DeviceSettings() {
   const { t } = useTranslation('settings')
   const info = useQuery('node.info', {})
+  // Paths, addresses and commands mean nothing to most members: closed until asked for.
   return (
-    <Section title={t('device.title')}>
-      {info.data && (
-        <dl>
-          <dt>{t('device.folder')}</dt>
-          <dd>
-            <code>{info.data.dataDir}</code>
-          </dd>
-          <dt>{t('device.bootstrap')}</dt>
-          <dd>
-            {info.data.bootstrap ? (
-              <code>{info.data.bootstrap.join(', ')}</code>
-            ) : (
-              t('device.public')
-            )}
-          </dd>
-          <dt>{t('device.version')}</dt>
-          <dd>{info.data.version}</dd>
-        </dl>
-      )}
-      <ErrorMessage error={info.error} />
-      <p>{t('device.explain')}</p>
-      <pre className="command">exodus --data DIR daemon --bootstrap HOST:PORT,HOST:PORT</pre>
-    </Section>
+    <details className="advanced">
+      <summary>{t('advanced')}</summary>
+      <Section title={t('device.title')}>
+        {info.data && (
+          <dl>
+            <dt>{t('device.folder')}</dt>
+            <dd>
+              <code>{info.data.dataDir}</code>
+            </dd>
+            <dt>{t('device.bootstrap')}</dt>
+            <dd>
+              {info.data.bootstrap ? (
+                <code>{info.data.bootstrap.join(', ')}</code>
+              ) : (
+                t('device.public')
+              )}
+            </dd>
+            <dt>{t('device.version')}</dt>
+            <dd>{info.data.version}</dd>
+          </dl>
+        )}
+        <ErrorMessage error={info.error} />
+        <p>{t('device.explain')}</p>
+        <pre className="command">exodus --data DIR daemon --bootstrap HOST:PORT,HOST:PORT</pre>
+      </Section>
+    </details>
   )
 }
