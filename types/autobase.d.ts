@@ -115,6 +115,8 @@ declare module 'autobase' {
     getWriterEncryption(): object | null
     setUserData(key: string, value: Uint8Array | string | null): Promise<void>
     getUserData(key: string): Promise<Buffer | null>
+    /** The views' cores as they are now. */
+    views(): Array<{ name: string; key: Buffer; length: number; signedLength: number }>
     waitForWritable(): Promise<boolean>
     getLastError(): unknown
     pause(): void

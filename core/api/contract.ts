@@ -59,6 +59,16 @@ export const commandSchemas = {
     wait: z.boolean().optional(),
   }),
   'network.leave': z.object({ network }),
+  /** Deletes this device's copy of a network (after leaving it, or to stop keeping it). */
+  'network.forget': z.object({ network }),
+  /** Deletes all of this device's data, identity included, and starts afresh. */
+  'data.remove': z.object({ confirm: z.literal(true, 'confirm: true is required') }),
+  export: z.object({
+    network,
+    /** Only the promises I made, instead of the network's whole history. */
+    mine: z.boolean().optional(),
+    format: z.enum(['json', 'csv']).optional(),
+  }),
   'invite.create': z.object({
     network,
     /** Member in need the invite points to ("come and help Anna"). */
@@ -156,6 +166,10 @@ export interface NetworkSummary {
   /** This node's member id in the network (its writer key). */
   me: string
   joined: boolean
+  /** This member left the network on this device. */
+  left: boolean
+  /** Whether this device still replicates the network (it stops after leaving). */
+  syncing: boolean
   sync: SyncState
   needsUpdate: boolean
 }
@@ -204,6 +218,9 @@ export interface Results {
   'network.list': NetworkSummary[]
   'network.join': { network: NetworkSummary; landing: string | null }
   'network.leave': { network: string; note: string }
+  'network.forget': { network: string; name: string }
+  export: { filename: string; mimeType: string; rows: number; text: string }
+  'data.remove': { removed: string[] }
   'invite.create': InviteInfo
   'invite.list': InviteInfo[]
   'invite.revoke': InviteInfo

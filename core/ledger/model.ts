@@ -191,6 +191,7 @@ export const keys = {
   member: (id: string) => `member/${id}`,
   members: 'member/',
   writer: (key: string) => `writer/${key}`,
+  writers: 'writer/',
   invite: (id: string) => `invite/${id}`,
   invites: 'invite/',
   /**

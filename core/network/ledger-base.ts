@@ -20,7 +20,7 @@ import {
   type Effect,
 } from '../ledger/apply.ts'
 import { CachingKV, ReadCache, Transaction, type KV } from '../ledger/kv.ts'
-import { WRITE_ONLY_FOLDERS } from '../ledger/model.ts'
+import { keys, WRITE_ONLY_FOLDERS } from '../ledger/model.ts'
 import {
   BeeKV,
   flushKeepingNodes,
@@ -103,6 +103,8 @@ export function shortKey(key: Uint8Array): string {
 export class LedgerBase extends ReadyResource {
   private readonly base: LedgerAutobase
   private readonly store: Corestore
+  /** The node's store, which outlives this base (the namespace above closes with it). */
+  private readonly root: Corestore
   private readonly encryptionKey: Buffer
   private readonly applyOpFn: ApplyOpFn
   private readonly likelyReads: (raw: Buffer, author: string) => string[]
@@ -158,6 +160,7 @@ export class LedgerBase extends ReadyResource {
       (key
         ? 'exodus-circles/network/' + Buffer.from(key).toString('hex')
         : 'exodus-circles/new-network/' + crypto.randomBytes(32).toString('hex'))
+    this.root = opts.store
     this.store = opts.store.namespace(namespace)
 
     this.base = new Autobase<Buffer, LedgerBee>(this.store, key, {
@@ -295,6 +298,37 @@ export class LedgerBase extends ReadyResource {
   async update(): Promise<void> {
     if (!this.opened) await this.ready()
     await this.base.update()
+  }
+
+  /**
+   * Closes the base and deletes every block this device holds of the network: the writers'
+   * logs (every writer the view knows), the views and the system core. What stays in the
+   * shared store are the cores' small headers, unreadable without the network's key, which
+   * the node forgets with them.
+   */
+  async deleteLocalCopy(): Promise<void> {
+    const cores = new Set<string>()
+    const add = (key: Uint8Array | null | undefined) => {
+      if (key) cores.add(Buffer.from(key).toString('hex'))
+    }
+    add(this.base.key)
+    add(this.base.local.key)
+    add(this.base.core.key)
+    for (const view of this.base.views()) add(view.key)
+    const snap = this.snapshot()
+    try {
+      for (const { key } of await snap.list(keys.writers))
+        add(Buffer.from(key.slice(keys.writers.length), 'hex'))
+    } finally {
+      await snap.close()
+    }
+    await this.close()
+    for (const hex of cores) {
+      const core = this.root.get({ key: Buffer.from(hex, 'hex') })
+      await core.ready()
+      if (core.length > 0) await core.clear(0, core.length)
+      await core.close()
+    }
   }
 
   /** A consistent read-only view of the ledger state now. Close it when done. */

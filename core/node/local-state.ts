@@ -20,6 +20,8 @@ const networkEntry = z.object({
   addedAt: z.number(),
   /** Member the invite we joined with pointed to. */
   landing: z.string().nullable().default(null),
+  /** This member left the network: the node stops syncing it once the leave is shared. */
+  left: z.boolean().default(false),
   /** Highest ledger event already turned into notifications. */
   seenEvent: z.number().int().default(0),
   /**

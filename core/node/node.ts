@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { randomBytes } from 'node:crypto'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import BlindPairing from 'blind-pairing'
 import Corestore from 'corestore'
@@ -31,6 +32,7 @@ import {
 } from '../api/contract.ts'
 import { applyOp } from '../ledger/apply.ts'
 import { cycleStart, DAY, nextCycle } from '../ledger/cycle-time.ts'
+import { exportNetwork, exportText } from '../ledger/export.ts'
 import { lastEntries, Transaction } from '../ledger/kv.ts'
 import { currentIncoming, currentOutgoing, outgoingOf } from '../ledger/ledger.ts'
 import {
@@ -65,7 +67,7 @@ import { inviteRefusal } from '../ledger/rules/invite.ts'
 import { incomingOf } from '../ledger/ledger.ts'
 import { LedgerBase } from '../network/ledger-base.ts'
 import { DataUnavailableError, type ViewSnapshot } from '../network/view.ts'
-import { decodeInviteCode, inviteLink } from './invite-code.ts'
+import { decodeInviteCode, encodeInviteCode, inviteLink } from './invite-code.ts'
 import { LocalStateFile, type NetworkEntry } from './local-state.ts'
 
 const VERSION = pkg.version
@@ -95,8 +97,9 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} }
 interface NetworkHandle {
   entry: NetworkEntry
   base: LedgerBase
-  swarm: Hyperswarm
-  pairing: BlindPairing
+  /** Null once this node stopped syncing the network (after leaving it). */
+  swarm: Hyperswarm | null
+  pairing: BlindPairing | null
   member: BlindPairing.Member | null
   connections: Set<{ remotePublicKey: Buffer; since: number }>
   lastSync: number | null
@@ -195,12 +198,33 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       if (n.scanTimer) clearTimeout(n.scanTimer)
       await n.scanning
     }
-    for (const n of this.networks.values()) await n.pairing.close().catch(() => {})
-    for (const n of this.networks.values()) await n.swarm.destroy().catch(() => {})
+    for (const n of this.networks.values()) await n.pairing?.close().catch(() => {})
+    for (const n of this.networks.values()) await n.swarm?.destroy().catch(() => {})
     for (const n of this.networks.values()) await n.base.close().catch(() => {})
     this.networks.clear()
     await this.store?.close()
     await this.state?.save()
+  }
+
+  /** Stops replicating a network; its local copy stays readable until it is forgotten. */
+  private async stopSync(n: NetworkHandle): Promise<void> {
+    const { pairing, swarm } = n
+    n.pairing = null
+    n.swarm = null
+    n.member = null
+    await pairing?.close().catch(() => {})
+    await swarm?.destroy().catch(() => {})
+    n.connections.clear()
+    this.log.info('stopped syncing a network', { network: n.entry.key.slice(0, 8) })
+    this.emitSync(n)
+  }
+
+  /**
+   * After leaving, sync stops once the leave reached a peer: until then the others would not
+   * know, and the leaver's intentions would keep counting for them.
+   */
+  private stopSyncOnceShared(n: NetworkHandle): void {
+    if (n.entry.left && n.swarm && n.base.ownEntriesShared) void this.stopSync(n)
   }
 
   private dht(): HyperDHT {
@@ -231,13 +255,11 @@ export class ExodusNode extends EventEmitter implements NodeApi {
   }
 
   private async startNetwork(entry: NetworkEntry, base: LedgerBase): Promise<NetworkHandle> {
-    const swarm = new Hyperswarm({ dht: this.dht() })
-    const pairing = new BlindPairing(swarm, { poll: 5_000 })
     const handle: NetworkHandle = {
       entry,
       base,
-      swarm,
-      pairing,
+      swarm: null,
+      pairing: null,
       member: null,
       connections: new Set(),
       lastSync: null,
@@ -245,6 +267,21 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       scanTimer: null,
     }
     this.networks.set(entry.key, handle)
+    base.on('update', () => {
+      if (handle.connections.size > 0) handle.lastSync = this.clock()
+      this.push({ type: 'state', network: entry.key })
+      this.scheduleScan(handle)
+      this.stopSyncOnceShared(handle)
+    })
+    base.on('error', (err: Error) =>
+      this.log.error('network stopped', { network: entry.key.slice(0, 8), error: err.message }),
+    )
+    handle.scanning = this.scanNotifications(handle).catch(() => {})
+    if (entry.left && base.ownEntriesShared) return handle
+    const swarm = new Hyperswarm({ dht: this.dht() })
+    const pairing = new BlindPairing(swarm, { poll: 5_000 })
+    handle.swarm = swarm
+    handle.pairing = pairing
     swarm.on('connection', (conn) => {
       const record = { remotePublicKey: conn.remotePublicKey, since: this.clock() }
       handle.connections.add(record)
@@ -262,14 +299,6 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       })
       this.emitSync(handle)
     })
-    base.on('update', () => {
-      if (handle.connections.size > 0) handle.lastSync = this.clock()
-      this.push({ type: 'state', network: entry.key })
-      this.scheduleScan(handle)
-    })
-    base.on('error', (err: Error) =>
-      this.log.error('network stopped', { network: entry.key.slice(0, 8), error: err.message }),
-    )
     handle.member = pairing.addMember({
       discoveryKey: crypto.discoveryKey(base.key),
       onadd: (request) => this.admit(handle, request),
@@ -292,7 +321,6 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         )
       })
       .catch((err) => this.log.warn('could not announce on the DHT', { error: String(err) }))
-    handle.scanning = this.scanNotifications(handle).catch(() => {})
     return handle
   }
 
@@ -330,6 +358,9 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         Promise.all([...this.networks.values()].map((n) => this.summary(n))),
       'network.join': (p) => this.join(p),
       'network.leave': (p) => this.leave(p),
+      'network.forget': (p) => this.forget(p),
+      'data.remove': () => this.removeAllData(),
+      export: (p) => this.exportNetwork(p),
       'invite.create': (p) => this.createInvite(p),
       'invite.list': async (p) => this.listInvites(this.network(p.network)),
       'invite.revoke': (p) => this.revokeInvite(p),
@@ -497,6 +528,8 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       cycle: meta?.cycle ?? null,
       me,
       joined: !!member && !member.left,
+      left: n.entry.left,
+      syncing: n.swarm !== null,
       sync: this.syncState(n),
       needsUpdate: meta?.needsUpdate ?? false,
     }
@@ -513,6 +546,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       namespace,
       addedAt: this.clock(),
       landing: null,
+      left: false,
       seenEvent: 0,
       seenRejected: 0,
       seenCalendar: [],
@@ -536,11 +570,72 @@ export class ExodusNode extends EventEmitter implements NodeApi {
   private async leave(p: Params<'network.leave'>) {
     const n = this.network(p.network)
     await this.append(n, { type: 'member.leave' })
+    n.entry.left = true
+    await this.state.save()
+    this.stopSyncOnceShared(n)
     return {
       network: n.entry.key,
       note:
         'You left the network: your intentions were cancelled and your profile and payment details removed from the current state. ' +
-        'Entries already written to the shared log stay in other members\u2019 copies; they cannot be erased.',
+        'Entries already written to the shared log stay in other members\u2019 copies; they cannot be erased. ' +
+        'This device stops syncing the network once your leaving has reached a member; its copy stays here until you delete it.',
+    }
+  }
+
+  /** Deletes this device's copy of a network: its data, its keys and what was kept about it. */
+  private async forget(p: Params<'network.forget'>): Promise<Results['network.forget']> {
+    const n = this.network(p.network)
+    const name = this.cachedName(n) ?? n.entry.key.slice(0, 8)
+    if (n.scanTimer) clearTimeout(n.scanTimer)
+    await n.scanning
+    await this.stopSync(n)
+    this.networks.delete(n.entry.key)
+    await n.base.deleteLocalCopy()
+    const key = n.entry.key
+    const state = this.state.state
+    state.networks = state.networks.filter((e) => e.key !== key)
+    state.invites = state.invites.filter((i) => i.network !== key)
+    delete state.read[key]
+    this.names.delete(key)
+    await this.state.save()
+    this.log.info('network forgotten: its local copy was deleted', { network: key.slice(0, 8) })
+    this.push({ type: 'state', network: key })
+    return { network: key, name }
+  }
+
+  /**
+   * Deletes every network's copy, the identity and the node's bookkeeping, then opens afresh
+   * as a new install would. The daemon's lock and log stay: they belong to the running host.
+   */
+  private async removeAllData(): Promise<Results['data.remove']> {
+    const removed = [join(this.dataDir, 'store'), this.state.path]
+    await this.close()
+    for (const path of removed) await rm(path, { recursive: true, force: true })
+    this.closing = false
+    this.names.clear()
+    this.log.warn('all local data removed: the node starts afresh')
+    await this.open()
+    return { removed }
+  }
+
+  private async exportNetwork(p: Params<'export'>): Promise<Results['export']> {
+    const n = this.network(p.network)
+    const me = n.base.localKey
+    const now = this.clock()
+    const data = await this.read(n, (kv) =>
+      exportNetwork(kv, { networkId: n.entry.key, now, ...(p.mine ? { author: me } : {}) }),
+    )
+    if (!data)
+      throw new ApiError('not-synced', 'This network has not synced yet: stay online for a moment')
+    const format = p.format ?? 'json'
+    const slug =
+      data.network.name.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'network'
+    const day = new Date(now).toISOString().slice(0, 10)
+    return {
+      filename: `exodus-${slug}-${p.mine ? 'my-promises' : 'history'}-${day}.${format}`,
+      mimeType: format === 'json' ? 'application/json' : 'text/csv',
+      rows: data.pledges.length,
+      text: exportText(data, format),
     }
   }
 
@@ -679,7 +774,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       uses: p.uses ?? 1,
       ...(forMember ? { for: forMember } : {}),
     })
-    const code = z32.encode(created.invite)
+    const code = encodeInviteCode(created.invite)
     this.state.state.invites.push({ network: n.entry.key, id, code, createdAt: this.clock() })
     await this.state.save()
     return (await this.listInvites(n)).find((i) => i.id === id)!
@@ -842,6 +937,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       namespace,
       addedAt: this.clock(),
       landing: null,
+      left: false,
       seenEvent: 0,
       seenRejected: 0,
       seenCalendar: [],

@@ -29,6 +29,8 @@ export function summary(id: string, name: string, decimals = 2): NetworkSummary 
     cycle: '2025-01',
     me: ME,
     joined: true,
+    left: false,
+    syncing: true,
     sync: { peers: 2, lastSync: null, ownEntriesShared: true, stateComplete: true, writable: true },
     needsUpdate: false,
   }
