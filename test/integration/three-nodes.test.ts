@@ -191,7 +191,7 @@ describe('three nodes in separate processes', () => {
   it('explains a bad invite on the command line', async () => {
     const r = await vera.cli(['join', 'exodus://join/notacode!'])
     expect(r.code).toBe(1)
-    expect(r.err).toMatch(/not an invite code/)
+    expect(r.err).toMatch(/invite code is not valid: it has characters an invite never has/)
     await expect(vera.call('network.join', { invite: 'zzz' })).rejects.toBeInstanceOf(CallError)
   })
 })
