@@ -75,3 +75,41 @@ it('shows networks with their sync state, the identity, and switches the languag
   ).toBeTruthy()
   await waitFor(() => expect(screen.getByText("Немає зв'язку ні з ким")).toBeTruthy())
 })
+
+it('exports the network, and deletes this device’s copy only after a plain warning', async () => {
+  const { api: anna, network } = await world.founder('Anna', 'Friends')
+  await anna.call('network.create', { name: 'Neighbours', currency: 'hours', memberName: 'Anna' })
+  // jsdom has no object URLs; the browser's download itself is not what is tested here.
+  const saved: string[] = []
+  URL.createObjectURL = () => 'blob:export'
+  URL.revokeObjectURL = () => {}
+  const click = HTMLAnchorElement.prototype.click
+  HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+    saved.push(this.download)
+  }
+  try {
+    await renderScreen(anna, <Settings />, { path: '/settings', network: network.id })
+    const user = userEvent.setup()
+    const data = await screen.findByRole('region', { name: 'Your data in Friends' })
+    await user.click(within(data).getByRole('button', { name: 'Network history (CSV)' }))
+    await within(data).findByText(/^Saved exodus-Friends-history-.*\.csv \(0 pledges\)\.$/)
+    expect(saved).toEqual([expect.stringMatching(/^exodus-Friends-history-.*\.csv$/)])
+
+    await user.click(
+      within(data).getByRole('button', { name: "Delete this device's copy of Friends…" }),
+    )
+    const dialog = within(data).getByRole('alertdialog')
+    expect(dialog.textContent).toContain('Other members keep their copies')
+    expect((await anna.call('network.list', {})).map((n) => n.name)).toContain('Friends')
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    expect(within(data).queryByRole('alertdialog')).toBeNull()
+
+    await user.click(within(data).getByRole('button', { name: /^Delete this device's copy/ }))
+    await user.click(screen.getByRole('button', { name: 'Yes, delete the copy of Friends' }))
+    await waitFor(async () =>
+      expect((await anna.call('network.list', {})).map((n) => n.name)).toEqual(['Neighbours']),
+    )
+  } finally {
+    HTMLAnchorElement.prototype.click = click
+  }
+})

@@ -7,7 +7,7 @@
 import { useId, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import type { NetworkSummary } from '../../../core/api/contract.ts'
+import type { NetworkSummary, Results } from '../../../core/api/contract.ts'
 import { LanguageSelect } from '../components/LanguageSelect.tsx'
 import { ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
 import { formatDateTime } from '../format.ts'
@@ -23,8 +23,10 @@ export function Settings() {
       <h1 id="settings-title">{t('title')}</h1>
       <LanguageChoice />
       <Networks />
+      <NetworkData />
       <IdentitySettings />
       <DeviceSettings />
+      <RemoveAllData />
     </article>
   )
 }
@@ -223,5 +225,140 @@ function DeviceSettings() {
         <pre className="command">exodus --data DIR daemon --bootstrap HOST:PORT,HOST:PORT</pre>
       </Section>
     </details>
+  )
+}
+
+/** Hands a file made by the node to the browser's (or Electron's) download. */
+function download(file: Results['export']) {
+  const url = URL.createObjectURL(new Blob([file.text], { type: file.mimeType }))
+  const link = document.createElement('a')
+  link.href = url
+  link.download = file.filename
+  link.click()
+  URL.revokeObjectURL(url)
+}
+
+const EXPORTS = [
+  { key: 'historyCsv', mine: false, format: 'csv' },
+  { key: 'historyJson', mine: false, format: 'json' },
+  { key: 'mineCsv', mine: true, format: 'csv' },
+  { key: 'mineJson', mine: true, format: 'json' },
+] as const
+
+/**
+ * The current network's data on this device (domain.md §9): export it, and delete this
+ * device's copy, which a member who left is offered first.
+ */
+function NetworkData() {
+  const { t } = useTranslation('settings')
+  const api = useApi()
+  const { network } = useNetwork()
+  const [saved, setSaved] = useState<Results['export'] | null>(null)
+  const [confirming, setConfirming] = useState(false)
+  const exporter = useAction((mine: boolean, format: 'csv' | 'json') =>
+    api.call('export', { network: network.id, mine, format }),
+  )
+  const forget = useAction(() => api.call('network.forget', { network: network.id }))
+  const name = network.name
+  return (
+    <Section title={t('data.title', { name })}>
+      {network.left && (
+        <p role="status">{network.syncing ? t('data.leftSyncing') : t('data.leftStopped')}</p>
+      )}
+      <h3>{t('data.export')}</h3>
+      <p className="muted">{t('data.exportHint')}</p>
+      <p>
+        {EXPORTS.map((e) => (
+          <button
+            key={e.key}
+            type="button"
+            disabled={exporter.busy}
+            onClick={async () => {
+              setSaved(null)
+              const file = await exporter.run(e.mine, e.format)
+              if (file) {
+                download(file)
+                setSaved(file)
+              }
+            }}
+          >
+            {t(`data.${e.key}`)}
+          </button>
+        ))}
+      </p>
+      <p role="status" aria-live="polite" className="muted">
+        {saved ? t('data.saved', { filename: saved.filename, count: saved.rows }) : ''}
+      </p>
+      <ErrorMessage error={exporter.error} />
+      <h3>{t('data.deleteTitle')}</h3>
+      {!confirming ? (
+        <p>
+          <button type="button" className="danger" onClick={() => setConfirming(true)}>
+            {t('data.delete', { name })}
+          </button>
+        </p>
+      ) : (
+        <div role="alertdialog" aria-labelledby="forget-warning" className="confirm">
+          <p id="forget-warning">{t('data.deleteWarning', { name })}</p>
+          <p>
+            <button
+              type="button"
+              className="danger"
+              disabled={forget.busy}
+              onClick={async () => {
+                if (await forget.run()) setConfirming(false)
+              }}
+            >
+              {t('data.deleteConfirm', { name })}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              {t('common:cancel')}
+            </button>
+          </p>
+        </div>
+      )}
+      <ErrorMessage error={forget.error} />
+    </Section>
+  )
+}
+
+/** Everything this device keeps, identity included (domain.md §9), after a plain warning. */
+function RemoveAllData() {
+  const { t } = useTranslation('settings')
+  const api = useApi()
+  const [confirming, setConfirming] = useState(false)
+  const remove = useAction(() => api.call('data.remove', { confirm: true }))
+  return (
+    <Section title={t('removeAll.title')}>
+      <p>{t('removeAll.explain')}</p>
+      {!confirming ? (
+        <p>
+          <button type="button" className="danger" onClick={() => setConfirming(true)}>
+            {t('removeAll.button')}
+          </button>
+        </p>
+      ) : (
+        <div role="alertdialog" aria-labelledby="remove-all-warning" className="confirm">
+          <p id="remove-all-warning">{t('removeAll.warning')}</p>
+          <p>
+            <button
+              type="button"
+              className="danger"
+              disabled={remove.busy}
+              onClick={async () => {
+                // The node starts afresh with a new identity: so does the UI.
+                if (await remove.run()) window.location.reload()
+              }}
+            >
+              {t('removeAll.confirm')}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              {t('common:cancel')}
+            </button>
+          </p>
+        </div>
+      )}
+      <ErrorMessage error={remove.error} />
+    </Section>
   )
 }
