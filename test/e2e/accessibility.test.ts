@@ -3,9 +3,10 @@
  * run, then Home, People, a member's page, Profile, Invites, Notifications, Organizer and
  * Settings of a network where people ask and promise, once with every notification read and
  * once with unread ones (the navigation names them). Serious and critical violations fail.
+ * Fields are wide enough for what goes in them (an IBAN, the example of a note).
  */
 import { AxeBuilder } from '@axe-core/playwright'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Daemon } from '../support/daemons.ts'
 import { nav, Person, sees, Stage, STEP, urlOf } from './browser.ts'
@@ -31,6 +32,14 @@ async function audit(page: Page, screen: string, findings: Finding[]): Promise<v
       nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`),
     })
   }
+}
+
+/** The longest IBAN there is (34 characters), written in groups of four. */
+const LONGEST_IBAN = 'AB12 3456 7890 1234 5678 9012 3456 7890 12'
+
+/** Whether an input shows its whole value, without scrolling. */
+function fits(input: Locator): Promise<boolean> {
+  return input.evaluate((el) => el.scrollWidth <= el.clientWidth)
 }
 
 describe('accessibility of every screen', () => {
@@ -126,6 +135,15 @@ describe('accessibility of every screen', () => {
         // Folded-away parts are checked open.
         if (name === 'Settings') await a.getByText('Advanced', { exact: true }).click()
         await audit(a, `${name} (${when})`, findings)
+        if (name === 'Profile') {
+          // Status first: it is what someone in need comes to change.
+          const main = a.getByRole('main')
+          const sections = await main.getByRole('heading', { level: 2 }).allTextContents()
+          expect(sections.slice(0, 3)).toEqual(['Status', 'Name and about', 'Payment details'])
+          const value = main.getByRole('group', { name: 'Payment detail 1' }).getByLabel('Details')
+          await value.fill(LONGEST_IBAN)
+          expect(await fits(value), 'an IBAN fits its field').toBe(true)
+        }
         if (name === 'People') {
           await a
             .getByRole('main')
@@ -135,6 +153,9 @@ describe('accessibility of every screen', () => {
           await a.getByRole('heading', { name: 'Relations' }).waitFor()
           await sees(a, 'Between you')
           await audit(a, `member page (${when})`, findings)
+          const note = a.getByLabel('Note (optional)')
+          await note.fill((await note.getAttribute('placeholder')) ?? '')
+          expect(await fits(note), 'the note example fits its field').toBe(true)
         }
       }
       await a.getByRole('link', { name: 'Join or create another network' }).click()

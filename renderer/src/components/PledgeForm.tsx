@@ -118,6 +118,7 @@ export function PledgeForm(props: {
         <label>
           {t('form.note')}{' '}
           <input
+            className="wide-input"
             value={note}
             maxLength={NOTE_MAX}
             onChange={(e) => setNote(e.target.value)}

@@ -1,6 +1,7 @@
 /**
- * My profile in the current network: name and "about" (domain.md §2), payment details, my
- * status with its amount and deadline (§3), the UI language, and leaving the network (§9).
+ * My profile in the current network: first my status with its amount and deadline (§3), the
+ * main thing someone in need comes here to change; then name and "about" (domain.md §2),
+ * payment details, the UI language, and leaving the network (§9).
  */
 import { useId, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -37,9 +38,9 @@ export function Profile() {
       <ErrorMessage error={state.error} />
       {member ? (
         <>
+          <StatusForm card={member} />
           <AboutForm card={member} />
           <PaymentDetails card={member} />
-          <StatusForm card={member} />
         </>
       ) : (
         <div className="card" role="status">
@@ -117,6 +118,7 @@ function AboutForm({ card }: { card: MemberCard }) {
           <br />
           <input
             id={nameId}
+            className="wide-input"
             value={name}
             maxLength={NAME_MAX}
             required
@@ -257,6 +259,7 @@ function PaymentDetails({ card }: { card: MemberCard }) {
                   <label>
                     {t('payment.value')}{' '}
                     <input
+                      className="payment-value-input"
                       value={r.value}
                       maxLength={VALUE_MAX}
                       onChange={(e) => edit(r.key, { value: e.target.value })}
