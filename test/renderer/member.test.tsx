@@ -183,3 +183,23 @@ it('shows one default payment detail once, and the others under "more ways to pa
   expect(within(more).getByText(phone.value)).toBeTruthy()
   expect(within(more).queryByText(iban.value)).toBeNull()
 })
+
+it("writes dates in the browser's locale: day first in British English", async () => {
+  Object.defineProperty(navigator, 'languages', { value: ['en-GB', 'en'], configurable: true })
+  try {
+    const { boris, network, annaId } = await annaAsks({ status: 'red', amount: 30_000, days: 5 })
+    await boris.call('obligation.create', { network: network.id, to: annaId, amount: 5_000 })
+    const state = await boris.call('state', { network: network.id })
+    const deadline = state.members.find((m) => m.id === annaId)!.red!.deadline
+    const since = state.organizer.myPromises[0]!.createdAt
+    const gb = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'Europe/Berlin' })
+    const local = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' })
+
+    await renderScreen(boris, <MemberPage />, { path: `/people/${annaId}`, route })
+    await screen.findByRole('heading', { level: 1, name: 'Anna' }, slow)
+    expect(screen.getByText(`Deadline: ${gb.format(deadline)}`)).toBeTruthy()
+    expect(await screen.findByText(`Since ${local.format(since)}`, undefined, slow)).toBeTruthy()
+  } finally {
+    Reflect.deleteProperty(navigator, 'languages')
+  }
+})

@@ -8,6 +8,7 @@ import { useCallback } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { NotificationEntry } from '../../../core/api/contract.ts'
 import type { LedgerEvent } from '../../../core/ledger/model.ts'
+import { formatCycle } from '../format.ts'
 import { useMoney, useNetwork } from '../network.tsx'
 import { useReason } from './Reason.ts'
 
@@ -45,17 +46,6 @@ export function targetOf(e: Describable, me: string): string | null {
   if (other) return `/people/${other}`
   if (e.kind.startsWith('intention.') || e.kind.startsWith('obligation.')) return '/organizer'
   return null
-}
-
-/** "2025-06" → "June 2025" in the UI language. */
-export function formatCycle(cycle: string, locale: string): string {
-  const [y, m] = cycle.split('-').map(Number)
-  if (!y || !m) return cycle
-  return new Intl.DateTimeFormat(locale, {
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(Date.UTC(y, m - 1, 1))
 }
 
 /** Which template key (under `event.`) a kind and its data call for. */

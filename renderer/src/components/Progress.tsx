@@ -9,17 +9,8 @@
 import { useTranslation } from 'react-i18next'
 import type { CollectionProgress } from '../../../core/ledger/collection.ts'
 import type { IncomingSummary, OutgoingSummary } from '../../../core/ledger/format.ts'
+import { formatPlain } from '../format.ts'
 import { useMoney, useNetwork } from '../network.tsx'
-
-/** Minor units as a plain localised number (no currency), as the conventions show them. */
-export function formatPlain(minor: number, decimals: number, locale: string): string {
-  const value = minor / 10 ** decimals
-  return new Intl.NumberFormat(locale, {
-    minimumFractionDigits: Number.isInteger(value) ? 0 : decimals,
-    maximumFractionDigits: decimals,
-    useGrouping: false,
-  }).format(value)
-}
 
 /** The three display lines of domain.md §4, with numbers and words in the UI language. */
 export function useConventions() {
