@@ -7,6 +7,7 @@ import { z } from 'zod'
 import type { Home, MemberCard, Organizer, Relations } from '../ledger/queries.ts'
 import type { NetworkMeta, Pledge, Rejection } from '../ledger/model.ts'
 import type { Notification } from '../ledger/notifications.ts'
+import { CURRENCY_PATTERN, INVITE_DAYS_MAX, INVITE_DAYS_MIN } from '../ledger/limits.ts'
 import {
   ABOUT_MAX,
   NAME_MAX,
@@ -43,7 +44,7 @@ export const commandSchemas = {
     name: z.string().trim().min(1).max(NAME_MAX),
     currency: z
       .string()
-      .regex(/^[A-Za-z]{1,10}$/, 'use a currency code such as EUR, or a unit such as hours'),
+      .regex(CURRENCY_PATTERN, 'use a currency code such as EUR, or a unit such as hours'),
     decimals: z.number().int().min(0).max(3).optional(),
     timeZone: z
       .string()
@@ -73,7 +74,7 @@ export const commandSchemas = {
     network,
     /** Member in need the invite points to ("come and help Anna"). */
     for: member.optional(),
-    expiresInDays: z.number().min(0.001).max(365).optional(),
+    expiresInDays: z.number().min(INVITE_DAYS_MIN).max(INVITE_DAYS_MAX).optional(),
     uses: z.number().int().min(1).max(1000).optional(),
   }),
   'invite.list': z.object({ network }),

@@ -13,6 +13,18 @@ import type {
   Results,
 } from '../api/contract.ts'
 import { parseAmount } from '../ledger/format.ts'
+import {
+  ABOUT_MAX,
+  CURRENCY_PATTERN,
+  INVITE_DAYS_MAX,
+  INVITE_DAYS_MIN,
+  isTimeZone,
+  MAX_AMOUNT,
+  NAME_MAX,
+  NOTE_MAX,
+  PAYMENT_LABEL_MAX,
+  PAYMENT_VALUE_MAX,
+} from '../ledger/limits.ts'
 import type { PaymentDetail } from '../ledger/ops.ts'
 import { readDaemonInfo } from '../daemon/info.ts'
 import { parseDuration } from '../daemon/options.ts'
@@ -107,26 +119,65 @@ export function optionNames(spec: CommandSpec): string[] {
 
 // ---- argument helpers --------------------------------------------------------------------
 
+// The node checks every value against the contract too, but its refusals name the contract's
+// fields in minor units (`intention.create: amount: must be at most 1000000000000`): what a
+// person typed is checked here first, against the same limits, in the words they typed.
+
 function str(ctx: Context, name: string): string | undefined {
   const v = ctx.opts[name]
   return typeof v === 'string' ? v : undefined
 }
 
-function arg(ctx: Context, i: number): string {
+/** Positional argument `i`, which the usage line calls `what` (MEMBER, PLEDGE...). */
+function arg(ctx: Context, i: number, what: string): string {
   const v = ctx.args[i]
-  if (v === undefined) throw new UsageError('missing argument')
+  if (v === undefined) throw new UsageError(`missing ${what}`)
+  if (v.trim() === '') throw new UsageError(`${what} must not be empty`)
   return v
 }
 
+function limited(text: string, what: string, max: number): string {
+  if (text.length > max)
+    throw new UsageError(`${what} must be at most ${max} characters (this one has ${text.length})`)
+  return text
+}
+
+/** A member's or network's name: the ledger keeps it trimmed, 1 to NAME_MAX characters. */
+function nameText(text: string, what: string): string {
+  if (text.trim() === '') throw new UsageError(`${what} must not be empty`)
+  return limited(text.trim(), what, NAME_MAX)
+}
+
+function nameOption(ctx: Context, option: string): string | undefined {
+  const v = str(ctx, option)
+  return v === undefined ? undefined : nameText(v, `--${option}`)
+}
+
+/** "10,000,000,000 EUR": the most one amount may be, in the network's units. */
+function maxAmountText(net: Pick<NetworkSummary, 'decimals' | 'currency'>): string {
+  const units = new Intl.NumberFormat('en-US', { maximumFractionDigits: net.decimals })
+  return `${units.format(MAX_AMOUNT / 10 ** net.decimals)} ${net.currency}`
+}
+
+/** A typed amount in whole units of the network (`75`, `75.50`, `75,5`) → minor units. */
 function amountArg(text: string, net: NetworkSummary): number {
-  const minor = parseAmount(text, net.decimals)
-  if (minor === null || minor <= 0) {
+  const notAmount = (why: string) =>
+    new UsageError(`${JSON.stringify(text)} is not an amount in ${net.currency}: ${why}`)
+  // A minus typed as such (also the typographic one) is a sign, not a typo.
+  const number = /^\s*([-\u2212]?)\s*(\d+)(?:[.,](\d+))?\s*$/.exec(text)
+  if (!number || (number[3] ?? '').length > net.decimals) {
     const example = net.decimals > 0 ? `75 or 75.${'5'.padEnd(net.decimals, '0')}` : '75'
-    throw new UsageError(
-      `${JSON.stringify(text)} is not an amount in ${net.currency}: write a number greater than 0` +
-        ` with at most ${net.decimals} decimals, e.g. ${example}`,
+    throw notAmount(
+      `write a number greater than 0 with at most ${net.decimals} decimals, e.g. ${example}`,
     )
   }
+  const [, sign, whole, fraction] = number
+  if (sign || /^0*$/.test(`${whole}${fraction ?? ''}`))
+    throw notAmount(`the amount must be more than 0 ${net.currency}`)
+  // Too many digits to parse is too much as well.
+  const minor = parseAmount(fraction ? `${whole}.${fraction}` : whole!, net.decimals)
+  if (minor === null || minor > MAX_AMOUNT)
+    throw notAmount(`the amount must be at most ${maxAmountText(net)}`)
   return minor
 }
 
@@ -147,10 +198,11 @@ export function parsePaymentDetails(words: string[]): PaymentDetail[] {
         `${JSON.stringify(word)} is not LABEL=VALUE (e.g. IBAN=DE89370400440532013000*)`,
       )
     const isDefault = word.endsWith('*')
-    const label = word.slice(0, eq).trim()
+    const label = limited(word.slice(0, eq).trim(), 'LABEL', PAYMENT_LABEL_MAX)
     const value = word.slice(eq + 1, isDefault ? -1 : undefined).trim()
+    if (!label) throw new UsageError(`${JSON.stringify(word)} has no label`)
     if (!value) throw new UsageError(`${JSON.stringify(word)} has no value`)
-    return { label, value, isDefault }
+    return { label, value: limited(value, 'VALUE', PAYMENT_VALUE_MAX), isDefault }
   })
   const defaults = details.filter((d) => d.isDefault).length
   if (defaults > 1) throw new UsageError('mark only one payment detail as the default with *')
@@ -191,7 +243,7 @@ function onPledge(
     inNetwork: true,
     async run(ctx) {
       const net = await ctx.network()
-      const result = await ctx.call(command, { network: net.id, pledge: arg(ctx, 0) })
+      const result = await ctx.call(command, { network: net.id, pledge: arg(ctx, 0, 'PLEDGE') })
       return appended(ctx, net, result, done)
     },
   }
@@ -214,9 +266,9 @@ function pledgeCreate(kind: 'intention' | 'obligation'): CommandSpec {
       const note = str(ctx, 'note')
       const result = await ctx.call(command, {
         network: net.id,
-        to: arg(ctx, 0),
-        amount: amountArg(arg(ctx, 1), net),
-        ...(note !== undefined ? { note } : {}),
+        to: arg(ctx, 0, 'MEMBER'),
+        amount: amountArg(arg(ctx, 1, 'AMOUNT'), net),
+        ...(note !== undefined ? { note: limited(note, '--note', NOTE_MAX) } : {}),
       })
       return appended(
         ctx,
@@ -284,7 +336,7 @@ export const COMMAND_SPECS: CommandSpec[] = [
     summary: "Show (or set) this install's identity: its name and public key.",
     group: 'The node',
     async run(ctx) {
-      const name = str(ctx, 'name')
+      const name = nameOption(ctx, 'name')
       const result =
         name !== undefined
           ? await ctx.call('identity.set', { name })
@@ -309,11 +361,20 @@ export const COMMAND_SPECS: CommandSpec[] = [
     async run(ctx) {
       const currency = str(ctx, 'currency')
       if (!currency) throw new UsageError('say the unit of the network with --currency (e.g. EUR)')
+      if (!CURRENCY_PATTERN.test(currency))
+        throw new UsageError(
+          `--currency must be a currency code such as EUR, or a unit of 1 to 10 letters such as ` +
+            `hours, not ${JSON.stringify(currency)}`,
+        )
       const decimals = str(ctx, 'decimals')
       const tz = str(ctx, 'tz')
-      const me = str(ctx, 'me')
+      if (tz !== undefined && !isTimeZone(tz))
+        throw new UsageError(
+          `--tz ${JSON.stringify(tz)} is not a known time zone: use one such as Europe/Berlin`,
+        )
+      const me = nameOption(ctx, 'me')
       const result = await ctx.call('network.create', {
-        name: arg(ctx, 0),
+        name: nameText(arg(ctx, 0, 'NAME'), 'NAME'),
         currency,
         ...(decimals !== undefined ? { decimals: intArg(decimals, '--decimals', 0, 3) } : {}),
         ...(tz !== undefined ? { timeZone: tz } : {}),
@@ -350,9 +411,9 @@ export const COMMAND_SPECS: CommandSpec[] = [
     summary: 'Join a network with an invite code or exodus:// link.',
     group: 'Networks and invites',
     async run(ctx) {
-      const name = str(ctx, 'name')
+      const name = nameOption(ctx, 'name')
       const result = await ctx.call('network.join', {
-        invite: arg(ctx, 0),
+        invite: arg(ctx, 0, 'CODE'),
         ...(name !== undefined ? { name } : {}),
         ...(ctx.opts.wait === true ? { wait: true } : {}),
       })
@@ -468,11 +529,16 @@ export const COMMAND_SPECS: CommandSpec[] = [
       const expires = str(ctx, 'expires')
       const uses = str(ctx, 'uses')
       const forMember = str(ctx, 'for')
+      if (forMember?.trim() === '') throw new UsageError('--for must not be empty')
       let expiresInDays: number | undefined
       if (expires !== undefined) {
         const ms = parseDuration(expires, 'd')
         if (ms <= 0) throw new UsageError('--expires must be a positive duration such as 7d')
         expiresInDays = ms / 86_400_000
+        if (expiresInDays < INVITE_DAYS_MIN)
+          throw new UsageError('--expires is too short for anyone to use it: give at least 2m')
+        if (expiresInDays > INVITE_DAYS_MAX)
+          throw new UsageError(`--expires must be at most ${INVITE_DAYS_MAX}d (a year)`)
       }
       const result = await ctx.call('invite.create', {
         network: net.id,
@@ -516,7 +582,10 @@ export const COMMAND_SPECS: CommandSpec[] = [
     inNetwork: true,
     async run(ctx) {
       const net = await ctx.network()
-      const result = await ctx.call('invite.revoke', { network: net.id, invite: arg(ctx, 0) })
+      const result = await ctx.call('invite.revoke', {
+        network: net.id,
+        invite: arg(ctx, 0, 'ID'),
+      })
       return { result, human: () => `Invite ${short(result.id)} revoked.` }
     },
   },
@@ -531,7 +600,7 @@ export const COMMAND_SPECS: CommandSpec[] = [
     inNetwork: true,
     async run(ctx) {
       const net = await ctx.network()
-      const name = str(ctx, 'name')
+      const name = nameOption(ctx, 'name')
       const about = str(ctx, 'about')
       if (name === undefined && about === undefined) {
         const card = await ctx.call('member.card', { network: net.id, member: net.me })
@@ -544,7 +613,7 @@ export const COMMAND_SPECS: CommandSpec[] = [
       const result = await ctx.call('profile.set', {
         network: net.id,
         ...(name !== undefined ? { name } : {}),
-        ...(about !== undefined ? { about } : {}),
+        ...(about !== undefined ? { about: limited(about, '--about', ABOUT_MAX) } : {}),
       })
       return appended(ctx, net, result, 'Profile updated.')
     },
@@ -626,8 +695,8 @@ export const COMMAND_SPECS: CommandSpec[] = [
       const net = await ctx.network()
       const result = await ctx.call('intention.change', {
         network: net.id,
-        pledge: arg(ctx, 0),
-        amount: amountArg(arg(ctx, 1), net),
+        pledge: arg(ctx, 0, 'PLEDGE'),
+        amount: amountArg(arg(ctx, 1, 'AMOUNT'), net),
       })
       return appended(ctx, net, result, 'Intention changed.')
     },
@@ -716,7 +785,10 @@ export const COMMAND_SPECS: CommandSpec[] = [
     inNetwork: true,
     async run(ctx) {
       const net = await ctx.network()
-      const result = await ctx.call('member.card', { network: net.id, member: arg(ctx, 0) })
+      const result = await ctx.call('member.card', {
+        network: net.id,
+        member: arg(ctx, 0, 'MEMBER'),
+      })
       return {
         result,
         human: async () =>
@@ -732,7 +804,10 @@ export const COMMAND_SPECS: CommandSpec[] = [
     inNetwork: true,
     async run(ctx) {
       const net = await ctx.network()
-      const result = await ctx.call('member.relations', { network: net.id, member: arg(ctx, 0) })
+      const result = await ctx.call('member.relations', {
+        network: net.id,
+        member: arg(ctx, 0, 'MEMBER'),
+      })
       return {
         result,
         human: async () => {

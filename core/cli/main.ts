@@ -23,7 +23,8 @@ import {
   type Context,
   type OptionValues,
 } from './commands.ts'
-import { short, type Names } from './output.ts'
+import { explainReason, reasonText } from '../ledger/reasons.ts'
+import { money, short, type Names } from './output.ts'
 
 export interface CliDeps {
   /** Opens the real node; needed by `exodus daemon` only. */
@@ -107,8 +108,16 @@ export function helpText(): string {
   return lines.join('\n')
 }
 
-/** `--clock-offset -2h` would read as a missing value: glue dash-led numbers to their option. */
-function glueNegativeValues(argv: string[]): string[] {
+/** Marks a dash-led number for parseArgs to take as an argument; no argv string holds a NUL. */
+const NUMBER_MARK = '\0'
+
+/**
+ * Dash-led numbers are values, never options. `--clock-offset -2h` would read as a missing
+ * value: the number is glued to its option. `intention create Vera -5` would read as an
+ * unknown option -5 (and a hint about `--`): the number is marked to pass as an argument, so
+ * the command says what is wrong with it.
+ */
+function protectNumbers(argv: string[]): string[] {
   const out: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
@@ -118,7 +127,7 @@ function glueNegativeValues(argv: string[]): string[] {
     if (option?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
       out.push(`${a}=${next}`)
       i++
-    } else out.push(a)
+    } else out.push(/^-\d/.test(a) ? NUMBER_MARK + a : a)
   }
   return out
 }
@@ -193,7 +202,7 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
     let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>
     try {
       parsed = parseArgs({
-        args: glueNegativeValues(argv),
+        args: protectNumbers(argv),
         options: OPTIONS,
         allowPositionals: true,
         strict: true,
@@ -202,7 +211,10 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
       spec = findSpec(argv.filter((a) => !a.startsWith('-')))?.spec ?? null
       throw new UsageError((err as Error).message.split('\n')[0] ?? 'invalid arguments')
     }
-    const { values, positionals } = parsed
+    const { values } = parsed
+    const positionals = parsed.positionals.map((p) =>
+      p.startsWith(NUMBER_MARK) ? p.slice(NUMBER_MARK.length) : p,
+    )
     json = values.json === true
 
     if (positionals.length === 0 || (positionals[0] === 'help' && positionals.length === 1)) {
@@ -245,8 +257,17 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
       args,
       opts: values as OptionValues,
       dataDir,
-      call: <C extends Command>(command: C, params: Params<C>): Promise<Results[C]> =>
-        client.call(command, params),
+      async call<C extends Command>(command: C, params: Params<C>): Promise<Results[C]> {
+        try {
+          return await client.call(command, params)
+        } catch (err) {
+          const network = (params as { network?: unknown }).network
+          throw inNetworkUnits(
+            err,
+            networks?.find((n) => n.id === network),
+          )
+        }
+      },
       async network() {
         networks ??= await client.call('network.list', {})
         return pickNetwork(networks, values.network)
@@ -273,6 +294,18 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   } catch (err) {
     return report(err, spec, json, stderr)
   }
+}
+
+/**
+ * The ledger's reasons name amounts in minor units, as every peer stores them ("your monthly
+ * amount is already 50000"): said again in the network's units.
+ */
+function inNetworkUnits(err: unknown, net: NetworkSummary | undefined): unknown {
+  if (!(err instanceof CliError) || err.code !== 'rejected' || !net) return err
+  const reason = explainReason(err.message)
+  if (reason?.params.amount === undefined) return err
+  const amount = money(Number(reason.params.amount), net)
+  return new CliError(err.code, reasonText(reason.code, { ...reason.params, amount }))
 }
 
 function report(

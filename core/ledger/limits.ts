@@ -1,6 +1,7 @@
 /**
- * The ledger's limits, in a module of their own so that the UI can show and enforce them
- * without bundling the schema library. ops.ts builds the schemas from these.
+ * The ledger's limits, in a module of their own so that the UI and the CLI can show and enforce
+ * them without bundling the schema library. ops.ts and the API contract build their schemas
+ * from these.
  */
 export const MAX_AMOUNT = 1_000_000_000_000 // minor units; keeps every sum a safe integer
 export const ABOUT_MAX = 180
@@ -10,3 +11,17 @@ export const RED_DAYS_MAX = 31
 export const PAYMENT_DETAILS_MAX = 10
 export const PAYMENT_LABEL_MAX = 40
 export const PAYMENT_VALUE_MAX = 200
+/** A network's unit: a currency code (EUR) or a unit of 1 to 10 letters (hours). */
+export const CURRENCY_PATTERN = /^[A-Za-z]{1,10}$/
+/** How long an invite may stay valid, in days: about a minute and a half, up to a year. */
+export const INVITE_DAYS_MIN = 0.001
+export const INVITE_DAYS_MAX = 365
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}

@@ -10,6 +10,8 @@ export const OP_VERSION = 1
 
 import {
   ABOUT_MAX,
+  CURRENCY_PATTERN,
+  isTimeZone,
   MAX_AMOUNT,
   NAME_MAX,
   NOTE_MAX,
@@ -21,6 +23,7 @@ import {
 
 export {
   ABOUT_MAX,
+  isTimeZone,
   MAX_AMOUNT,
   NAME_MAX,
   NOTE_MAX,
@@ -50,16 +53,7 @@ const note = z.string().max(NOTE_MAX, `must be at most ${NOTE_MAX} characters`)
 const timeZone = z.string().refine(isTimeZone, 'is not a known IANA time zone')
 const currency = z
   .string()
-  .regex(/^[A-Za-z]{1,10}$/, 'must be a currency code or unit of 1-10 letters (EUR, USD, hours)')
-
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz })
-    return true
-  } catch {
-    return false
-  }
-}
+  .regex(CURRENCY_PATTERN, 'must be a currency code or unit of 1-10 letters (EUR, USD, hours)')
 
 export const paymentDetail = z.object({
   label: z.string().trim().min(1).max(PAYMENT_LABEL_MAX),
