@@ -81,21 +81,24 @@ export function overdueCount(outgoing: Pledge[]): number {
   return outgoing.filter((p) => p.overdue && (p.state === 'open' || p.state === 'fulfilled')).length
 }
 
-/** `viewer` sees their own payment details even while green (to edit them). */
+/**
+ * `viewer` sees their own payment details even while green (to edit them). `now` is the
+ * viewer's clock: days left ⏳ count down by it (domain.md §3), so they keep going down in a
+ * network where nobody writes; network time (the default) only moves with ops.
+ */
 export function cardOf(
   member: Member,
   incoming: Pledge[],
   outgoing: Pledge[],
   meta: NetworkMeta,
   viewer?: string,
+  now = meta.now,
 ): MemberCard {
   const supporters = supportersIn(incoming, meta.cycle)
   const progress = collectionProgress(member, incoming, meta.cycle, supporters.length)
   const out = outgoingSummary(outgoing, meta.cycle)
   const inNeed = (member.status !== 'green' && !member.left) || member.id === viewer
-  const red = member.red
-    ? { ...member.red, daysLeft: daysLeft(member.red.deadline, meta.now) }
-    : null
+  const red = member.red ? { ...member.red, daysLeft: daysLeft(member.red.deadline, now) } : null
   return {
     id: member.id,
     shortId: shortId(member.id),
@@ -128,15 +131,17 @@ export function cardOf(
   }
 }
 
+/** See cardOf for `viewer` and `now`. */
 export async function memberCard(
   kv: ReadKV,
   id: string,
   viewer?: string,
+  now?: number,
 ): Promise<MemberCard | null> {
   const [meta, member] = await Promise.all([requireMeta(kv), kv.get<Member>(keys.member(id))])
   if (!member) return null
   const [incoming, outgoing] = await Promise.all([currentIncoming(kv, id), currentOutgoing(kv, id)])
-  return cardOf(member, incoming, outgoing, meta, viewer)
+  return cardOf(member, incoming, outgoing, meta, viewer, now)
 }
 
 export interface Relations {
@@ -228,8 +233,11 @@ export async function organizer(kv: ReadKV, me: string): Promise<Organizer> {
   }
 }
 
-/** Members asking for help now: emergencies first (fewest days left), then by what is missing. */
-export async function needsHelp(kv: ReadKV): Promise<MemberCard[]> {
+/**
+ * Members asking for help now: emergencies first (fewest days left by the clock `now`, see
+ * cardOf), then by what is missing.
+ */
+export async function needsHelp(kv: ReadKV, now?: number): Promise<MemberCard[]> {
   const meta = await requireMeta(kv)
   const cards: MemberCard[] = []
   for (const m of await listMembers(kv)) {
@@ -238,7 +246,7 @@ export async function needsHelp(kv: ReadKV): Promise<MemberCard[]> {
       currentIncoming(kv, m.id),
       currentOutgoing(kv, m.id),
     ])
-    cards.push(cardOf(m, incoming, outgoing, meta))
+    cards.push(cardOf(m, incoming, outgoing, meta, undefined, now))
   }
   const rank = (c: MemberCard) => (c.status === 'red' ? 0 : 1)
   return cards.sort(
@@ -289,12 +297,12 @@ export interface Home {
   recent: LedgerEvent[]
 }
 
-/** Everything the home screen shows for member `me`. */
-export async function home(kv: ReadKV, me: string): Promise<Home> {
+/** Everything the home screen shows for member `me`, days left counted by the clock `now`. */
+export async function home(kv: ReadKV, me: string, now?: number): Promise<Home> {
   const [network, card, needy, org, recent] = await Promise.all([
     requireMeta(kv),
-    memberCard(kv, me, me),
-    needsHelp(kv),
+    memberCard(kv, me, me, now),
+    needsHelp(kv, now),
     organizer(kv, me),
     recentEvents(kv, 20),
   ])

@@ -31,7 +31,7 @@ import {
   type SyncState,
 } from '../api/contract.ts'
 import { applyOp } from '../ledger/apply.ts'
-import { cycleStart, DAY, nextCycle } from '../ledger/cycle-time.ts'
+import { cycleStart, DAY, daysLeft, nextCycle } from '../ledger/cycle-time.ts'
 import { exportNetwork, exportText } from '../ledger/export.ts'
 import { lastEntries, Transaction } from '../ledger/kv.ts'
 import { currentIncoming, currentOutgoing, outgoingOf } from '../ledger/ledger.ts'
@@ -107,6 +107,8 @@ interface NetworkHandle {
   scanning: Promise<void>
   /** A scan waiting to start: see SCAN_DELAY_MS. */
   scanTimer: NodeJS.Timeout | null
+  /** Days left of the running red collections at the last tick, to tell when one goes down. */
+  daysLeft?: string
 }
 
 /**
@@ -406,7 +408,10 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       'member.card': async (p) => {
         const n = this.network(p.network)
         const id = await this.memberRef(n, p.member)
-        return this.read(n, async (kv) => (await memberCard(kv, id, n.base.localKey))!)
+        return this.read(
+          n,
+          async (kv) => (await memberCard(kv, id, n.base.localKey, this.clock()))!,
+        )
       },
       'member.relations': async (p) => {
         const n = this.network(p.network)
@@ -981,6 +986,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
   private async networkState(n: NetworkHandle): Promise<NetworkState> {
     const me = n.base.localKey
     const summary = await this.summary(n)
+    const now = this.clock()
     const data = await this.read(n, async (kv) => {
       const meta = await kv.get<NetworkMeta>(keys.meta)
       if (!meta)
@@ -991,13 +997,20 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       const members = await listMembers(kv)
       const cards = await Promise.all(
         members.map(async (m) =>
-          cardOf(m, await currentIncoming(kv, m.id), await currentOutgoing(kv, m.id), meta, me),
+          cardOf(
+            m,
+            await currentIncoming(kv, m.id),
+            await currentOutgoing(kv, m.id),
+            meta,
+            me,
+            now,
+          ),
         ),
       )
       const rejections = (await lastEntries<Rejection>(kv, keys.rejections, 50)).map((e) => e.value)
       return {
         meta,
-        home: await home(kv, me),
+        home: await home(kv, me, now),
         members: cards,
         relations: await relations(kv, me),
         organizer: await organizer(kv, me),
@@ -1112,6 +1125,20 @@ export class ExodusNode extends EventEmitter implements NodeApi {
   }
 
   /**
+   * Days left ⏳ are counted by this node's clock when the state is asked for: when the clock
+   * takes one down, the screens are told to ask again, though no op came in.
+   */
+  private followDaysLeft(n: NetworkHandle, meta: NetworkMeta): void {
+    const now = this.clock()
+    const days = Object.values(meta.reds)
+      .map((deadline) => daysLeft(deadline, now))
+      .join()
+    if (n.daysLeft !== undefined && days !== n.daysLeft)
+      this.push({ type: 'state', network: n.entry.key })
+    n.daysLeft = days
+  }
+
+  /**
    * Pushes the calendar's notifications when they come due, and appends a cycle op when this
    * node's clock has passed a month start or a red deadline.
    */
@@ -1121,6 +1148,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       try {
         const meta = await this.meta(n)
         if (!meta) continue
+        this.followDaysLeft(n, meta)
         const me = n.base.localKey
         const [member, mine] = await this.read(n, (kv) =>
           Promise.all([kv.get<Member>(keys.member(me)), currentOutgoing(kv, me)]),

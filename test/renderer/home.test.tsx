@@ -118,3 +118,27 @@ it('shows my progress, who needs help (emergencies first) and confirms help end 
     s.organizer.promisesToMe.some((p) => p.id === intention.id && p.kind === 'obligation'),
   )
 })
+
+it("counts an emergency's days left down by the node's clock, with no new op", async () => {
+  // Mid-month, so that moving the clock crosses no month start (which would append an op).
+  let now = Date.UTC(2026, 5, 10, 9)
+  const { api: anna, network } = await world.founder('Anna', 'Friends', {
+    clock: () => now,
+    cycleCheckMs: 50,
+  })
+  await anna.call('status.set', { network: network.id, status: 'red', amount: 30_000, days: 10 })
+  const before = (await anna.call('state', { network: network.id })).meta
+
+  await renderScreen(anna, <Home />, { path: '/' })
+  const status = await screen.findByRole('region', { name: 'My status' }, LIVE)
+  await within(status).findByText(/· 10 days left$/, undefined, LIVE)
+
+  now += 2 * 86_400_000
+  await within(status).findByText(/· 8 days left$/, undefined, LIVE)
+  now += 7 * 86_400_000 + 3_600_000
+  await within(status).findByText(/· 1 day left$/, undefined, LIVE)
+  // Network time and the ops behind it stayed where they were: only the clock moved.
+  const after = (await anna.call('state', { network: network.id })).meta
+  expect(after.now).toBe(before.now)
+  expect(after.seq).toEqual(before.seq)
+})

@@ -20,7 +20,7 @@ import type {
   Results,
 } from '../../core/api/contract.ts'
 import { dispatch } from '../../core/api/contract.ts'
-import { createNode, type ExodusNode } from '../../core/node/node.ts'
+import { createNode, type ExodusNode, type NodeOptions } from '../../core/node/node.ts'
 import { CallFailed, type Api } from '../../renderer/src/api.ts'
 import { ApiContext } from '../../renderer/src/hooks.ts'
 import { createI18n, type Language } from '../../renderer/src/i18n.ts'
@@ -59,13 +59,18 @@ export class World {
     return world
   }
 
-  async node(name: string): Promise<DirectApi> {
+  /** `options`: a node clock of the test's own, and how often the node looks at it. */
+  async node(
+    name: string,
+    options: Pick<NodeOptions, 'clock' | 'cycleCheckMs'> = {},
+  ): Promise<DirectApi> {
     const dir = await mkdtemp(join(tmpdir(), `exodus-ui-${name}-`))
     this.cleanups.push(() => rm(dir, { recursive: true, force: true }))
     const node = await createNode({
       dataDir: dir,
       bootstrap: this.testnet.bootstrap.map((b) => `${b.host}:${b.port}`),
       pairingTimeoutMs: 5_000,
+      ...options,
     })
     this.cleanups.push(() => node.close())
     await node.call('identity.set', { name })
@@ -73,8 +78,12 @@ export class World {
   }
 
   /** A node with a network it created (EUR, Europe/Berlin), and that network's summary. */
-  async founder(name: string, networkName = 'Friends') {
-    const api = await this.node(name)
+  async founder(
+    name: string,
+    networkName = 'Friends',
+    options: Pick<NodeOptions, 'clock' | 'cycleCheckMs'> = {},
+  ) {
+    const api = await this.node(name, options)
     const network = await api.call('network.create', {
       name: networkName,
       currency: 'EUR',
