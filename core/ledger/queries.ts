@@ -4,7 +4,7 @@
  * help now. Read-only; every function takes a snapshot of the view.
  */
 import { collectionProgress, type CollectionProgress } from './collection.ts'
-import { daysLeft } from './cycle-time.ts'
+import { cycleStart, daysLeft, nextCycle } from './cycle-time.ts'
 import { emergencyLine, incomingLine, outgoingLine, type OutgoingSummary } from './format.ts'
 import type { ReadKV } from './kv.ts'
 import { currentIncoming, currentOutgoing, incomingOf, links, outgoingOf } from './ledger.ts'
@@ -289,11 +289,49 @@ export async function latestEvents(kv: ReadKV): Promise<LedgerEvent[]> {
   return out
 }
 
+/** An obligation I gave and have still to fulfil, and when it is due. */
+export interface Owed {
+  pledge: Pledge
+  /** Towards a red collection that is still running: due by its deadline. */
+  emergency: boolean
+  /** The instant it falls due: the collection's deadline, else the start of the next month. */
+  due: number
+  /** Days left until `due`, by the viewer's clock (see cardOf). */
+  daysLeft: number
+}
+
+/**
+ * My open obligations, the soonest due first. Reads only the members I owe something (for
+ * their red collection), so it costs what I owe, not the size of the network.
+ */
+export async function owedBy(
+  kv: ReadKV,
+  org: Organizer,
+  meta: NetworkMeta,
+  now = meta.now,
+): Promise<Owed[]> {
+  const open = org.myPromises.filter((p) => p.kind === 'obligation' && p.state === 'open')
+  const reds = new Map<string, Member['red']>()
+  for (const to of new Set(open.map((p) => p.to)))
+    reds.set(to, (await kv.get<Member>(keys.member(to)))?.red ?? null)
+  const monthEnd = cycleStart(nextCycle(meta.cycle), meta.timeZone)
+  return open
+    .map((pledge) => {
+      const red = reds.get(pledge.to)
+      const emergency = red?.id === pledge.collection
+      const due = emergency ? red!.deadline : monthEnd
+      return { pledge, emergency, due, daysLeft: daysLeft(due, now) }
+    })
+    .sort((a, b) => a.due - b.due || (a.pledge.id < b.pledge.id ? -1 : 1))
+}
+
 export interface Home {
   network: NetworkMeta
   me: MemberCard | null
   needsHelp: MemberCard[]
   organizer: Organizer
+  /** My open obligations, the soonest due first. */
+  owed: Owed[]
   recent: LedgerEvent[]
 }
 
@@ -306,5 +344,6 @@ export async function home(kv: ReadKV, me: string, now?: number): Promise<Home> 
     organizer(kv, me),
     recentEvents(kv, 20),
   ])
-  return { network, me: card, needsHelp: needy, organizer: org, recent }
+  const owed = await owedBy(kv, org, network, now)
+  return { network, me: card, needsHelp: needy, organizer: org, owed, recent }
 }

@@ -3,7 +3,7 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { Home } from '../../renderer/src/screens/Home.tsx'
-import { renderScreen, until, World } from './support.tsx'
+import { renderScreen, retrying, until, World } from './support.tsx'
 
 let world: World
 beforeEach(async () => {
@@ -29,8 +29,11 @@ it('shows my progress, who needs help (emergencies first) and confirms help end 
   expect(within(status).getByText('🔆 Needs monthly support')).toBeTruthy()
   const meter = within(status).getByRole('meter', { name: 'My collection' })
   expect(meter.getAttribute('aria-valuetext')).toBe('€0 of €500 promised, €500 still missing')
+  // Anna asks herself: nobody *else* is.
   expect(
-    within(section('Who needs help now')).getByText(/Nobody in the network is asking/),
+    within(section('Who needs help now')).getByText(
+      'Nobody else in the network is asking for help right now.',
+    ),
   ).toBeTruthy()
 
   // Boris's intention, recorded on his node, shows in my progress.
@@ -113,7 +116,9 @@ it('shows my progress, who needs help (emergencies first) and confirms help end 
     within(borisAwaiting).getByRole('button', { name: 'Turn into an obligation 🤝' }),
   )
   await user.click(within(borisAwaiting).getByRole('button', { name: 'Yes' }))
-  await within(borisAwaiting).findByText('Nothing awaits you right now.', undefined, LIVE)
+  // Answered: what is left is to give it.
+  await within(borisAwaiting).findByText(/^You promised €100 to Anna: give it by /, undefined, LIVE)
+  expect(within(borisAwaiting).queryByText(/asks you to turn/)).toBeNull()
   await until(anna, net, (s) =>
     s.organizer.promisesToMe.some((p) => p.id === intention.id && p.kind === 'obligation'),
   )
@@ -141,4 +146,44 @@ it("counts an emergency's days left down by the node's clock, with no new op", a
   const after = (await anna.call('state', { network: network.id })).meta
   expect(after.now).toBe(before.now)
   expect(after.seq).toEqual(before.seq)
+})
+
+it('lists what I promised and have still to give, the closest deadline first', async () => {
+  // Mid-June in the network's time zone: the month ends on 30 June, after the emergency's 3 days.
+  const start = Date.UTC(2026, 5, 10, 9)
+  const since = Date.now()
+  const clock = { clock: () => start + (Date.now() - since) }
+  const { api: anna, network } = await world.founder('Anna', 'Friends', clock)
+  const boris = await world.node('Boris', clock)
+  const vera = await world.node('Vera', clock)
+  await world.join(anna, boris, network.id, 'Boris')
+  await world.join(anna, vera, network.id, 'Vera')
+  const net = network.id
+  await retrying(() => vera.call('status.set', { network: net, status: 'orange', amount: 20_000 }))
+  await retrying(() =>
+    boris.call('status.set', { network: net, status: 'red', amount: 30_000, days: 3 }),
+  )
+  await until(anna, net, (s) => s.members.filter((m) => m.status !== 'green').length === 2)
+  await anna.call('obligation.create', { network: net, to: 'Vera', amount: 2_000 })
+  await anna.call('obligation.create', { network: net, to: 'Boris', amount: 10_000 })
+  const deadline = (await anna.call('state', { network: net })).members.find(
+    (m) => m.name === 'Boris',
+  )!.red!.deadline
+  const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'Europe/Berlin' })
+
+  await renderScreen(anna, <Home />, { path: '/' })
+  const awaiting = await screen.findByRole('region', { name: 'Awaiting my action' }, LIVE)
+  const owed = await within(awaiting).findAllByText(/^You promised/, undefined, LIVE)
+  expect(owed.map((p) => p.textContent)).toEqual([
+    `You promised €100 to Boris's emergency: give it by ${day.format(deadline)} (3 days left)`,
+    'You promised €20 to Vera: give it by Jun 30, 2026',
+  ])
+
+  // Given: it leaves the list.
+  const user = userEvent.setup()
+  const emergency = owed[0]!.closest('li')!
+  await user.click(within(emergency).getByRole('button', { name: 'Mark as given' }))
+  await user.click(within(emergency).getByRole('button', { name: 'Yes' }))
+  await waitFor(() => expect(within(awaiting).getAllByText(/^You promised/)).toHaveLength(1), LIVE)
+  expect(within(awaiting).getByText(/^You promised €20 to Vera/)).toBeTruthy()
 })

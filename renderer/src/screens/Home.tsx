@@ -1,19 +1,20 @@
 /**
  * Home: my status and my collection's progress, who needs help now (emergencies first),
- * what awaits my action (confirmations to give, requests addressed to me, reminders), and
- * recent activity. Everything comes from the live `state` query, so it follows the peers.
+ * what awaits my action (confirmations to give, requests addressed to me, obligations I have
+ * still to give with their deadlines, reminders), and recent activity. Everything comes from
+ * the live `state` query, so it follows the peers.
  */
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { NetworkState, NotificationEntry } from '../../../core/api/contract.ts'
 import { isFor, type LedgerEvent, type Pledge } from '../../../core/ledger/model.ts'
-import type { MemberCard } from '../../../core/ledger/queries.ts'
+import type { MemberCard, Owed } from '../../../core/ledger/queries.ts'
 import { CallFailed } from '../api.ts'
 import { useDescribe } from '../components/EventText.ts'
 import { ConfirmButton, ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
 import { Progress, useConventions } from '../components/Progress.tsx'
-import { formatDateTime } from '../format.ts'
+import { formatDate, formatDateTime } from '../format.ts'
 import { useAction, useApi, useQuery } from '../hooks.ts'
 import { useMoney, useNetwork } from '../network.tsx'
 
@@ -48,7 +49,10 @@ export function Home() {
       <h1 id="home-title">{t('title')}</h1>
       <p className="muted">{t('greeting', { name: me?.name ?? '', network: s.meta.name })}</p>
       {me && <MyStatus card={me} />}
-      <NeedsHelp cards={s.home.needsHelp.filter((c) => c.id !== s.me)} />
+      <NeedsHelp
+        cards={s.home.needsHelp.filter((c) => c.id !== s.me)}
+        meAsking={me !== null && me.status !== 'green' && !me.left}
+      />
       <AwaitingMe state={s} nameOf={nameOf} />
       <Recent events={s.home.recent} me={s.me} nameOf={nameOf} />
     </article>
@@ -107,14 +111,15 @@ function MyStatus({ card }: { card: MemberCard }) {
   )
 }
 
-function NeedsHelp({ cards }: { cards: MemberCard[] }) {
+/** `meAsking`: I ask for help myself, so "nobody is asking" would not be true. */
+function NeedsHelp({ cards, meAsking }: { cards: MemberCard[]; meAsking: boolean }) {
   const { t } = useTranslation('home')
   const money = useMoney()
   const lines = useConventions()
   return (
     <Section title={t('needs.title')}>
       {cards.length === 0 ? (
-        <p className="muted">{t('needs.empty')}</p>
+        <p className="muted">{t(meAsking ? 'needs.emptyButMe' : 'needs.empty')}</p>
       ) : (
         <ol className="needs-help">
           {cards.map((c) => (
@@ -191,7 +196,11 @@ function AwaitingMe({
   for (const n of state.notifications)
     if (n.kind === 'request.confirm' && n.pledge && n.actor) reminded.set(n.pledge, n.actor)
   const promises = new Map(state.organizer.myPromises.map((p) => [p.id, p]))
-  const nothing = toConfirm.length + requests.length + reminders.length + overdue === 0
+  // An obligation someone asked me to give is already listed with that request.
+  const asked = new Set(requests.map((n) => n.pledge))
+  const owed = state.home.owed.filter((o) => !asked.has(o.pledge.id))
+  const nothing =
+    toConfirm.length + requests.length + owed.length + reminders.length + overdue === 0
 
   return (
     <Section title={t('actions.title')}>
@@ -223,6 +232,16 @@ function AwaitingMe({
                 pledge={promises.get(n.pledge!)}
                 name={nameOf(n.subject ?? '') ?? '?'}
               />
+            ))}
+          </ul>
+        </>
+      )}
+      {owed.length > 0 && (
+        <>
+          <h3>{t('actions.owed')}</h3>
+          <ul className="action-list">
+            {owed.map((o) => (
+              <OwedItem key={o.pledge.id} owed={o} name={nameOf(o.pledge.to) ?? '?'} />
             ))}
           </ul>
         </>
@@ -279,6 +298,43 @@ function ToConfirm({
         onConfirm={() => confirm.run()}
       />
       <ErrorMessage error={confirm.error} />
+    </li>
+  )
+}
+
+function OwedItem({ owed, name }: { owed: Owed; name: string }) {
+  const { t, i18n } = useTranslation(['home', 'common'])
+  const api = useApi()
+  const money = useMoney()
+  const { network } = useNetwork()
+  const { pledge } = owed
+  const fulfil = useAction(() =>
+    api.call('obligation.fulfil', { network: network.id, pledge: pledge.id }),
+  )
+  const amount = money(pledge.amount)
+  // `due` is the first instant too late: the date shown is the last day to give it.
+  const date = formatDate(owed.due - 1, i18n.language, network.timeZone)
+  return (
+    <li className={owed.emergency ? 'card status-red' : 'card'}>
+      <p>
+        {owed.emergency
+          ? t('actions.owedEmergency', {
+              name,
+              amount,
+              date,
+              days: t('common:daysLeft', { count: owed.daysLeft }),
+            })
+          : t('actions.owedMonthly', { name, amount, date })}
+      </p>
+      {pledge.note && <p className="muted">{t('note', { note: pledge.note })}</p>}
+      <ConfirmButton
+        label={t('actions.fulfil')}
+        question={t('actions.fulfilQuestion', { name, amount })}
+        disabled={fulfil.busy}
+        onConfirm={() => fulfil.run()}
+      />{' '}
+      <Link to="/organizer">{t('actions.openOrganizer')}</Link>
+      <ErrorMessage error={fulfil.error} />
     </li>
   )
 }
