@@ -14,7 +14,9 @@
  */
 export function userLocale(
   language: string,
-  system: readonly string[] = globalThis.navigator?.languages ?? [],
+  // Typed by hand: the desktop shell's main process imports this file without the DOM types.
+  system: readonly string[] = (globalThis as { navigator?: { languages?: readonly string[] } })
+    .navigator?.languages ?? [],
 ): string {
   const wanted = language.split('-')[0]!.toLowerCase()
   for (const tag of system) {
