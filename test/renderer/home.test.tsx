@@ -74,6 +74,10 @@ it('shows my progress, who needs help (emergencies first) and confirms help end 
   await vera.call('obligation.fulfil', { network: net, pledge: pledge!.id })
   const awaiting = section('Awaiting my action')
   await within(awaiting).findByText('Vera marked €50 as given to you', undefined, LIVE)
+  const recent = section('Recent activity')
+  expect(
+    within(recent).getByText('Vera marked €50 to you as given: please confirm 👍'),
+  ).toBeTruthy()
   const user = userEvent.setup()
   await user.click(within(awaiting).getByRole('button', { name: 'Confirm 👍' }))
   expect(within(awaiting).getByText(/Confirm that you received €50 from Vera\?/)).toBeTruthy()
@@ -86,9 +90,10 @@ it('shows my progress, who needs help (emergencies first) and confirms help end 
   )
   expect(within(status).getByText('Confirmed').closest('div')!.textContent).toContain('€50')
   expect(within(status).getByText('2 👥→👤 (100 ❤️ / 450 🙏)')).toBeTruthy()
-  expect(
-    within(section('Recent activity')).getByText('You confirmed receiving €50 👍'),
-  ).toBeTruthy()
+  expect(within(recent).getByText('You confirmed receiving €50 👍')).toBeTruthy()
+  // Confirmed: what Vera did is still told, without asking for the confirmation again.
+  expect(within(recent).getByText('Vera marked €50 to you as given')).toBeTruthy()
+  expect(within(recent).queryByText(/please confirm/)).toBeNull()
   // Vera's node learns it too.
   await until(vera, net, (s) =>
     s.organizer.fulfilled.some((p) => p.id === pledge!.id && p.state === 'confirmed'),

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen, within } from '@testing-library/react'
+import { cleanup, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { pledgeActions } from '../../renderer/src/components/PledgeActions.tsx'
@@ -202,4 +202,49 @@ it("writes dates in the browser's locale: day first in British English", async (
   } finally {
     Reflect.deleteProperty(navigator, 'languages')
   }
+})
+
+it("the form's message says what is true of the pledge now, not what it was", async () => {
+  const { anna, boris, network, annaId } = await annaAsks({ status: 'orange', amount: 50_000 })
+  await renderScreen(boris, <MemberPage />, { path: `/people/${annaId}`, route })
+  await screen.findByRole('heading', { level: 1, name: 'Anna' }, slow)
+  const user = userEvent.setup()
+  const form = screen.getByRole('button', { name: 'Record intention ❤️' }).closest('form')!
+  const said = within(form).getByRole('status')
+  await user.type(within(form).getByLabelText('Amount (EUR)'), '100')
+  await user.click(within(form).getByRole('button', { name: 'Record intention ❤️' }))
+  await waitFor(
+    () => expect(said.textContent).toBe('Your intention of €100 to Anna is recorded.'),
+    slow,
+  )
+
+  // Boris turns it into an obligation and gives it: the form follows.
+  const row = (await screen.findByText('Intention ❤️: you → Anna, €100', undefined, slow)).closest(
+    'li',
+  )!
+  await user.click(within(row).getByRole('button', { name: 'Turn into obligation 🤝' }))
+  await user.click(within(row).getByRole('button', { name: 'Yes' }))
+  await waitFor(
+    () => expect(said.textContent).toBe('Your obligation of €100 to Anna is recorded.'),
+    slow,
+  )
+  const obligation = screen.getByText('Obligation 🤝: you → Anna, €100').closest('li')!
+  await user.click(within(obligation).getByRole('button', { name: 'Mark as given' }))
+  await user.click(within(obligation).getByRole('button', { name: 'Yes' }))
+  await waitFor(
+    () =>
+      expect(said.textContent).toBe(
+        'Your promise of €100 to Anna is now: given, awaiting confirmation.',
+      ),
+    slow,
+  )
+
+  // Anna confirms on her node.
+  await until(anna, network.id, (s) => s.organizer.toConfirm.length === 1)
+  const given = (await anna.call('state', { network: network.id })).organizer.toConfirm[0]!
+  await anna.call('obligation.confirm', { network: network.id, pledge: given.id })
+  await waitFor(
+    () => expect(said.textContent).toBe('Your promise of €100 to Anna is now: confirmed 👍.'),
+    slow,
+  )
 })

@@ -7,7 +7,7 @@ import { useId, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { NOTE_MAX } from '../../../core/ledger/limits.ts'
 import { parseAmount } from '../../../core/ledger/format.ts'
-import type { PledgeKind } from '../../../core/ledger/model.ts'
+import type { Pledge, PledgeKind } from '../../../core/ledger/model.ts'
 import type { MemberCard } from '../../../core/ledger/queries.ts'
 import { useApi } from '../hooks.ts'
 import { useMoney, useNetwork } from '../network.tsx'
@@ -17,6 +17,8 @@ export function PledgeForm(props: {
   me: string
   /** I already hold a live intention towards this member: change that one instead. */
   hasIntention?: boolean
+  /** The pledges between me and this member as they are now. */
+  pledges: Pledge[]
 }) {
   const { t } = useTranslation('member')
   const api = useApi()
@@ -29,8 +31,11 @@ export function PledgeForm(props: {
   const [amountText, setAmountText] = useState('')
   const [note, setNote] = useState('')
   const [error, setError] = useState<string>()
-  const [done, setDone] = useState('')
+  /** The pledge this form recorded last, as the node returned it; `seen` once in `pledges`. */
+  const [recorded, setRecorded] = useState<{ pledge: Pledge; seen: boolean } | null>(null)
   const [busy, setBusy] = useState(false)
+  const current = recorded && props.pledges.find((p) => p.id === recorded.pledge.id)
+  if (recorded && current && !recorded.seen) setRecorded({ ...recorded, seen: true })
 
   if (card.id === props.me || card.left) return null
   if (card.status === 'green') {
@@ -38,10 +43,17 @@ export function PledgeForm(props: {
   }
   const kind: PledgeKind = intentionAllowed ? chosen : 'obligation'
 
+  const describe = (p: Pledge) => {
+    const vars = { name: card.name, amount: money(p.amount) }
+    const asMade = p.kind === 'intention' ? p.state === 'active' : p.state === 'open'
+    if (asMade && !p.overdue) return t(`form.done.${p.kind}`, vars)
+    return t('form.now', { ...vars, state: t(`common:state.${p.overdue ? 'overdue' : p.state}`) })
+  }
+
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setError(undefined)
-    setDone('')
+    setRecorded(null)
     const amount = parseAmount(amountText, network.decimals)
     if (amount === null || amount <= 0) {
       setError(t('form.badAmount'))
@@ -55,10 +67,13 @@ export function PledgeForm(props: {
         amount,
         ...(note.trim() ? { note: note.trim() } : {}),
       }
-      await api.call(kind === 'intention' ? 'intention.create' : 'obligation.create', params)
+      const made = await api.call(
+        kind === 'intention' ? 'intention.create' : 'obligation.create',
+        params,
+      )
       setAmountText('')
       setNote('')
-      setDone(t(`form.done.${kind}`, { name: card.name, amount: money(amount) }))
+      if (made.pledge) setRecorded({ pledge: made.pledge, seen: false })
     } catch (err) {
       setError((err as Error).message)
     } finally {
@@ -135,7 +150,9 @@ export function PledgeForm(props: {
         </p>
       )}
       <p role="status" aria-live="polite" className="muted">
-        {done}
+        {/* What is true of it now: it may have been committed, given, confirmed since; once
+            gone from the pledges between us (cancelled, forgiven) there is nothing to say. */}
+        {recorded && (current || !recorded.seen) && describe(current ?? recorded.pledge)}
       </p>
     </form>
   )

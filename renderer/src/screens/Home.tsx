@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { NetworkState, NotificationEntry } from '../../../core/api/contract.ts'
 import { isFor, type LedgerEvent, type Pledge } from '../../../core/ledger/model.ts'
-import type { MemberCard, Owed } from '../../../core/ledger/queries.ts'
+import type { MemberCard, Organizer, Owed } from '../../../core/ledger/queries.ts'
 import { CallFailed } from '../api.ts'
 import { useDescribe } from '../components/EventText.ts'
 import { ConfirmButton, ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
@@ -54,7 +54,7 @@ export function Home() {
         meAsking={me !== null && me.status !== 'green' && !me.left}
       />
       <AwaitingMe state={s} nameOf={nameOf} />
-      <Recent events={s.home.recent} me={s.me} nameOf={nameOf} />
+      <Recent events={s.home.recent} me={s.me} nameOf={nameOf} organizer={s.organizer} />
     </article>
   )
 }
@@ -382,16 +382,50 @@ function RequestItem(props: {
   )
 }
 
+/**
+ * Events whose sentence asks me to act on a pledge, and whether that is still to do with the
+ * pledge as it is now (undefined: no longer between me and anyone, so nothing to do).
+ */
+const ASKS_ME: Partial<Record<LedgerEvent['kind'], (p: Pledge | undefined) => boolean>> = {
+  'obligation.fulfilled': (p) => p?.state === 'fulfilled',
+  'intention.frozen': (p) => p?.kind === 'intention' && p.state === 'frozen',
+  'request.commit': (p) =>
+    p?.kind === 'intention' && (p.state === 'active' || p.state === 'frozen'),
+  'request.fulfil': (p) => p?.kind === 'obligation' && p.state === 'open',
+  'request.confirm': (p) => p?.state === 'fulfilled',
+}
+
 function Recent(props: {
   events: LedgerEvent[]
   me: string
   nameOf: (id: string) => string | undefined
+  organizer: Organizer
 }) {
   const { t, i18n } = useTranslation('home')
+  const money = useMoney()
   const describe = useDescribe(props.nameOf)
+  const pledges = useMemo(() => {
+    const all = new Map<string, Pledge>()
+    for (const list of Object.values(props.organizer) as Pledge[][])
+      for (const p of list) all.set(p.id, p)
+    return all
+  }, [props.organizer])
   const mine = props.events
     .filter((e) => e.actor === props.me || isFor(e, props.me))
     .slice(0, RECENT)
+  // An event is told as it happened; a call to act in it ("please confirm") only while the
+  // pledge still waits for it.
+  const say = (e: LedgerEvent) => {
+    const stillToDo = ASKS_ME[e.kind]
+    const toMe = e.kind === 'obligation.fulfilled' ? e.subject === props.me : e.actor !== props.me
+    if (!stillToDo || !toMe || !e.pledge || stillToDo(pledges.get(e.pledge))) return describe(e)
+    const name = (id: string | undefined) => (id && props.nameOf(id)) || t('notifications:someone')
+    return t(`recent.done.${e.kind}`, {
+      actor: name(e.actor),
+      subject: name(e.subject),
+      amount: money(e.amount ?? 0),
+    })
+  }
   return (
     <Section title={t('recent.title')}>
       {mine.length === 0 ? (
@@ -400,7 +434,7 @@ function Recent(props: {
         <ul className="recent" aria-live="polite">
           {mine.map((e) => (
             <li key={e.id}>
-              <span>{describe(e)}</span>{' '}
+              <span>{say(e)}</span>{' '}
               <time className="muted" dateTime={new Date(e.at).toISOString()}>
                 {formatDateTime(e.at, i18n.language)}
               </time>

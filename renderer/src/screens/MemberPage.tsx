@@ -286,7 +286,7 @@ export function MemberPage() {
 
       {!isMe && !card.left && (
         <Section title={t('give.title', { name: card.name })}>
-          <PledgeForm card={card} me={me} hasIntention={hasIntention} />
+          <PledgeForm card={card} me={me} hasIntention={hasIntention} pledges={between} />
         </Section>
       )}
 
