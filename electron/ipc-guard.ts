@@ -1,8 +1,8 @@
 /**
- * The check every renderer call passes in the main process before it reaches the core: it must
- * come from the app's own page in the app's window, name a command of the API contract, and
- * carry parameters that the command's schema accepts. Refusals are the contract's error
- * replies, so the UI shows them like any other error.
+ * The check every renderer message passes in the main process: it must come from the app's own
+ * page in the app's window. A call must then name a command of the API contract and carry
+ * parameters that the command's schema accepts (refusals are the contract's error replies, so
+ * the UI shows them like any other error); a language must be one the app speaks.
  */
 import {
   ApiError,
@@ -12,6 +12,7 @@ import {
   type Params,
   type Reply,
 } from '../core/api/contract.ts'
+import { languageSchema, type DesktopLanguage } from './desktop-language.ts'
 
 export interface CallSender {
   /** URL of the frame that sent the message; null when that frame is already gone. */
@@ -49,13 +50,28 @@ export function isAppPage(url: string | null, appUrl: string, platform = process
   return platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b
 }
 
+function fromAppWindow(sender: CallSender, appUrl: string): boolean {
+  return sender.appMainFrame && isAppPage(sender.url, appUrl)
+}
+
+/** The language the page says it shows; null when refused. */
+export function guardLanguage(
+  sender: CallSender,
+  appUrl: string,
+  language: unknown,
+): DesktopLanguage | null {
+  if (!fromAppWindow(sender, appUrl)) return null
+  const parsed = languageSchema.safeParse(language)
+  return parsed.success ? parsed.data : null
+}
+
 export function guardCall(
   sender: CallSender,
   appUrl: string,
   command: unknown,
   params: unknown,
 ): GuardedCall {
-  if (!sender.appMainFrame || !isAppPage(sender.url, appUrl)) {
+  if (!fromAppWindow(sender, appUrl)) {
     return refuse(
       new ApiError('forbidden-sender', 'Only the Exodus Circles window may talk to the node.'),
     )

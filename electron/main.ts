@@ -39,9 +39,15 @@ import { openLog, silentLog, type Log, type LogFile } from '../core/daemon/log.t
 import { defaultDataDir } from '../core/daemon/options.ts'
 import type { CoreInit } from './core-channel.ts'
 import { CoreConnection } from './core-connection.ts'
-import { notificationBody, syncLines, trayTooltip, type NetworkSync } from './desktop-text.ts'
-import { CALL_CHANNEL, EVENT_CHANNEL, NAVIGATE_CHANNEL } from './ipc-channels.ts'
-import { guardCall, type CallSender } from './ipc-guard.ts'
+import {
+  readLanguage,
+  systemLanguage,
+  writeLanguage,
+  type DesktopLanguage,
+} from './desktop-language.ts'
+import { DesktopText, type NetworkInfo, type ShellLabels } from './desktop-text.ts'
+import { CALL_CHANNEL, EVENT_CHANNEL, LANGUAGE_CHANNEL, NAVIGATE_CHANNEL } from './ipc-channels.ts'
+import { guardCall, guardLanguage, type CallSender } from './ipc-guard.ts'
 import { findAppLink, isAppLink, joinRoute, SCHEME } from './invite-link.ts'
 import { parseShellOptions, type ShellOptions } from './shell-options.ts'
 import {
@@ -99,7 +105,9 @@ class DesktopApp {
   private quitting: 'no' | 'closing' | 'done' = 'no'
   /** A route to open once the page has loaded (a link that arrived before it). */
   private pendingRoute: string | null = null
-  private readonly networks = new Map<string, NetworkSync>()
+  private readonly networks = new Map<string, NetworkInfo>()
+  /** The page's language, for what the shell shows outside it; set once the app is ready. */
+  private text!: DesktopText
   private refreshTimer: NodeJS.Timeout | null = null
   private shownSync = ''
   private readonly queued: NotificationEntry[] = []
@@ -173,6 +181,9 @@ class DesktopApp {
     this.log = this.logFile.child('desktop')
     this.log.info('starting', { version: app.getVersion(), dataDir: this.dataDir })
     this.ready = true
+    this.text = new DesktopText(
+      readLanguage(app.getPath('userData')) ?? systemLanguage(app.getPreferredSystemLanguages()),
+    )
     if (!fs.existsSync(indexHtml)) {
       dialog.showErrorBox(
         PRODUCT_NAME,
@@ -185,23 +196,43 @@ class DesktopApp {
     this.registerProtocol()
     this.secureSession()
     this.startCore()
-    ipcMain.handle(CALL_CHANNEL, (event, command: unknown, params: unknown) => {
-      const frame = event.senderFrame
-      const window = this.window
-      const sender: CallSender = {
-        url: frame?.url ?? null,
-        appMainFrame:
-          window !== null &&
-          !window.isDestroyed() &&
-          event.sender.id === window.webContents.id &&
-          frame !== null &&
-          frame.parent === null,
-      }
-      return this.call(sender, command, params)
+    ipcMain.handle(CALL_CHANNEL, (event, command: unknown, params: unknown) =>
+      this.call(this.senderOf(event), command, params),
+    )
+    ipcMain.on(LANGUAGE_CHANNEL, (event, language: unknown) => {
+      const chosen = guardLanguage(this.senderOf(event), appUrl, language)
+      if (chosen) this.useLanguage(chosen)
+      else this.log.warn('refused a language from the renderer', { language: String(language) })
     })
     this.createTray()
     this.renderSyncState()
     this.createWindow()
+  }
+
+  private senderOf(event: Electron.IpcMainEvent | Electron.IpcMainInvokeEvent): CallSender {
+    const frame = event.senderFrame
+    const window = this.window
+    return {
+      url: frame?.url ?? null,
+      appMainFrame:
+        window !== null &&
+        !window.isDestroyed() &&
+        event.sender.id === window.webContents.id &&
+        frame !== null &&
+        frame.parent === null,
+    }
+  }
+
+  /** Says the tray, the menu and notifications from now on in `language`, also after a restart. */
+  private useLanguage(language: DesktopLanguage): void {
+    if (language === this.text.language) return
+    this.text = new DesktopText(language)
+    try {
+      writeLanguage(app.getPath('userData'), language)
+    } catch (err) {
+      this.log.warn('could not keep the language for the next start', { error: err })
+    }
+    this.renderSyncState()
   }
 
   private async call(sender: CallSender, command: unknown, params: unknown): Promise<Reply> {
@@ -476,7 +507,7 @@ class DesktopApp {
 
   private flushNotifications(): void {
     this.notifyTimer = null
-    const body = notificationBody(this.queued.splice(0))
+    const body = this.text.notificationBody(this.queued.splice(0), (id) => this.networks.get(id))
     if (!body || !Notification.isSupported()) return
     const notification = new Notification({ title: PRODUCT_NAME, body })
     this.shown.add(notification)
@@ -496,7 +527,13 @@ class DesktopApp {
     if (!reply.ok) return
     this.networks.clear()
     for (const n of reply.result as NetworkSummary[])
-      this.networks.set(n.id, { name: n.name, sync: n.sync })
+      this.networks.set(n.id, {
+        name: n.name,
+        sync: n.sync,
+        me: n.me,
+        currency: n.currency,
+        decimals: n.decimals,
+      })
     this.renderSyncState()
   }
 
@@ -525,23 +562,23 @@ class DesktopApp {
 
   /** Rebuilds the tray and the app menu, only when what they say has changed. */
   private renderSyncState(): void {
-    const lines = syncLines(this.networks.values())
-    const key = lines.join('\n')
+    const tooltip = this.text.trayTooltip(PRODUCT_NAME, this.networks.values())
+    const key = [this.text.language, tooltip].join('\n')
     if (key === this.shownSync) return
     this.shownSync = key
-    const status: MenuItemConstructorOptions[] = lines.map((label) => ({ label, enabled: false }))
     if (this.tray) {
-      this.tray.setToolTip(trayTooltip(PRODUCT_NAME, this.networks.values()))
+      this.tray.setToolTip(tooltip)
       this.tray.setContextMenu(
-        Menu.buildFromTemplate([
-          ...status,
-          { type: 'separator' },
-          { label: `Open ${PRODUCT_NAME}`, click: () => this.showWindow() },
-          { label: 'Quit', click: () => app.quit() },
-        ]),
+        Menu.buildFromTemplate(
+          this.text.trayMenu(PRODUCT_NAME, this.networks.values(), {
+            open: () => this.showWindow(),
+            quit: () => app.quit(),
+          }),
+        ),
       )
     }
-    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu(status)))
+    const status = this.text.statusItems(this.networks.values())
+    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu(status, this.text.labels(PRODUCT_NAME))))
   }
 }
 
@@ -549,17 +586,20 @@ function joinRouteOf(link: string | null): string | null {
   return link ? joinRoute(link) : null
 }
 
-function appMenu(status: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
+function appMenu(
+  status: MenuItemConstructorOptions[],
+  labels: ShellLabels,
+): MenuItemConstructorOptions[] {
   const mac = process.platform === 'darwin'
   const develop: MenuItemConstructorOptions[] = app.isPackaged
     ? []
     : [{ type: 'separator' }, { role: 'reload' }, { role: 'toggleDevTools' }]
   return [
     ...(mac ? [{ role: 'appMenu' } as const] : []),
-    { label: 'File', submenu: [mac ? { role: 'close' } : { role: 'quit' }] },
+    { label: labels.file, submenu: [mac ? { role: 'close' } : { role: 'quit' }] },
     { role: 'editMenu' },
     {
-      label: 'View',
+      label: labels.view,
       submenu: [
         { role: 'resetZoom' },
         { role: 'zoomIn' },
@@ -569,7 +609,7 @@ function appMenu(status: MenuItemConstructorOptions[]): MenuItemConstructorOptio
         ...develop,
       ],
     },
-    { label: 'Networks', submenu: status },
+    { label: labels.networks, submenu: status },
     { role: 'windowMenu' },
   ]
 }

@@ -23,7 +23,12 @@ export interface Notification {
   pledge?: string
   amount?: number
   data?: LedgerEvent['data']
-  /** English text for the CLI and desktop notifications; the UI renders its own. */
+  /**
+   * Names of the members it is about (actor, subject), as they were when it was made: what a
+   * sentence in another language needs besides the rest (the desktop shell has no member list).
+   */
+  names?: Record<string, string>
+  /** English text for the CLI; the UI and the desktop shell say it in the user's language. */
   text: string
 }
 
@@ -105,6 +110,14 @@ export function notificationsFor(
   const name: Names = (id) => (id ? (nameOf(id) ?? id.slice(0, 8)) : 'someone')
   const amount = (n?: number) =>
     n === undefined ? '' : `${formatAmount(n, meta.decimals)} ${meta.currency}`
+  const namesOf = (e: LedgerEvent) => {
+    const names: Record<string, string> = {}
+    for (const id of [e.actor, e.subject]) {
+      const known = id === undefined ? undefined : nameOf(id)
+      if (id !== undefined && known !== undefined) names[id] = known
+    }
+    return Object.keys(names).length > 0 ? { names } : {}
+  }
   return events
     .filter((e) => concerns(e, me))
     .map((e) => ({
@@ -116,6 +129,7 @@ export function notificationsFor(
       ...(e.pledge ? { pledge: e.pledge } : {}),
       ...(e.amount !== undefined ? { amount: e.amount } : {}),
       ...(e.data ? { data: e.data } : {}),
+      ...namesOf(e),
       text: describe(e, me.id, name, amount),
     }))
 }

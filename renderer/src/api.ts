@@ -28,6 +28,8 @@ function unwrap<T>(reply: Reply): T {
 export interface Bridge {
   call(command: string, params: unknown): Promise<Reply>
   onEvent(listener: (event: NodeEvent) => void): () => void
+  /** Tells the shell the page's language, for the tray and desktop notifications. */
+  setLanguage(language: string): void
 }
 
 declare global {

@@ -8,6 +8,12 @@ import { createI18n } from './i18n.ts'
 import './styles.css'
 
 const i18n = await createI18n()
+// The desktop shell shows notifications and the tray outside the page: in the page's language.
+const bridge = window.exodus
+if (bridge) {
+  bridge.setLanguage(i18n.language)
+  i18n.on('languageChanged', (language) => bridge.setLanguage(language))
+}
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>

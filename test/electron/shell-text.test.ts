@@ -3,10 +3,10 @@
  * the desktop notifications' text.
  */
 import { describe, expect, it } from 'vitest'
-import type { NotificationEntry, SyncState } from '../../core/api/contract.ts'
+import type { SyncState } from '../../core/api/contract.ts'
 import { OptionError } from '../../core/daemon/options.ts'
 import { inviteLink, LINK_PREFIX } from '../../core/node/invite-code.ts'
-import { notificationBody, syncLine, syncLines, trayTooltip } from '../../electron/desktop-text.ts'
+import { DesktopText } from '../../electron/desktop-text.ts'
 import { findAppLink, JOIN_PREFIX, joinRoute } from '../../electron/invite-link.ts'
 import { parseShellOptions } from '../../electron/shell-options.ts'
 
@@ -105,43 +105,24 @@ const sync = (peers: number): SyncState => ({
 })
 
 describe('sync state in the tray', () => {
+  const text = new DesktopText('en')
+
   it('counts peers per network', () => {
-    expect(syncLine({ name: 'Friends', sync: sync(2) })).toBe('Friends: 2 peers')
-    expect(syncLine({ name: 'Friends', sync: sync(1) })).toBe('Friends: 1 peer')
-    expect(syncLine({ name: 'Friends', sync: sync(0) })).toBe('Friends: offline')
+    expect(text.syncLine({ name: 'Friends', sync: sync(2) })).toBe('Friends: 2 peers')
+    expect(text.syncLine({ name: 'Friends', sync: sync(1) })).toBe('Friends: 1 peer')
+    expect(text.syncLine({ name: 'Friends', sync: sync(0) })).toBe('Friends: offline')
   })
 
   it('lists networks by name, and says when there is none', () => {
     expect(
-      syncLines([
+      text.syncLines([
         { name: 'Neighbours', sync: sync(0) },
         { name: 'Family', sync: sync(3) },
       ]),
     ).toEqual(['Family: 3 peers', 'Neighbours: offline'])
-    expect(syncLines([])).toEqual(['No networks yet'])
-    expect(trayTooltip('Exodus Circles', [{ name: 'Friends', sync: sync(2) }])).toBe(
+    expect(text.syncLines([])).toEqual(['No networks yet'])
+    expect(text.trayTooltip('Exodus Circles', [{ name: 'Friends', sync: sync(2) }])).toBe(
       'Exodus Circles\nFriends: 2 peers',
-    )
-  })
-})
-
-describe('desktop notifications', () => {
-  const entry = (text: string): NotificationEntry => ({
-    id: text,
-    kind: 'intention.created',
-    at: 0,
-    text,
-    network: 'n',
-    read: false,
-  })
-
-  it('show one text as it is and many as a count with the latest', () => {
-    expect(notificationBody([])).toBeNull()
-    expect(notificationBody([entry('Boris intends to give €100.00 to you')])).toBe(
-      'Boris intends to give €100.00 to you',
-    )
-    expect(notificationBody([entry('a'), entry('b'), entry('Anna confirmed')])).toBe(
-      '3 new notifications. Latest: Anna confirmed',
     )
   })
 })
