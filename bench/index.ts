@@ -13,8 +13,11 @@
  *
  * CLI start-up: `exodus --help` and `exodus networks` next to `node -e 0` (BENCH_CLI_ROUNDS).
  *
+ * The UI at scale (ui.ts): a daemon holding BENCH_UI_MEMBERS members (1,000) and BENCH_UI_OPS
+ * ops (50,000) in headless Chromium: Home, a peer's intention on screen, query times, JS size.
+ *
  * Sections live in their own files (ledger-throughput.ts, reopen.ts, sync-latency.ts,
- * join-catchup.ts, cli-startup.ts); add a new one by writing an async function that prints through
+ * join-catchup.ts, cli-startup.ts, ui.ts); add a new one by writing an async function that prints through
  * report.ts and calling it below.
  */
 import os from 'node:os'
@@ -25,6 +28,7 @@ import { APPEND_CHUNK, removeAllDirs } from './network.ts'
 import { CARD_TARGET_MS, HOME_TARGET_MS, reopen } from './reopen.ts'
 import { fmtInt, fmtMB, fmtMs, fmtPct, heading, MemorySampler, table } from './report.ts'
 import { SYNC_P95_TARGET_MS, SYNC_TARGET_RATIO, syncLatency } from './sync-latency.ts'
+import { UI_TARGETS, uiAtScale } from './ui.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const sizes = process.env.BENCH_SIZES
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
     const sync = await syncLatency(quick)
     const net = await joinCatchup(quick)
     const cli = await cliStartup()
+    const ui = await uiAtScale()
 
     heading('Summary')
     const peak = memory.peak
@@ -110,6 +115,26 @@ async function main(): Promise<void> {
           `${fmtMs(ms)} / ${fmtMs(cli.nodeMs)} = ${(ms / cli.nodeMs).toFixed(2)}x`,
           `<= ${CLI_TARGET_RATIO}x`,
         ]),
+        [
+          `UI, ${fmtInt(ui.members)} members / ${fmtInt(ui.ops)} ops: Home interactive (first / reload)`,
+          `${fmtMs(ui.homeColdMs)} / ${fmtMs(ui.homeWarmMs)}`,
+          `< ${fmtMs(UI_TARGETS.homeMs)}`,
+        ],
+        [
+          "UI: a peer's intention on screen after it reached the node",
+          fmtMs(ui.peerFromNodeMs),
+          `< ${UI_TARGETS.peerMs} ms`,
+        ],
+        ...ui.queries.map((q) => [
+          `UI: query ${q.name}, warm`,
+          fmtMs(q.ms),
+          `< ${UI_TARGETS.queryMs} ms`,
+        ]),
+        [
+          'UI: initial JS, gzipped',
+          `${(ui.initialJsGzipBytes / 1024).toFixed(0)} KB`,
+          `<= ${UI_TARGETS.jsKB} KB`,
+        ],
         ['peak rss / heap used (whole run)', `${fmtMB(peak.rss)} / ${fmtMB(peak.heapUsed)}`, ''],
         ['total bench time', fmtMs(performance.now() - started), ''],
         [

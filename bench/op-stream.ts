@@ -29,6 +29,8 @@ export interface StreamOptions {
   /** Time of the last op (ms). */
   end?: number
   timeZone?: string
+  /** Writer key of the creator: a real node's, when one is to open the network afterwards. */
+  creator?: string
 }
 
 export interface OpStream {
@@ -213,7 +215,9 @@ class Generator {
 
   run(): OpStream {
     const { members: count, ops: total } = this.opts
-    const keys = Array.from({ length: count }, (_, i) => keyOf(`bench member ${i}`))
+    const keys = Array.from({ length: count }, (_, i) =>
+      i === 0 && this.opts.creator ? this.opts.creator : keyOf(`bench member ${i}`),
+    )
     const joinOps = 2 + (count - 1) * 3
     if (total < joinOps + 10) throw new Error(`${total} ops are too few for ${count} members`)
 

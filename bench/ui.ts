@@ -1,0 +1,254 @@
+/**
+ * The UI at scale: a real node (an `exodus daemon` process) holding a network of 1,000
+ * members and 50,000 ops, and Debian's headless Chromium on its UI, as a member would use
+ * it. The network is written beforehand by the throughput bench's simulated authors, with
+ * the node's own writer as the creator, so the daemon opens it as its own.
+ *
+ * Figures: navigation to Home until it is interactive (cold, then warm reloads); a peer's
+ * new intention on screen after it reached the node; query times of the screens' calls
+ * (warm); the renderer's initial JavaScript, gzipped.
+ */
+import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { gzipSync } from 'node:zlib'
+import Corestore from 'corestore'
+import { chromium, type Page } from 'playwright-core'
+import { LedgerBase } from '../core/network/ledger-base.ts'
+import { generateStream } from './op-stream.ts'
+import { Lab, WsSession, until } from './net-lab.ts'
+import { appendAll, openNetwork } from './network.ts'
+import { fmtInt, fmtMs, heading, median, note, table } from './report.ts'
+import {
+  newStats,
+  simulatedAuthorsApply,
+  simulatedAuthorsLikelyReads,
+} from './simulated-authors.ts'
+
+export const UI_TARGETS = { homeMs: 1_000, peerMs: 200, queryMs: 30, jsKB: 200 }
+const MEMBERS = Number(process.env.BENCH_UI_MEMBERS ?? 1_000)
+const OPS = Number(process.env.BENCH_UI_OPS ?? 50_000)
+const ROOT = path.join(import.meta.dirname, '..')
+const BUILT_UI = path.join(ROOT, 'dist', 'renderer')
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const DAY = 86_400_000
+
+export interface UiFigures {
+  members: number
+  ops: number
+  homeColdMs: number
+  homeWarmMs: number
+  peerFromNodeMs: number
+  peerFromAppendMs: number
+  queries: Array<{ name: string; ms: number }>
+  initialJsGzipBytes: number
+}
+
+/** The gzipped size of the scripts index.html loads at once (entry and module preloads). */
+async function initialJs(): Promise<number> {
+  const html = await fs.readFile(path.join(BUILT_UI, 'index.html'), 'utf8')
+  const files = [...html.matchAll(/(?:src|href)="\.?\/?([^"]+\.js)"/g)].map((m) => m[1]!)
+  let total = 0
+  for (const f of new Set(files))
+    total += gzipSync(await fs.readFile(path.join(BUILT_UI, f))).length
+  return total
+}
+
+/** Writes the network into `dataDir` as the node keeps it: store/ and node.json. */
+async function prepareNetwork(dataDir: string): Promise<{ busiest: string; network: string }> {
+  const namespace = `network-${randomBytes(16).toString('hex')}`
+  const encryptionKey = randomBytes(32)
+  const storeDir = path.join(dataDir, 'store')
+  const probe = new Corestore(storeDir)
+  const creator = (await LedgerBase.localKeyFor(probe, namespace)).toString('hex')
+  await probe.close()
+  // Recent enough that the node's clock crosses no month boundary the stream did not.
+  const end = Date.now() - 60_000
+  const stream = generateStream({
+    members: MEMBERS,
+    ops: OPS,
+    creator,
+    start: end - 20 * DAY,
+    end,
+  })
+  const stats = newStats()
+  const net = await openNetwork(
+    { dir: storeDir, key: null, encryptionKey, namespace },
+    simulatedAuthorsApply(stats),
+    simulatedAuthorsLikelyReads,
+  )
+  try {
+    await appendAll(net.base, stream.ops, 'ui network', () => stats.applied)
+  } finally {
+    await net.close()
+  }
+  const key = net.spec.key!.toString('hex')
+  const state = {
+    version: 1,
+    identity: { name: 'Member 0', publicKey: randomBytes(32).toString('hex') },
+    networks: [
+      {
+        key,
+        encryptionKey: encryptionKey.toString('hex'),
+        namespace,
+        addedAt: Date.now(),
+        landing: null,
+        seenEvent: 0,
+        seenRejected: -1,
+      },
+    ],
+    invites: [],
+    pendingJoins: [],
+    read: {},
+  }
+  await fs.writeFile(path.join(dataDir, 'node.json'), JSON.stringify(state), { mode: 0o600 })
+  return { busiest: stream.busiest, network: key }
+}
+
+/** From navigation start until Home shows its heading and who needs help. */
+async function openHome(page: Page, url: string): Promise<number> {
+  const started = performance.now()
+  await page.goto(url)
+  await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor()
+  await page.locator('.home .card').first().waitFor()
+  return performance.now() - started
+}
+
+async function timeQuery(run: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 3; i++) await run()
+  const times: number[] = []
+  for (let i = 0; i < 15; i++) {
+    const started = performance.now()
+    await run()
+    times.push(performance.now() - started)
+  }
+  return median(times)
+}
+
+export async function uiAtScale(): Promise<UiFigures> {
+  heading(`The UI at scale: ${fmtInt(MEMBERS)} members, ${fmtInt(OPS)} ops, headless Chromium`)
+  const run = promisify(execFile)
+  await run(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'],
+    { cwd: ROOT },
+  )
+  const lab = await Lab.open()
+  const profile = await lab.tempDir('ui-chromium')
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    headless: true,
+    locale: 'en-GB',
+    viewport: { width: 1280, height: 900 },
+  })
+  try {
+    const anna = await lab.daemon('')
+    const built = performance.now()
+    const { busiest, network } = await prepareNetwork(anna.dataDir)
+    note(`network written in ${fmtMs(performance.now() - built)}; starting its node`)
+    await anna.start(['--static', BUILT_UI], { named: false })
+    const page = browser.pages()[0] ?? (await browser.newPage())
+    page.setDefaultTimeout(120_000)
+    const homeColdMs = await openHome(page, anna.info!.url)
+    const warm: number[] = []
+    for (let i = 0; i < 5; i++) warm.push(await openHome(page, anna.info!.url))
+    const homeWarmMs = median(warm)
+
+    // A peer joins and records an intention; the amount is what the screen must show.
+    const session = await WsSession.open(anna)
+    const me = (await session.call('network.list', {}))[0]!.me
+    await session.call('status.set', { network, status: 'orange', amount: 100_000 })
+    const invite = await session.call('invite.create', { network })
+    const peer = await lab.start(await lab.daemon('Peer'))
+    await peer.call('network.join', { invite: invite.code })
+    // The peer's rules see the simulated members' ops as the creator's (simulated authors are
+    // the bench's own apply), so it helps the node's own member, made orange by a real op.
+    await until(
+      "the peer sees the node's member asking for help",
+      () => peer.call('member.card', { network, member: me }),
+      (card) => card.status === 'orange',
+    )
+    let reached = 0
+    let appended = 0
+    session.onState(network, (at) => {
+      if (appended && !reached) reached = at
+    })
+    // Runs in the page (a string: this file is type-checked without the DOM's types).
+    const shown = page.waitForFunction(
+      "document.body.innerText.includes('123.45') && performance.timeOrigin + performance.now()",
+      undefined,
+      { polling: 'raf', timeout: 60_000 },
+    )
+    // Awaited below; a failure before then must not surface as an unhandled rejection.
+    shown.catch(() => {})
+    const callStart = performance.timeOrigin + performance.now()
+    await peer.call('intention.create', { network, to: me, amount: 12_345 })
+    appended = performance.now()
+    const shownAt = (await (await shown).jsonValue()) as number
+    const reachedAt = performance.timeOrigin + (reached || appended)
+    const peerFromNodeMs = shownAt - reachedAt
+    const peerFromAppendMs = shownAt - callStart
+
+    const queries = [
+      {
+        name: 'state (the whole network)',
+        ms: await timeQuery(() => session.call('state', { network })),
+      },
+      {
+        name: 'member.card (the busiest member)',
+        ms: await timeQuery(() => session.call('member.card', { network, member: busiest })),
+      },
+    ]
+    session.close()
+    const figures: UiFigures = {
+      members: MEMBERS,
+      ops: OPS,
+      homeColdMs,
+      homeWarmMs,
+      peerFromNodeMs,
+      peerFromAppendMs,
+      queries,
+      initialJsGzipBytes: await initialJs(),
+    }
+    table([
+      ['figure', 'value', 'target'],
+      ['Home interactive, first visit', fmtMs(homeColdMs), `< ${fmtMs(UI_TARGETS.homeMs)}`],
+      [
+        'Home interactive, reload (median of 5)',
+        fmtMs(homeWarmMs),
+        `< ${fmtMs(UI_TARGETS.homeMs)}`,
+      ],
+      [
+        "a peer's intention on screen after it reached the node",
+        fmtMs(peerFromNodeMs),
+        `< ${UI_TARGETS.peerMs} ms`,
+      ],
+      ['  (from the peer appending it)', fmtMs(peerFromAppendMs), ''],
+      ...queries.map((q) => [
+        `query ${q.name}, warm median`,
+        fmtMs(q.ms),
+        `< ${UI_TARGETS.queryMs} ms`,
+      ]),
+      [
+        'initial JS, gzipped',
+        `${(figures.initialJsGzipBytes / 1024).toFixed(0)} KB`,
+        `<= ${UI_TARGETS.jsKB} KB`,
+      ],
+    ])
+    return figures
+  } finally {
+    await browser.close().catch(() => {})
+    await lab.dispose()
+  }
+}
