@@ -232,6 +232,11 @@ export class Transaction implements KV {
     return this.writes.size
   }
 
+  /** The keys written (and deleted) so far. */
+  writtenKeys(): string[] {
+    return [...this.writes.keys()]
+  }
+
   async commit(): Promise<void> {
     const base = this.base
     // The values are private copies (copied on put) that this transaction lets go of below:

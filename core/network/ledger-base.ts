@@ -21,6 +21,7 @@ import {
 } from '../ledger/apply.ts'
 import { CachingKV, ReadCache, Transaction, type KV } from '../ledger/kv.ts'
 import { keys, WRITE_ONLY_FOLDERS } from '../ledger/model.ts'
+import { ViewChanges } from './view-changes.ts'
 import {
   BeeKV,
   flushKeepingNodes,
@@ -103,6 +104,8 @@ export function shortKey(key: Uint8Array): string {
 export class LedgerBase extends ReadyResource {
   private readonly base: LedgerAutobase
   private readonly store: Corestore
+  /** Readers told what each apply call wrote (see watchChanges). */
+  private readonly watchers = new Set<ViewChanges>()
   /** The node's store, which outlives this base (the namespace above closes with it). */
   private readonly root: Corestore
   private readonly encryptionKey: Buffer
@@ -184,9 +187,13 @@ export class LedgerBase extends ReadyResource {
     this.base.on('fast-forward', changed)
     this.base.view.core.on('append', changed)
     this.base.view.core.on('truncate', changed)
-    this.base.view.core.on('truncate', () => this.viewEpoch.epoch++)
+    this.base.view.core.on('truncate', (length: number) => {
+      this.viewEpoch.epoch++
+      for (const w of this.watchers) w.truncated(length, this.viewEpoch.epoch)
+    })
     this.base.view.core.on('migrate', () => {
       this.viewEpoch.epoch++
+      for (const w of this.watchers) w.moved(this.viewEpoch.epoch)
       // A moved view session drops its requests: ask again on the new core.
       this.downloadView()
     })
@@ -292,6 +299,16 @@ export class LedgerBase extends ReadyResource {
   async append(op: Uint8Array | object): Promise<number> {
     if (!this.opened) await this.ready()
     return this.base.append(encodeOp(op))
+  }
+
+  /**
+   * A record of what the view's apply calls write from now on, for a reader that keeps what
+   * it derived from the view and refreshes only what changed (see ViewChanges).
+   */
+  watchChanges(): ViewChanges {
+    const changes = new ViewChanges()
+    this.watchers.add(changes)
+    return changes
   }
 
   /** Pulls in what peers have sent and runs apply on it. */
@@ -431,6 +448,7 @@ export class LedgerBase extends ReadyResource {
   ): Promise<void> {
     // update: false, or a read could wait on the network in the middle of apply.
     const batch = view.batch({ update: false })
+    const start = view.core.length
     if (this.viewState(view) !== this.readsValidAt) this.reads.clear()
     this.readsValidAt = ''
     try {
@@ -453,8 +471,10 @@ export class LedgerBase extends ReadyResource {
         const effects = await this.applyNode(kv, value, op)
         for (const effect of effects) await this.perform(effect, host, op)
       }
+      const written = this.watchers.size > 0 ? kv.writtenKeys() : []
       await kv.commit()
       await flushKeepingNodes(view, batch)
+      for (const w of this.watchers) w.wrote(start, view.core.length, written)
       this.readsValidAt = this.viewState(view)
     } catch (err) {
       await batch.close()

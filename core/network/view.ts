@@ -340,8 +340,19 @@ export class ViewSnapshot implements ReadKV {
     this.taken = epoch ? epoch.epoch : null
   }
 
+  /** The view version this snapshot reads; known once it is ready (see ready()). */
   get version(): number {
     return this.bee.version
+  }
+
+  /** Opens the snapshot: its version is the view's length at the moment it was taken. */
+  async ready(): Promise<void> {
+    await this.borrowCaches()
+  }
+
+  /** The view's epoch when the snapshot was taken (see LedgerBase: truncations move it). */
+  get viewEpoch(): number {
+    return this.taken ?? 0
   }
 
   async get<T = unknown>(key: string): Promise<T | null> {
