@@ -118,6 +118,7 @@ export const commandSchemas = {
   'request.fulfil': onPledge,
   'request.confirm': onPledge,
   state: z.object({ network }),
+  home: z.object({ network }),
   'member.card': z.object({ network, member }),
   'member.relations': z.object({ network, member }),
   peers: z.object({ network }),
@@ -200,6 +201,14 @@ export interface NetworkState {
   rejected: Rejection[]
 }
 
+/** Home's part of the state: no list of every member, only the names it mentions. */
+export interface HomeState extends Pick<
+  NetworkState,
+  'network' | 'meta' | 'me' | 'home' | 'organizer' | 'notifications'
+> {
+  names: Record<string, string>
+}
+
 export interface NotificationEntry extends Notification {
   network: string
   read: boolean
@@ -241,6 +250,7 @@ export interface Results {
   'request.fulfil': Appended
   'request.confirm': Appended
   state: NetworkState
+  home: HomeState
   'member.card': MemberCard
   'member.relations': Relations
   peers: SyncState & { network: string; remotes: Array<{ key: string; since: number }> }

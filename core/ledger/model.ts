@@ -216,6 +216,7 @@ export const keys = {
   currentIns: 'cin/',
   currentOut: (from: string, id: string) => `cout/${from}/${id}`,
   currentOutOf: (from: string) => `cout/${from}/`,
+  currentOuts: 'cout/',
   event: (seq: number) => `event/${pad(seq)}`,
   events: 'event/',
   rejected: (seq: number) => `rejected/${pad(seq)}`,

@@ -56,6 +56,35 @@ export async function listMembers(kv: ReadKV): Promise<Member[]> {
   return (await kv.list<Member>(keys.members)).map((e) => e.value).sort((a, b) => a.index - b.index)
 }
 
+/** A member with the pledges in force to and from them: what their card is made of. */
+export interface MemberRecord {
+  member: Member
+  incoming: Pledge[]
+  outgoing: Pledge[]
+}
+
+/**
+ * Where queries find members and their records: the view itself (viewMembers), or a copy the
+ * node keeps up to date between updates (core/node/member-index.ts), so that a query about
+ * every member does not read every member again on each update.
+ */
+export interface MemberSource {
+  /** Every member, in join order. */
+  members(): Promise<readonly Member[]>
+  record(id: string): Promise<MemberRecord | null>
+}
+
+export async function memberRecord(kv: ReadKV, id: string): Promise<MemberRecord | null> {
+  const member = await kv.get<Member>(keys.member(id))
+  if (!member) return null
+  const [incoming, outgoing] = await Promise.all([currentIncoming(kv, id), currentOutgoing(kv, id)])
+  return { member, incoming, outgoing }
+}
+
+export function viewMembers(kv: ReadKV): MemberSource {
+  return { members: () => listMembers(kv), record: (id) => memberRecord(kv, id) }
+}
+
 function supportersIn(incoming: Pledge[], cycle: string): string[] {
   return [...new Set(incoming.filter((p) => links(p, cycle)).map((p) => p.from))].sort()
 }
@@ -137,11 +166,11 @@ export async function memberCard(
   id: string,
   viewer?: string,
   now?: number,
+  source: MemberSource = viewMembers(kv),
 ): Promise<MemberCard | null> {
-  const [meta, member] = await Promise.all([requireMeta(kv), kv.get<Member>(keys.member(id))])
-  if (!member) return null
-  const [incoming, outgoing] = await Promise.all([currentIncoming(kv, id), currentOutgoing(kv, id)])
-  return cardOf(member, incoming, outgoing, meta, viewer, now)
+  const [meta, record] = await Promise.all([requireMeta(kv), source.record(id)])
+  if (!record) return null
+  return cardOf(record.member, record.incoming, record.outgoing, meta, viewer, now)
 }
 
 export interface Relations {
@@ -237,16 +266,17 @@ export async function organizer(kv: ReadKV, me: string): Promise<Organizer> {
  * Members asking for help now: emergencies first (fewest days left by the clock `now`, see
  * cardOf), then by what is missing.
  */
-export async function needsHelp(kv: ReadKV, now?: number): Promise<MemberCard[]> {
+export async function needsHelp(
+  kv: ReadKV,
+  now?: number,
+  source: MemberSource = viewMembers(kv),
+): Promise<MemberCard[]> {
   const meta = await requireMeta(kv)
   const cards: MemberCard[] = []
-  for (const m of await listMembers(kv)) {
+  for (const m of await source.members()) {
     if (m.left || m.status === 'green') continue
-    const [incoming, outgoing] = await Promise.all([
-      currentIncoming(kv, m.id),
-      currentOutgoing(kv, m.id),
-    ])
-    cards.push(cardOf(m, incoming, outgoing, meta, undefined, now))
+    const r = await source.record(m.id)
+    if (r) cards.push(cardOf(r.member, r.incoming, r.outgoing, meta, undefined, now))
   }
   const rank = (c: MemberCard) => (c.status === 'red' ? 0 : 1)
   return cards.sort(
@@ -336,11 +366,16 @@ export interface Home {
 }
 
 /** Everything the home screen shows for member `me`, days left counted by the clock `now`. */
-export async function home(kv: ReadKV, me: string, now?: number): Promise<Home> {
+export async function home(
+  kv: ReadKV,
+  me: string,
+  now?: number,
+  source: MemberSource = viewMembers(kv),
+): Promise<Home> {
   const [network, card, needy, org, recent] = await Promise.all([
     requireMeta(kv),
-    memberCard(kv, me, me, now),
-    needsHelp(kv, now),
+    memberCard(kv, me, me, now, source),
+    needsHelp(kv, now, source),
     organizer(kv, me),
     recentEvents(kv, 20),
   ])

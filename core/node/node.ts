@@ -19,6 +19,7 @@ import {
   ApiError,
   type Appended,
   type Command,
+  type HomeState,
   type InviteInfo,
   type NetworkState,
   type NetworkSummary,
@@ -34,7 +35,7 @@ import { applyOp } from '../ledger/apply.ts'
 import { cycleStart, DAY, daysLeft, nextCycle } from '../ledger/cycle-time.ts'
 import { exportNetwork, exportText } from '../ledger/export.ts'
 import { lastEntries, Transaction } from '../ledger/kv.ts'
-import { currentIncoming, currentOutgoing, outgoingOf } from '../ledger/ledger.ts'
+import { currentOutgoing, outgoingOf } from '../ledger/ledger.ts'
 import {
   keys,
   pledgeIdOf,
@@ -57,8 +58,8 @@ import {
   cardOf,
   home,
   latestEvents,
-  listMembers,
   memberCard,
+  type MemberCard,
   organizer,
   relations,
 } from '../ledger/queries.ts'
@@ -69,6 +70,7 @@ import { LedgerBase } from '../network/ledger-base.ts'
 import { DataUnavailableError, type ViewSnapshot } from '../network/view.ts'
 import { decodeInviteCode, encodeInviteCode, inviteLink } from './invite-code.ts'
 import { LocalStateFile, type NetworkEntry } from './local-state.ts'
+import { MemberIndex } from './member-index.ts'
 
 const VERSION = pkg.version
 
@@ -97,6 +99,8 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} }
 interface NetworkHandle {
   entry: NetworkEntry
   base: LedgerBase
+  /** Every member's record, kept between updates for the queries about all members. */
+  members: MemberIndex
   /** Null once this node stopped syncing the network (after leaving it). */
   swarm: Hyperswarm | null
   pairing: BlindPairing | null
@@ -260,6 +264,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     const handle: NetworkHandle = {
       entry,
       base,
+      members: new MemberIndex(base.watchChanges()),
       swarm: null,
       pairing: null,
       member: null,
@@ -405,12 +410,14 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       'request.fulfil': (p) => this.onPledge(p, 'request.fulfil'),
       'request.confirm': (p) => this.onPledge(p, 'request.confirm'),
       state: (p) => this.networkState(this.network(p.network)),
+      home: (p) => this.homeState(this.network(p.network)),
       'member.card': async (p) => {
         const n = this.network(p.network)
         const id = await this.memberRef(n, p.member)
         return this.read(
           n,
-          async (kv) => (await memberCard(kv, id, n.base.localKey, this.clock()))!,
+          async (kv) =>
+            (await memberCard(kv, id, n.base.localKey, this.clock(), await n.members.at(kv)))!,
         )
       },
       'member.relations': async (p) => {
@@ -725,12 +732,17 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     return this.append(n, { type, pledge: await this.pledgeRef(n, p.pledge) })
   }
 
+  /** Every member in join order, from the index the node keeps (see MemberIndex). */
+  private async membersOf(n: NetworkHandle, kv: ViewSnapshot): Promise<readonly Member[]> {
+    return (await n.members.at(kv)).members()
+  }
+
   /** A member by id, id prefix or unique name. */
   private async memberRef(n: NetworkHandle, ref: string): Promise<string> {
     const lower = ref.toLowerCase()
     // A full id (what the UI sends) is one read; names and short ids need the member list.
     if (await this.read(n, (kv) => kv.get(keys.member(lower)))) return lower
-    const members = await this.read(n, listMembers)
+    const members = await this.read(n, (kv) => this.membersOf(n, kv))
     const matches = members.filter(
       (m) => !m.left && (m.id.startsWith(lower) || m.name.toLowerCase() === lower),
     )
@@ -953,23 +965,35 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     )
     await this.state.save()
     const handle = await this.openNetwork(entry)
-    await this.whenWritable(handle)
+    const name = p.name ?? (this.state.state.identity.name || 'New member')
+    try {
+      await this.whenWritable(handle)
+    } catch (err) {
+      // Admitted, but catching up on a big network outlasted the call: the join completes
+      // in the background, as the error tells the user.
+      void this.whenWritable(handle, Infinity)
+        .then(() => this.becomeMember(handle, name))
+        .catch((e) => this.log.warn('joining did not complete', { error: String(e) }))
+      throw err
+    }
     const inviteRecord = await this.read(handle, (kv) => kv.get<Invite>(keys.invite(invite.id)))
     entry.landing = inviteRecord?.for ?? null
     await this.state.save()
-    const me = await this.read(handle, (kv) => kv.get<Member>(keys.member(handle.base.localKey)))
-    if (!me)
-      await this.append(handle, {
-        type: 'member.join',
-        name: p.name ?? (this.state.state.identity.name || 'New member'),
-      })
+    await this.becomeMember(handle, name)
     this.log.info('joined a network', { network: entry.key.slice(0, 8) })
     return { network: await this.summary(handle), landing: entry.landing }
   }
 
-  private async whenWritable(n: NetworkHandle): Promise<void> {
-    const deadline = Date.now() + this.pairingTimeoutMs * 3
+  /** Appends my member.join unless the view already has me (a retried join). */
+  private async becomeMember(n: NetworkHandle, name: string): Promise<void> {
+    const me = await this.read(n, (kv) => kv.get<Member>(keys.member(n.base.localKey)))
+    if (!me) await this.append(n, { type: 'member.join', name })
+  }
+
+  private async whenWritable(n: NetworkHandle, waitMs = this.pairingTimeoutMs * 3): Promise<void> {
+    const deadline = Date.now() + waitMs
     while (!n.base.writable || !(await this.meta(n))) {
+      if (this.closing) throw new ApiError('closing', 'The node is shutting down')
       if (Date.now() > deadline) {
         throw new ApiError(
           'join-not-synced',
@@ -994,23 +1018,16 @@ export class ExodusNode extends EventEmitter implements NodeApi {
           'not-synced',
           'This network has not synced yet: stay online for a moment',
         )
-      const members = await listMembers(kv)
-      const cards = await Promise.all(
-        members.map(async (m) =>
-          cardOf(
-            m,
-            await currentIncoming(kv, m.id),
-            await currentOutgoing(kv, m.id),
-            meta,
-            me,
-            now,
-          ),
-        ),
-      )
+      const source = await n.members.at(kv)
+      const cards: MemberCard[] = []
+      for (const m of await source.members()) {
+        const r = await source.record(m.id)
+        if (r) cards.push(cardOf(r.member, r.incoming, r.outgoing, meta, me, now))
+      }
       const rejections = (await lastEntries<Rejection>(kv, keys.rejections, 50)).map((e) => e.value)
       return {
         meta,
-        home: await home(kv, me, now),
+        home: await home(kv, me, now, source),
         members: cards,
         relations: await relations(kv, me),
         organizer: await organizer(kv, me),
@@ -1018,6 +1035,41 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       }
     })
     return { network: summary, me, ...data, notifications: await this.notifications(n) }
+  }
+
+  /**
+   * What Home shows, without the whole network: its cost grows with what concerns me and with
+   * who asks for help, not with the number of members (see MemberIndex).
+   */
+  private async homeState(n: NetworkHandle): Promise<HomeState> {
+    const me = n.base.localKey
+    const summary = await this.summary(n)
+    const now = this.clock()
+    const data = await this.read(n, async (kv) => {
+      const meta = await kv.get<NetworkMeta>(keys.meta)
+      if (!meta)
+        throw new ApiError(
+          'not-synced',
+          'This network has not synced yet: stay online for a moment',
+        )
+      const source = await n.members.at(kv)
+      const h = await home(kv, me, now, source)
+      const o = h.organizer
+      const mentioned = new Set<string>()
+      for (const e of h.recent) for (const id of [e.actor, e.subject]) if (id) mentioned.add(id)
+      for (const list of Object.values(o))
+        for (const p of list as Pledge[]) mentioned.add(p.from).add(p.to)
+      const names: Record<string, string> = {}
+      for (const id of mentioned) {
+        const r = await source.record(id)
+        if (r) names[id] = r.member.name
+      }
+      return { meta, home: h, organizer: o, names }
+    })
+    const notifications = await this.notifications(n)
+    // Home names the people its notifications are about too; they carry those names.
+    for (const x of notifications) Object.assign(data.names, x.names)
+    return { network: summary, me, ...data, notifications }
   }
 
   private async notifications(n: NetworkHandle): Promise<NotificationEntry[]> {
@@ -1029,7 +1081,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       ])
       if (!meta || !member) return []
       const events = await latestEvents(kv)
-      const names = new Map((await listMembers(kv)).map((m) => [m.id, m.name]))
+      const names = new Map((await this.membersOf(n, kv)).map((m) => [m.id, m.name]))
       const refused = await lastEntries<Rejection>(kv, keys.rejections, RECENT_REFUSALS)
       const list = [
         ...notificationsFor(events, member, meta, (id) => names.get(id)),
@@ -1074,7 +1126,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         if (e && concerns(e, member)) events.push(e)
       }
       if (events.length === 0) return []
-      const names = new Map((await listMembers(kv)).map((m) => [m.id, m.name]))
+      const names = new Map((await this.membersOf(n, kv)).map((m) => [m.id, m.name]))
       return notificationsFor(events, member, meta, (id) => names.get(id))
     })
     this.pushUnread(n, fresh)

@@ -2,12 +2,12 @@
  * Home: my status and my collection's progress, who needs help now (emergencies first),
  * what awaits my action (confirmations to give, requests addressed to me, obligations I have
  * still to give with their deadlines, reminders), and recent activity. Everything comes from
- * the live `state` query, so it follows the peers.
+ * the live `home` query (not the whole network's state), so it follows the peers.
  */
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import type { NetworkState, NotificationEntry } from '../../../core/api/contract.ts'
+import type { HomeState, NotificationEntry } from '../../../core/api/contract.ts'
 import { isFor, type LedgerEvent, type Pledge } from '../../../core/ledger/model.ts'
 import type { MemberCard, Organizer, Owed } from '../../../core/ledger/queries.ts'
 import { CallFailed } from '../api.ts'
@@ -25,12 +25,9 @@ const RECENT = 10
 export function Home() {
   const { t } = useTranslation('home')
   const { network } = useNetwork()
-  const state = useQuery('state', { network: network.id })
-  const members = state.data?.members
-  const nameOf = useMemo(() => {
-    const names = new Map((members ?? []).map((m) => [m.id, m.name]))
-    return (id: string) => names.get(id)
-  }, [members])
+  const state = useQuery('home', { network: network.id })
+  const names = state.data?.names
+  const nameOf = useMemo(() => (id: string) => names?.[id], [names])
 
   if (!state.data) {
     if (state.error instanceof CallFailed && state.error.code === 'not-synced') {
@@ -157,7 +154,7 @@ function NeedsHelp({ cards, meAsking }: { cards: MemberCard[]; meAsking: boolean
 }
 
 /** The latest request per pledge that still asks something of me. */
-function openRequests(state: NetworkState): NotificationEntry[] {
+function openRequests(state: HomeState): NotificationEntry[] {
   const mine = new Map(state.organizer.myPromises.map((p) => [p.id, p]))
   for (const p of state.organizer.overdue) if (p.from === state.me) mine.set(p.id, p)
   const seen = new Set<string>()
@@ -183,7 +180,7 @@ function AwaitingMe({
   state,
   nameOf,
 }: {
-  state: NetworkState
+  state: HomeState
   nameOf: (id: string) => string | undefined
 }) {
   const { t } = useTranslation('home')
