@@ -127,7 +127,7 @@ async function main(): Promise<void> {
         ],
         ...ui.queries.map((q) => [
           `UI: query ${q.name}, warm`,
-          fmtMs(q.ms),
+          Number.isNaN(q.ms) ? 'n/a' : fmtMs(q.ms),
           `< ${UI_TARGETS.queryMs} ms`,
         ]),
         [
