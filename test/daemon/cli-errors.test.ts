@@ -8,30 +8,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import createTestnet from 'hyperdht/testnet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../core/cli/main.ts'
 import { startDaemon, type Daemon } from '../../core/daemon/daemon.ts'
 import { createNode } from '../../core/node/node.ts'
-
-interface Run {
-  code: number
-  out: string
-  err: string
-}
+import { runCli } from './helpers.ts'
 
 let dir: string
 let t: Awaited<ReturnType<typeof createTestnet>>
 let daemon: Daemon
 
-async function exodus(...argv: string[]): Promise<Run> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(['--data', dir, ...argv], {
-    stdout: (line) => out.push(line),
-    stderr: (line) => err.push(line),
-    env: {},
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const exodus = (...argv: string[]) => runCli(['--data', dir, ...argv])
 
 /** The first line of stderr, when the command failed with `code`. */
 async function refusal(code: number, ...argv: string[]): Promise<string> {

@@ -5,21 +5,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { main } from '../../core/cli/main.ts'
 import { startDaemon } from '../../core/daemon/daemon.ts'
 import { createNode } from '../../core/node/node.ts'
 import { afterTest, bootstrapOf, tempFolder, testnet } from '../support/nodes.ts'
+import { runCli } from './helpers.ts'
 
-async function exodus(dir: string, ...argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(['--data', dir, ...argv], {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    env: {},
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const exodus = (dir: string, ...argv: string[]) => runCli(['--data', dir, ...argv])
 
 describe('exodus export, forget and data remove', () => {
   it('exports to a file, and deletes only with --yes', async () => {

@@ -8,27 +8,10 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startDaemon, type Daemon, type NodeFactoryOptions } from '../../core/daemon/daemon.ts'
 import { writeDaemonInfo } from '../../core/daemon/info.ts'
-import { main, type CliDeps } from '../../core/cli/main.ts'
 import { ANNA, FakeNode, ME, summary } from './fake-node.ts'
-import { tempDir } from './helpers.ts'
+import { runCli, tempDir } from './helpers.ts'
 
-interface Run {
-  code: number
-  out: string
-  err: string
-}
-
-async function exodus(argv: string[], deps: CliDeps = {}): Promise<Run> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(argv, {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    env: {},
-    ...deps,
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const exodus = runCli
 
 describe('exodus CLI against a running daemon', () => {
   let dir: string
