@@ -17,6 +17,7 @@ import { gzipSync } from 'node:zlib'
 import Corestore from 'corestore'
 import { chromium, type Page } from 'playwright-core'
 import { LedgerBase } from '../core/network/ledger-base.ts'
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/chromium.ts'
 import { generateStream } from './op-stream.ts'
 import { Lab, WsSession, until } from './net-lab.ts'
 import { appendAll, openNetwork } from './network.ts'
@@ -32,7 +33,6 @@ const MEMBERS = Number(process.env.BENCH_UI_MEMBERS ?? 1_000)
 const OPS = Number(process.env.BENCH_UI_OPS ?? 50_000)
 const ROOT = path.join(import.meta.dirname, '..')
 const BUILT_UI = path.join(ROOT, 'dist', 'renderer')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const DAY = 86_400_000
 
 export interface UiFigures {
@@ -139,15 +139,7 @@ export async function uiAtScale(): Promise<UiFigures> {
   const profile = await lab.tempDir('ui-chromium')
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
     headless: true,
     locale: 'en-GB',
     viewport: { width: 1280, height: 900 },

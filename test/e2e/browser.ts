@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { onTestFailed } from 'vitest'
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.ts'
 import { Daemon, loopbackTestnet, type Testnet } from '../support/daemons.ts'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
@@ -18,18 +19,6 @@ const VITE = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js')
 const run = promisify(execFile)
 
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots')
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
 
 /** What the built UI depends on: when any of it is newer than the build, build again. */
 const UI_SOURCES = ['renderer', 'core/ledger', 'core/api', 'vite.config.ts']
