@@ -17,6 +17,8 @@ import { gzipSync } from 'node:zlib'
 import Corestore from 'corestore'
 import { chromium, type Page } from 'playwright-core'
 import { LedgerBase } from '../core/network/ledger-base.ts'
+// @ts-expect-error: a plain JavaScript build script without declarations
+import { buildCli } from '../scripts/build-cli.js'
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/chromium.ts'
 import { generateStream } from './op-stream.ts'
 import { Lab, WsSession, until } from './net-lab.ts'
@@ -135,6 +137,8 @@ export async function uiAtScale(): Promise<UiFigures> {
     [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'],
     { cwd: ROOT },
   )
+  // The daemons run the built command: build it from these sources.
+  await buildCli()
   const lab = await Lab.open()
   const profile = await lab.tempDir('ui-chromium')
   const browser = await chromium.launchPersistentContext(profile, {
