@@ -224,7 +224,8 @@ test('language: switching to Russian re-renders and is remembered', async () => 
 test('leaving: the plain warning, a confirmation, and the node is told', async () => {
   const { api, network } = await anna()
   const user = userEvent.setup()
-  const view = within((await renderScreen(api, <Profile />)).container)
+  const rendered = await renderScreen(api, <Profile />)
+  const view = within(rendered.container)
   const section = await view.findByRole('region', { name: 'Leave this network' }, LIVE)
   expect(section.textContent).toContain(
     "Entries already written to the shared log cannot be erased from other members' copies.",
@@ -238,4 +239,6 @@ test('leaving: the plain warning, a confirmation, and the node is told', async (
   expect(summary!.id).toBe(network)
   expect(summary!.joined).toBe(false)
   expect(view.queryByRole('region', { name: 'Leave this network' })).toBeNull()
+  // My own card is all the profile asks for, before and after leaving.
+  expect(new Set(rendered.calls)).toEqual(new Set(['member.card', 'network.leave']))
 })

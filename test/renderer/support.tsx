@@ -107,13 +107,22 @@ export class World {
 
 /**
  * Renders `ui` as the app would, for `api`'s node in `network` (its first network when
- * omitted), at `path`, in `language`.
+ * omitted), at `path`, in `language`. `calls` lists the commands the screen called, in
+ * order, so a test can tell which queries a screen costs the node.
  */
 export async function renderScreen(
   api: DirectApi,
   ui: ReactNode,
   opts: { path?: string; route?: string; language?: Language; network?: string } = {},
-): Promise<RenderResult & { i18n: Awaited<ReturnType<typeof createI18n>> }> {
+): Promise<RenderResult & { i18n: Awaited<ReturnType<typeof createI18n>>; calls: Command[] }> {
+  const calls: Command[] = []
+  const seen: Api = {
+    call: (command, params) => {
+      calls.push(command)
+      return api.call(command, params)
+    },
+    subscribe: (listener) => api.subscribe(listener),
+  }
   const i18n = await createI18n(opts.language ?? 'en')
   const networks = await api.call('network.list', {})
   const network = networks.find((n) => n.id === opts.network) ?? networks[0]
@@ -126,7 +135,7 @@ export async function renderScreen(
   )
   const result = render(
     <I18nextProvider i18n={i18n}>
-      <ApiContext.Provider value={api}>
+      <ApiContext.Provider value={seen}>
         {network ? (
           <NetworkProvider value={{ network, networks, select: () => {} }}>
             {routed}
@@ -137,7 +146,7 @@ export async function renderScreen(
       </ApiContext.Provider>
     </I18nextProvider>,
   )
-  return Object.assign(result, { i18n })
+  return Object.assign(result, { i18n, calls })
 }
 
 /** Polls `api`'s view of the network until `check` holds. */

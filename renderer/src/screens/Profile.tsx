@@ -17,6 +17,7 @@ import {
 } from '../../../core/ledger/limits.ts'
 import type { PaymentDetail } from '../../../core/ledger/ops.ts'
 import type { MemberCard } from '../../../core/ledger/queries.ts'
+import { CallFailed } from '../api.ts'
 import { LanguageSelect } from '../components/LanguageSelect.tsx'
 import { ConfirmButton, ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
 import { useAction, useApi, useQuery } from '../hooks.ts'
@@ -25,17 +26,19 @@ import { useMoney, useNetwork } from '../network.tsx'
 export function Profile() {
   const { t } = useTranslation('profile')
   const { network } = useNetwork()
-  const state = useQuery('state', { network: network.id })
+  const query = useQuery('member.card', { network: network.id, member: network.me })
+  // Not a member (any more): the node knows no card of mine.
+  const absent = query.error instanceof CallFailed && query.error.code === 'unknown-member'
 
-  if (state.error && !state.data) return <ErrorMessage error={state.error} />
-  if (!state.data) return <Loading />
-  const card = state.data.members.find((m) => m.id === state.data!.me)
+  if (query.error && !query.data && !absent) return <ErrorMessage error={query.error} />
+  if (!query.data && !absent) return <Loading />
+  const card = absent ? undefined : query.data
   const member = card && !card.left ? card : null
 
   return (
     <div className="profile">
       <h1>{t('title', { network: network.name })}</h1>
-      <ErrorMessage error={state.error} />
+      <ErrorMessage error={absent ? undefined : query.error} />
       {member ? (
         <>
           <StatusForm card={member} />
