@@ -4,7 +4,14 @@
  * pushes. Transports validate with these schemas and hold no business logic.
  */
 import { z } from 'zod'
-import type { Home, MemberCard, Organizer, Relations } from '../ledger/queries.ts'
+import type {
+  Home,
+  MemberCard,
+  MemberPage,
+  Named,
+  Organizer,
+  Relations,
+} from '../ledger/queries.ts'
 import type { NetworkMeta, Pledge, Rejection } from '../ledger/model.ts'
 import type { Notification } from '../ledger/notifications.ts'
 import { CURRENCY_PATTERN, INVITE_DAYS_MAX, INVITE_DAYS_MIN } from '../ledger/limits.ts'
@@ -121,6 +128,10 @@ export const commandSchemas = {
   home: z.object({ network }),
   'member.card': z.object({ network, member }),
   'member.relations': z.object({ network, member }),
+  'member.page': z.object({ network, member }),
+  organizer: z.object({ network }),
+  members: z.object({ network }),
+  'members.inNeed': z.object({ network }),
   peers: z.object({ network }),
   'notifications.list': z.object({
     network: network.optional(),
@@ -182,6 +193,8 @@ export interface InviteInfo {
   link: string
   network: string
   for: string | null
+  /** The name of the member it is for, so a list of invites needs no list of members. */
+  forName: string | null
   createdAt: number
   expiresAt: number
   uses: number
@@ -207,6 +220,19 @@ export interface HomeState extends Pick<
   'network' | 'meta' | 'me' | 'home' | 'organizer' | 'notifications'
 > {
   names: Record<string, string>
+}
+
+/** The organizer's lists, with the names of the members they mention (and who left). */
+export interface OrganizerState extends Named {
+  me: string
+  organizer: Organizer
+}
+
+/** Every member's card and my relations: what People lists, no more. */
+export interface MembersState {
+  me: string
+  members: MemberCard[]
+  relations: Relations
 }
 
 export interface NotificationEntry extends Notification {
@@ -253,6 +279,10 @@ export interface Results {
   home: HomeState
   'member.card': MemberCard
   'member.relations': Relations
+  'member.page': MemberPage
+  organizer: OrganizerState
+  members: MembersState
+  'members.inNeed': MemberCard[]
   peers: SyncState & { network: string; remotes: Array<{ key: string; since: number }> }
   'notifications.list': NotificationEntry[]
   'notifications.read': { read: number }

@@ -190,19 +190,32 @@ export interface Relations {
   network: string[]
 }
 
-/** The six relations of domain.md §2 for member `id`, and their union. */
-export async function relations(kv: ReadKV, id: string): Promise<Relations> {
+/**
+ * The six relations of domain.md §2 for member `id`, and their union. With the node's
+ * MemberSource they cost no storage reads: the circles come from the records it keeps.
+ */
+export async function relations(
+  kv: ReadKV,
+  id: string,
+  source: MemberSource = viewMembers(kv),
+): Promise<Relations> {
   const meta = await requireMeta(kv)
   const supportersCache = new Map<string, string[]>()
   const supportingCache = new Map<string, string[]>()
   const supportersOf = async (m: string) => {
     let s = supportersCache.get(m)
-    if (!s) supportersCache.set(m, (s = supportersIn(await currentIncoming(kv, m), meta.cycle)))
+    if (!s) {
+      const incoming = (await source.record(m))?.incoming ?? []
+      supportersCache.set(m, (s = supportersIn(incoming, meta.cycle)))
+    }
     return s
   }
   const supportingOf = async (m: string) => {
     let s = supportingCache.get(m)
-    if (!s) supportingCache.set(m, (s = supportingIn(await currentOutgoing(kv, m), meta.cycle)))
+    if (!s) {
+      const outgoing = (await source.record(m))?.outgoing ?? []
+      supportingCache.set(m, (s = supportingIn(outgoing, meta.cycle)))
+    }
     return s
   }
   const union = async (of: string[], f: (m: string) => Promise<string[]>) => {
@@ -381,4 +394,87 @@ export async function home(
   ])
   const owed = await owedBy(kv, org, network, now)
   return { network, me: card, needsHelp: needy, organizer: org, owed, recent }
+}
+
+/** Names of the members a screen mentions, and which of them left the network. */
+export interface Named {
+  names: Record<string, string>
+  left: string[]
+}
+
+/** Costs one lookup per id, so a screen's names grow with what it shows, not the network. */
+export async function named(source: MemberSource, ids: Iterable<string>): Promise<Named> {
+  const names: Record<string, string> = {}
+  const left: string[] = []
+  for (const id of new Set(ids)) {
+    const member = (await source.record(id))?.member
+    if (!member) continue
+    names[id] = member.name
+    if (member.left) left.push(id)
+  }
+  return { names, left }
+}
+
+/** Both sides of each pledge. */
+export function partiesOf(pledges: Iterable<Pledge>): string[] {
+  const ids: string[] = []
+  for (const p of pledges) ids.push(p.from, p.to)
+  return ids
+}
+
+/** Every pledge between me and `other` from my organizer lists, without repeats, newest first. */
+export function pledgesBetween(org: Organizer, me: string, other: string): Pledge[] {
+  const seen = new Map<string, Pledge>()
+  for (const list of Object.values(org) as Pledge[][]) {
+    for (const p of list) {
+      if ((p.from === me && p.to === other) || (p.from === other && p.to === me)) seen.set(p.id, p)
+    }
+  }
+  return [...seen.values()].sort((a, b) => b.createdAt - a.createdAt)
+}
+
+/** Every member's card in join order, as `viewer` sees them (see cardOf). */
+export async function allCards(
+  kv: ReadKV,
+  viewer: string,
+  now?: number,
+  source: MemberSource = viewMembers(kv),
+): Promise<MemberCard[]> {
+  const meta = await requireMeta(kv)
+  const cards: MemberCard[] = []
+  for (const m of await source.members()) {
+    const r = await source.record(m.id)
+    if (r) cards.push(cardOf(r.member, r.incoming, r.outgoing, meta, viewer, now))
+  }
+  return cards
+}
+
+export interface MemberPage extends Named {
+  card: MemberCard
+  /** The member's six relations (domain.md §2). */
+  relations: Relations
+  /** The pledges between the viewer and the member (none on the viewer's own page). */
+  pledges: Pledge[]
+}
+
+/**
+ * What a member's page shows to `viewer`: it costs the member's circles and the viewer's own
+ * pledges, not the size of the network. Null if there is no such member.
+ */
+export async function memberPage(
+  kv: ReadKV,
+  id: string,
+  viewer: string,
+  now?: number,
+  source: MemberSource = viewMembers(kv),
+): Promise<MemberPage | null> {
+  const card = await memberCard(kv, id, viewer, now, source)
+  if (!card) return null
+  const [rel, org] = await Promise.all([
+    relations(kv, id, source),
+    id === viewer ? null : organizer(kv, viewer),
+  ])
+  const pledges = org ? pledgesBetween(org, viewer, id) : []
+  const who = named(source, [...Object.values(rel).flat(), ...partiesOf(pledges)])
+  return { card, relations: rel, pledges, ...(await who) }
 }

@@ -55,12 +55,15 @@ import {
 } from '../ledger/notifications.ts'
 import { OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
 import {
-  cardOf,
+  allCards,
   home,
   latestEvents,
   memberCard,
-  type MemberCard,
+  memberPage,
+  named,
+  needsHelp,
   organizer,
+  partiesOf,
   relations,
 } from '../ledger/queries.ts'
 import { reasonText } from '../ledger/reasons.ts'
@@ -423,7 +426,45 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       'member.relations': async (p) => {
         const n = this.network(p.network)
         const id = await this.memberRef(n, p.member)
-        return this.read(n, (kv) => relations(kv, id))
+        return this.read(n, async (kv) => relations(kv, id, await n.members.at(kv)))
+      },
+      'member.page': async (p) => {
+        const n = this.network(p.network)
+        const id = await this.memberRef(n, p.member)
+        return this.read(
+          n,
+          async (kv) =>
+            (await memberPage(kv, id, n.base.localKey, this.clock(), await n.members.at(kv)))!,
+        )
+      },
+      organizer: async (p) => {
+        const n = this.network(p.network)
+        const me = n.base.localKey
+        return this.read(n, async (kv) => {
+          const org = await organizer(kv, me)
+          const mentioned = Object.values(org).flatMap(partiesOf)
+          return { me, organizer: org, ...(await named(await n.members.at(kv), mentioned)) }
+        })
+      },
+      members: async (p) => {
+        const n = this.network(p.network)
+        const me = n.base.localKey
+        return this.read(n, async (kv) => {
+          await this.synced(kv)
+          const source = await n.members.at(kv)
+          const [members, rel] = await Promise.all([
+            allCards(kv, me, this.clock(), source),
+            relations(kv, me, source),
+          ])
+          return { me, members, relations: rel }
+        })
+      },
+      'members.inNeed': async (p) => {
+        const n = this.network(p.network)
+        return this.read(n, async (kv) => {
+          await this.synced(kv)
+          return needsHelp(kv, this.clock(), await n.members.at(kv))
+        })
       },
       peers: async (p) => {
         const n = this.network(p.network)
@@ -797,28 +838,42 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     return (await this.listInvites(n)).find((i) => i.id === id)!
   }
 
+  /**
+   * The invites this device made (it keeps their codes), each read by its id: listing the
+   * network's invites would read one per member who ever joined.
+   */
   private async listInvites(n: NetworkHandle): Promise<InviteInfo[]> {
-    const records = await this.read(n, async (kv) =>
-      (await kv.list<Invite>(keys.invites)).map((e) => e.value),
-    )
-    const codes = new Map(
-      this.state.state.invites.filter((i) => i.network === n.entry.key).map((i) => [i.id, i.code]),
-    )
-    return records
-      .filter((r) => codes.has(r.id) || r.by === n.base.localKey)
-      .map((r) => ({
-        id: r.id,
-        code: codes.get(r.id) ?? '',
-        link: codes.has(r.id) ? inviteLink(codes.get(r.id)!) : '',
-        network: n.entry.key,
-        for: r.for,
-        createdAt: r.createdAt,
-        expiresAt: r.expires,
-        uses: r.uses,
-        used: r.used,
-        revoked: r.revoked,
-      }))
-      .sort((a, b) => b.createdAt - a.createdAt)
+    const mine = this.state.state.invites.filter((i) => i.network === n.entry.key)
+    const list = await this.read(n, async (kv) => {
+      const records = await Promise.all(mine.map((i) => kv.get<Invite>(keys.invite(i.id))))
+      const source = await n.members.at(kv)
+      const forNames = (
+        await named(
+          source,
+          records.flatMap((r) => (r?.for ? [r.for] : [])),
+        )
+      ).names
+      return mine.flatMap(({ code }, i) => {
+        const r = records[i]
+        if (!r) return []
+        return [
+          {
+            id: r.id,
+            code,
+            link: inviteLink(code),
+            network: n.entry.key,
+            for: r.for,
+            forName: r.for ? (forNames[r.for] ?? null) : null,
+            createdAt: r.createdAt,
+            expiresAt: r.expires,
+            uses: r.uses,
+            used: r.used,
+            revoked: r.revoked,
+          },
+        ]
+      })
+    })
+    return list.sort((a, b) => b.createdAt - a.createdAt)
   }
 
   private async revokeInvite(p: Params<'invite.revoke'>): Promise<InviteInfo> {
@@ -1012,24 +1067,14 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     const summary = await this.summary(n)
     const now = this.clock()
     const data = await this.read(n, async (kv) => {
-      const meta = await kv.get<NetworkMeta>(keys.meta)
-      if (!meta)
-        throw new ApiError(
-          'not-synced',
-          'This network has not synced yet: stay online for a moment',
-        )
+      const meta = await this.synced(kv)
       const source = await n.members.at(kv)
-      const cards: MemberCard[] = []
-      for (const m of await source.members()) {
-        const r = await source.record(m.id)
-        if (r) cards.push(cardOf(r.member, r.incoming, r.outgoing, meta, me, now))
-      }
       const rejections = (await lastEntries<Rejection>(kv, keys.rejections, 50)).map((e) => e.value)
       return {
         meta,
         home: await home(kv, me, now, source),
-        members: cards,
-        relations: await relations(kv, me),
+        members: await allCards(kv, me, now, source),
+        relations: await relations(kv, me, source),
         organizer: await organizer(kv, me),
         rejected: rejections,
       }
@@ -1046,30 +1091,27 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     const summary = await this.summary(n)
     const now = this.clock()
     const data = await this.read(n, async (kv) => {
-      const meta = await kv.get<NetworkMeta>(keys.meta)
-      if (!meta)
-        throw new ApiError(
-          'not-synced',
-          'This network has not synced yet: stay online for a moment',
-        )
+      const meta = await this.synced(kv)
       const source = await n.members.at(kv)
       const h = await home(kv, me, now, source)
       const o = h.organizer
-      const mentioned = new Set<string>()
-      for (const e of h.recent) for (const id of [e.actor, e.subject]) if (id) mentioned.add(id)
-      for (const list of Object.values(o))
-        for (const p of list as Pledge[]) mentioned.add(p.from).add(p.to)
-      const names: Record<string, string> = {}
-      for (const id of mentioned) {
-        const r = await source.record(id)
-        if (r) names[id] = r.member.name
-      }
+      const mentioned = Object.values(o).flatMap(partiesOf)
+      for (const e of h.recent) for (const id of [e.actor, e.subject]) if (id) mentioned.push(id)
+      const { names } = await named(source, mentioned)
       return { meta, home: h, organizer: o, names }
     })
     const notifications = await this.notifications(n)
     // Home names the people its notifications are about too; they carry those names.
     for (const x of notifications) Object.assign(data.names, x.names)
     return { network: summary, me, ...data, notifications }
+  }
+
+  /** The network's meta, or an error saying to wait while the network has none yet. */
+  private async synced(kv: ViewSnapshot): Promise<NetworkMeta> {
+    const meta = await kv.get<NetworkMeta>(keys.meta)
+    if (!meta)
+      throw new ApiError('not-synced', 'This network has not synced yet: stay online for a moment')
+    return meta
   }
 
   private async notifications(n: NetworkHandle): Promise<NotificationEntry[]> {
