@@ -277,3 +277,24 @@ test('overdue promises stay owed: the recipient confirms one late and forgives a
   const borisArchive = b.getByRole('region', { name: 'Fulfilled archive 👍' })
   expect(within(borisArchive).getByText('€15')).toBeTruthy()
 })
+
+test('names the other side of each promise, also once they left, from its own query', async () => {
+  const { anna, boris, network } = await annaAndBoris()
+  const given = await boris.call('obligation.create', { network, to: 'Anna', amount: 2_500 })
+  await boris.call('obligation.fulfil', { network, pledge: given.pledge!.id })
+  await pledgeState(anna, network, given.pledge!.id, 'fulfilled')
+  await anna.call('obligation.confirm', { network, pledge: given.pledge!.id })
+  await pledgeState(boris, network, given.pledge!.id, 'confirmed')
+
+  const rendered = await renderScreen(anna, <Organizer />)
+  const a = within(rendered.container)
+  const archive = await a.findByRole('region', { name: 'Fulfilled archive 👍' }, LIVE)
+  const item = await within(archive).findByRole('listitem', {}, LIVE)
+  expect(item.textContent).toContain('Boris → you')
+
+  // Boris leaves: his confirmed gift stays in Anna's archive, under his name, marked.
+  await boris.call('network.leave', { network })
+  await waitFor(() => expect(item.textContent).toContain('Boris (left) → you'), LIVE)
+  expect(within(item).getByRole('link', { name: 'Boris (left)' })).toBeTruthy()
+  expect(new Set(rendered.calls)).toEqual(new Set(['organizer']))
+})

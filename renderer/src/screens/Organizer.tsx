@@ -7,7 +7,7 @@ import { useId, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { Pledge } from '../../../core/ledger/model.ts'
-import type { MemberCard } from '../../../core/ledger/queries.ts'
+import type { Named } from '../../../core/ledger/queries.ts'
 import { ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
 import { PledgeActions, pledgeActions } from '../components/PledgeActions.tsx'
 import { formatDate } from '../format.ts'
@@ -19,13 +19,13 @@ type Names = (id: string) => string
 export function Organizer() {
   const { t } = useTranslation('organizer')
   const { network } = useNetwork()
-  const state = useQuery('state', { network: network.id })
+  const state = useQuery('organizer', { network: network.id })
 
   if (state.error && !state.data) return <ErrorMessage error={state.error} />
   if (!state.data) return <Loading />
 
-  const { organizer: org, members, me } = state.data
-  const names = memberNames(members, (name) => t('leftMember', { name }))
+  const { organizer: org, me } = state.data
+  const names = memberNames(state.data, (name) => t('leftMember', { name }))
   const item = (p: Pledge) => <PledgeItem key={p.id} pledge={p} me={me} names={names} />
   // A fulfilled promise waits for its 👍 and is listed there only; overdue ones are archived.
   const mine = org.myPromises.filter((p) => p.state !== 'fulfilled')
@@ -68,12 +68,12 @@ export function Organizer() {
   )
 }
 
-function memberNames(members: MemberCard[], left: (name: string) => string): Names {
-  const byId = new Map(members.map((m) => [m.id, m]))
+function memberNames(known: Named, left: (name: string) => string): Names {
+  const gone = new Set(known.left)
   return (id) => {
-    const m = byId.get(id)
-    if (!m) return id.slice(0, 8)
-    return m.left ? left(m.name) : m.name
+    const name = known.names[id]
+    if (name === undefined) return id.slice(0, 8)
+    return gone.has(id) ? left(name) : name
   }
 }
 
