@@ -22,7 +22,7 @@ it("shows a peer's action live, marks one and then all as read, and reads in Rus
     s.members.some((m) => m.name === 'Anna' && m.status === 'orange'),
   )
 
-  const { i18n } = await renderScreen(anna, <Notifications />, { path: '/notifications' })
+  const { i18n, calls } = await renderScreen(anna, <Notifications />, { path: '/notifications' })
   await screen.findByRole('heading', { name: 'Notifications' })
   await screen.findByText('Boris joined the network', undefined, LIVE)
   expect(screen.getByRole('status')).toHaveProperty('textContent', '1 unread notification')
@@ -64,6 +64,8 @@ it("shows a peer's action live, marks one and then all as read, and reads in Rus
   expect(await anna.call('notifications.list', { network: network.id, unreadOnly: true })).toEqual(
     [],
   )
+  // The names come with the notifications: the screen asks for nothing else.
+  expect(new Set(calls)).toEqual(new Set(['notifications.list', 'notifications.read']))
 })
 
 it('says in the user’s language when one of their entries did not count, and why', async () => {

@@ -13,15 +13,17 @@ import { formatDateTime } from '../format.ts'
 import { useAction, useApi, useQuery } from '../hooks.ts'
 import { useNetwork } from '../network.tsx'
 
-/** Member names of the current network, for sentences about them. */
-export function useNames(): (id: string) => string | undefined {
-  const { network } = useNetwork()
-  const state = useQuery('state', { network: network.id })
-  const members = state.data?.members
+/**
+ * The names the notifications carry (of their actor and subject), for sentences about them:
+ * the list needs no list of every member.
+ */
+function useNames(list: NotificationEntry[] | undefined): (id: string) => string | undefined {
   return useMemo(() => {
-    const names = new Map((members ?? []).map((m) => [m.id, m.name]))
+    const names = new Map<string, string>()
+    for (const n of list ?? [])
+      for (const [id, name] of Object.entries(n.names ?? {})) names.set(id, name)
     return (id: string) => names.get(id)
-  }, [members])
+  }, [list])
 }
 
 export function Notifications() {
@@ -29,7 +31,7 @@ export function Notifications() {
   const api = useApi()
   const { network } = useNetwork()
   const list = useQuery('notifications.list', { network: network.id })
-  const describe = useDescribe(useNames())
+  const describe = useDescribe(useNames(list.data))
   const markRead = useAction((ids: string[]) => api.call('notifications.read', { ids }))
   const items = list.data ?? []
   const unread = items.filter((n) => !n.read)
