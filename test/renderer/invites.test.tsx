@@ -77,7 +77,7 @@ it('invites friends to help a member in need, in Ukrainian', async () => {
     },
     { timeout: 15_000 },
   )
-  await renderScreen(anna, <Invites />, { path: '/invites', language: 'uk' })
+  const { calls } = await renderScreen(anna, <Invites />, { path: '/invites', language: 'uk' })
   await screen.findByRole('heading', { level: 1, name: 'Запрошення' }, slow)
   const user = userEvent.setup()
   const forWhom = screen.getByLabelText('Для кого воно?') as HTMLSelectElement
@@ -91,4 +91,6 @@ it('invites friends to help a member in need, in Ukrainian', async () => {
   expect(within(row).getByText('Boris')).toBeTruthy()
   expect(within(row).getByText('0 з 1')).toBeTruthy()
   expect(within(row).getByText('діє')).toBeTruthy()
+  // Who asks for help and the invites, each with the name of whom it is for: no more.
+  expect(new Set(calls)).toEqual(new Set(['members.inNeed', 'invite.list', 'invite.create']))
 })

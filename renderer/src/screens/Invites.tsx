@@ -100,7 +100,7 @@ export function Invites() {
   const { t, i18n } = useTranslation('invites')
   const api = useApi()
   const { network } = useNetwork()
-  const state = useQuery('state', { network: network.id })
+  const asking = useQuery('members.inNeed', { network: network.id })
   const invites = useQuery('invite.list', { network: network.id })
   const ids = useId()
   const [forWhom, setForWhom] = useState<string | null>(null)
@@ -114,13 +114,11 @@ export function Invites() {
     api.call('invite.revoke', { network: network.id, invite }),
   )
 
-  if (!state.data) return state.error ? <ErrorMessage error={state.error} /> : <Loading />
-  const { me, members } = state.data
-  const names = new Map(members.map((m) => [m.id, m.name]))
-  const mine = members.find((m) => m.id === me)
-  const inNeed = members.filter((m) => !m.left && m.id !== me && m.status !== 'green')
+  if (!asking.data) return asking.error ? <ErrorMessage error={asking.error} /> : <Loading />
+  const me = network.me
+  const inNeed = asking.data.filter((m) => m.id !== me)
   // Default: for me while I ask for help, otherwise for nobody in particular.
-  const target = forWhom ?? (mine && mine.status !== 'green' ? me : '')
+  const target = forWhom ?? (asking.data.some((m) => m.id === me) ? me : '')
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -188,10 +186,7 @@ export function Invites() {
         {sharing && (
           <div aria-live="polite">
             <h3>{t('create.ready')}</h3>
-            <InviteShare
-              invite={sharing}
-              forName={sharing.for ? names.get(sharing.for) : undefined}
-            />
+            <InviteShare invite={sharing} forName={sharing.forName ?? undefined} />
           </div>
         )}
       </Section>
@@ -219,7 +214,7 @@ export function Invites() {
                 const who = invite.for
                   ? invite.for === me
                     ? t('list.forMe')
-                    : (names.get(invite.for) ?? invite.for.slice(0, 8))
+                    : (invite.forName ?? invite.for.slice(0, 8))
                   : t('list.forAnyone')
                 return (
                   <tr key={invite.id} data-invite={invite.id}>
