@@ -121,8 +121,13 @@ async function main(): Promise<void> {
           `< ${fmtMs(UI_TARGETS.homeMs)}`,
         ],
         [
+          'UI: my own change on screen after the node applied it',
+          fmtMs(ui.ownMs),
+          `< ${UI_TARGETS.peerMs} ms`,
+        ],
+        [
           "UI: a peer's intention on screen after it reached the node",
-          fmtMs(ui.peerFromNodeMs),
+          Number.isNaN(ui.peerFromNodeMs) ? 'n/a' : fmtMs(ui.peerFromNodeMs),
           `< ${UI_TARGETS.peerMs} ms`,
         ],
         ...ui.queries.map((q) => [
