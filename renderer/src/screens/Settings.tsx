@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { NetworkSummary, Results } from '../../../core/api/contract.ts'
 import { LanguageSelect } from '../components/LanguageSelect.tsx'
-import { ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
+import { ConfirmButton, ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
 import { formatDateTime } from '../format.ts'
 import { useAction, useApi, useQuery } from '../hooks.ts'
 import { useNetwork } from '../network.tsx'
@@ -254,7 +254,6 @@ function NetworkData() {
   const api = useApi()
   const { network } = useNetwork()
   const [saved, setSaved] = useState<Results['export'] | null>(null)
-  const [confirming, setConfirming] = useState(false)
   const exporter = useAction((mine: boolean, format: 'csv' | 'json') =>
     api.call('export', { network: network.id, mine, format }),
   )
@@ -291,32 +290,15 @@ function NetworkData() {
       </p>
       <ErrorMessage error={exporter.error} />
       <h3>{t('data.deleteTitle')}</h3>
-      {!confirming ? (
-        <p>
-          <button type="button" className="danger" onClick={() => setConfirming(true)}>
-            {t('data.delete', { name })}
-          </button>
-        </p>
-      ) : (
-        <div role="alertdialog" aria-labelledby="forget-warning" className="confirm">
-          <p id="forget-warning">{t('data.deleteWarning', { name })}</p>
-          <p>
-            <button
-              type="button"
-              className="danger"
-              disabled={forget.busy}
-              onClick={async () => {
-                if (await forget.run()) setConfirming(false)
-              }}
-            >
-              {t('data.deleteConfirm', { name })}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              {t('common:cancel')}
-            </button>
-          </p>
-        </div>
-      )}
+      <p>
+        <ConfirmButton
+          danger
+          label={t('data.delete', { name })}
+          question={t('data.deleteWarning', { name })}
+          disabled={forget.busy}
+          onConfirm={() => forget.run()}
+        />
+      </p>
       <ErrorMessage error={forget.error} />
     </Section>
   )
@@ -326,38 +308,22 @@ function NetworkData() {
 function RemoveAllData() {
   const { t } = useTranslation('settings')
   const api = useApi()
-  const [confirming, setConfirming] = useState(false)
   const remove = useAction(() => api.call('data.remove', { confirm: true }))
   return (
     <Section title={t('removeAll.title')}>
       <p>{t('removeAll.explain')}</p>
-      {!confirming ? (
-        <p>
-          <button type="button" className="danger" onClick={() => setConfirming(true)}>
-            {t('removeAll.button')}
-          </button>
-        </p>
-      ) : (
-        <div role="alertdialog" aria-labelledby="remove-all-warning" className="confirm">
-          <p id="remove-all-warning">{t('removeAll.warning')}</p>
-          <p>
-            <button
-              type="button"
-              className="danger"
-              disabled={remove.busy}
-              onClick={async () => {
-                // The node starts afresh with a new identity: so does the UI.
-                if (await remove.run()) window.location.reload()
-              }}
-            >
-              {t('removeAll.confirm')}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              {t('common:cancel')}
-            </button>
-          </p>
-        </div>
-      )}
+      <p>
+        <ConfirmButton
+          danger
+          label={t('removeAll.button')}
+          question={t('removeAll.warning')}
+          disabled={remove.busy}
+          onConfirm={async () => {
+            // The node starts afresh with a new identity: so does the UI.
+            if (await remove.run()) window.location.reload()
+          }}
+        />
+      </p>
       <ErrorMessage error={remove.error} />
     </Section>
   )
