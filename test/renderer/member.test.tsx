@@ -4,7 +4,8 @@ import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { pledgeActions } from '../../renderer/src/components/PledgeActions.tsx'
 import { MemberPage } from '../../renderer/src/screens/MemberPage.tsx'
-import { renderScreen, until, retrying, World } from './support.tsx'
+import type { Command, Params, Results } from '../../core/api/contract.ts'
+import { DirectApi, renderScreen, until, retrying, World } from './support.tsx'
 
 /** Screens wait on real nodes: give them time when the machine is busy. */
 const slow = { timeout: 10_000 }
@@ -41,7 +42,7 @@ it('records an intention of 100 through the form, then turns it into an obligati
   })
   await until(boris, network.id, (s) => s.members.some((m) => m.about.includes('example.org')))
 
-  await renderScreen(boris, <MemberPage />, { path: `/people/${annaId}`, route })
+  const { calls } = await renderScreen(boris, <MemberPage />, { path: `/people/${annaId}`, route })
   await screen.findByRole('heading', { level: 1, name: 'Anna' }, slow)
   expect(screen.getByText('🔆 Needs monthly support')).toBeTruthy()
   expect(screen.getByText('0 👥→👤 (0 ❤️ / 500 🙏)')).toBeTruthy()
@@ -81,6 +82,8 @@ it('records an intention of 100 through the form, then turns it into an obligati
   // Boris now supports Anna: her relations say so.
   const relations = screen.getByRole('region', { name: 'Relations' })
   expect(within(relations).getByRole('link', { name: 'Boris' })).toBeTruthy()
+  // The page's own query, and the two actions: nothing about the rest of the network.
+  expect(new Set(calls)).toEqual(new Set(['member.page', 'intention.create', 'intention.commit']))
 
   // Anna sees Boris's obligation on his page with the recipient's actions.
   await until(anna, network.id, (s) => s.organizer.promisesToMe[0]?.kind === 'obligation')
@@ -246,5 +249,47 @@ it("the form's message says what is true of the pledge now, not what it was", as
   await waitFor(
     () => expect(said.textContent).toBe('Your promise of €100 to Anna is now: confirmed 👍.'),
     slow,
+  )
+})
+
+it("leads from a relation to that member's page, names in place, never the last page", async () => {
+  const { anna, boris, network, annaId, borisId } = await annaAsks({
+    status: 'orange',
+    amount: 50_000,
+  })
+  await boris.call('intention.create', { network: network.id, to: annaId, amount: 2_000 })
+  await until(anna, network.id, (s) => s.relations.supporters.includes(borisId))
+
+  // Anna's node, with the answer about Boris's page held back until the test lets it go.
+  let release = () => {}
+  const held = new Promise<void>((resolve) => (release = resolve))
+  const slowNode = new (class extends DirectApi {
+    override async call<C extends Command>(command: C, params: Params<C>): Promise<Results[C]> {
+      if (command === 'member.page' && (params as Params<'member.page'>).member === borisId)
+        await held
+      return super.call(command, params)
+    }
+  })(anna.node)
+
+  await renderScreen(slowNode, <MemberPage />, { path: `/people/${annaId}`, route })
+  await screen.findByRole('heading', { level: 1, name: 'Anna (you)' }, slow)
+  const relations = screen.getByRole('region', { name: 'Relations' })
+  const supporters = within(relations)
+    .getByRole('heading', { name: 'Who supports me (1)' })
+    .closest('div')!
+  const link = within(supporters).getByRole('link', { name: 'Boris' })
+  expect(link.getAttribute('href')).toBe(`/people/${borisId}`)
+
+  await userEvent.setup().click(link)
+  // Anna's page is gone at once, not left on screen while Boris's is on its way.
+  expect(screen.queryByRole('heading', { level: 1, name: 'Anna (you)' })).toBeNull()
+  expect(screen.getByRole('status').textContent).toBe('Loading…')
+  release()
+  await screen.findByRole('heading', { level: 1, name: 'Boris' }, slow)
+  const between = screen.getByRole('region', { name: 'Between you' })
+  expect(within(between).getByText('Intention ❤️: Boris → you, €20')).toBeTruthy()
+  const his = screen.getByRole('region', { name: 'Relations' })
+  expect(within(his).getByRole('link', { name: 'Anna' }).getAttribute('href')).toBe(
+    `/people/${annaId}`,
   )
 })

@@ -9,7 +9,8 @@ import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router-dom'
 import type { InviteInfo } from '../../../core/api/contract.ts'
 import type { Pledge } from '../../../core/ledger/model.ts'
-import type { MemberCard, Organizer, Relations } from '../../../core/ledger/queries.ts'
+import type { MemberCard, Relations } from '../../../core/ledger/queries.ts'
+import { CallFailed } from '../api.ts'
 import { ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
 import { PledgeActions } from '../components/PledgeActions.tsx'
 import { PledgeForm } from '../components/PledgeForm.tsx'
@@ -102,14 +103,16 @@ const RELATIONS = [
   'supportedBySupported',
 ] as const
 
-function MemberList({ ids, names }: { ids: string[]; names: Map<string, string> }) {
+type Names = Record<string, string>
+
+function MemberList({ ids, names }: { ids: string[]; names: Names }) {
   const { t } = useTranslation('member')
   if (ids.length === 0) return <p className="muted">{t('relations.nobody')}</p>
   return (
     <ul className="inline-list">
       {ids.map((id) => (
         <li key={id}>
-          <Link to={`/people/${id}`}>{names.get(id) ?? id.slice(0, 8)}</Link>
+          <Link to={`/people/${id}`}>{names[id] ?? id.slice(0, 8)}</Link>
         </li>
       ))}
     </ul>
@@ -120,7 +123,7 @@ function MemberRelations(props: {
   card: MemberCard
   isMe: boolean
   relations: Relations
-  names: Map<string, string>
+  names: Names
 }) {
   const { t } = useTranslation('member')
   const shown = props.isMe
@@ -173,17 +176,6 @@ function HelpLink({ card }: { card: MemberCard }) {
   )
 }
 
-/** Every pledge between me and `other`, from the organizer lists, without repeats. */
-export function pledgesBetween(organizer: Organizer, me: string, other: string): Pledge[] {
-  const seen = new Map<string, Pledge>()
-  for (const list of Object.values(organizer) as Pledge[][]) {
-    for (const p of list) {
-      if ((p.from === me && p.to === other) || (p.from === other && p.to === me)) seen.set(p.id, p)
-    }
-  }
-  return [...seen.values()].sort((a, b) => b.createdAt - a.createdAt)
-}
-
 function PledgeRow({ pledge, me, other }: { pledge: Pledge; me: string; other: MemberCard }) {
   const { t, i18n } = useTranslation('member')
   const money = useMoney()
@@ -211,15 +203,18 @@ function PledgeRow({ pledge, me, other }: { pledge: Pledge; me: string; other: M
 }
 
 export function MemberPage() {
-  const { t, i18n } = useTranslation('member')
-  const { member: param = '' } = useParams()
-  const { network } = useNetwork()
-  const state = useQuery('state', { network: network.id })
+  const { member = '' } = useParams()
+  // A page per member: going to another one never shows the last one's answer meanwhile.
+  return <Page key={member} member={member} />
+}
 
-  if (!state.data) return state.error ? <ErrorMessage error={state.error} /> : <Loading />
-  const { members, me, relations, organizer } = state.data
-  const card = members.find((m) => m.id === param) ?? members.find((m) => m.shortId === param)
-  if (!card) {
+function Page({ member }: { member: string }) {
+  const { t, i18n } = useTranslation('member')
+  const { network } = useNetwork()
+  const state = useQuery('member.page', { network: network.id, member })
+  const unknown = state.error instanceof CallFailed && state.error.code === 'unknown-member'
+
+  if (unknown) {
     return (
       <>
         <h1>{t('notFound.title')}</h1>
@@ -228,9 +223,10 @@ export function MemberPage() {
       </>
     )
   }
+  if (!state.data) return state.error ? <ErrorMessage error={state.error} /> : <Loading />
+  const { card, relations, names, pledges: between } = state.data
+  const me = network.me
   const isMe = card.id === me
-  const names = new Map(members.map((m) => [m.id, m.name]))
-  const between = isMe ? [] : pledgesBetween(organizer, me, card.id)
   const open = between.filter((p) => p.state !== 'confirmed')
   const done = between.filter((p) => p.state === 'confirmed')
   const hasIntention = between.some(
