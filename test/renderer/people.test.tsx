@@ -65,7 +65,7 @@ it('lists members with their lines and filters the graph', async () => {
   expect(circles.nodes.some((n) => n.id === vera)).toBe(false)
 
   // The screen, as Boris sees it.
-  await renderScreen(boris, <People />, { path: '/people' })
+  const { calls } = await renderScreen(boris, <People />, { path: '/people' })
   await screen.findByRole('heading', { name: 'People' }, slow)
   const annaLink = await screen.findByRole('link', { name: 'Anna' }, slow)
   expect(annaLink.getAttribute('href')).toBe(`/people/${anna}`)
@@ -101,6 +101,8 @@ it('lists members with their lines and filters the graph', async () => {
   await boris.call('intention.commit', { network: network.id, pledge: pledge.id })
   await user.click(screen.getByRole('tab', { name: 'All members (3)' }))
   await screen.findByText('1 👥→👤 (0 ❤️ / 425 🙏)', undefined, slow)
+  // Cards and relations only: no organizer, notifications or refusals on each update.
+  expect(new Set(calls)).toEqual(new Set(['members']))
 })
 
 it('reads in Russian, with the emergency line in Russian', async () => {

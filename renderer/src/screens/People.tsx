@@ -153,7 +153,8 @@ function Tabs(props: { tab: Tab; onChange: (tab: Tab) => void; counts: Record<Ta
 export function People() {
   const { t } = useTranslation('people')
   const { network } = useNetwork()
-  const state = useQuery('state', { network: network.id })
+  // Every member by nature: the one screen whose query grows with the network (see `members`).
+  const state = useQuery('members', { network: network.id })
   const [chosen, setChosen] = useState<Tab | null>(null)
   const [filter, setFilter] = useState<GraphFilter>('all')
 
