@@ -122,10 +122,16 @@ async function openHome(page: Page, url: string): Promise<number> {
 }
 
 /**
- * Runs `act`, then waits for `text` on the page; returns the time it showed (ms since 1970,
- * the page's clock) minus the instant `act` resolved with (0: the caller subtracts its own).
+ * Runs `act`, then waits for `text` on the page. Returns how long after the node told of a
+ * change (the first `state` event of `updates`, arrival times in ms since 1970, after `act`
+ * began) the text was on screen; NaN if no update came.
  */
-async function onScreen(page: Page, text: string, act: () => Promise<number>): Promise<number> {
+async function onScreen(
+  page: Page,
+  updates: number[],
+  text: string,
+  act: () => Promise<unknown>,
+): Promise<number> {
   // Runs in the page (whose CSP allows no string eval); this file has no DOM types.
   const shown = page.waitForFunction(
     (t) =>
@@ -137,8 +143,11 @@ async function onScreen(page: Page, text: string, act: () => Promise<number>): P
   )
   // Awaited below; a failure before then must not surface as an unhandled rejection.
   shown.catch(() => {})
-  const from = await act()
-  return ((await (await shown).jsonValue()) as number) - from
+  const began = performance.timeOrigin + performance.now()
+  await act()
+  const shownAt = (await (await shown).jsonValue()) as number
+  const reached = updates.find((at) => at >= began)
+  return reached === undefined ? NaN : shownAt - reached
 }
 
 async function timeQuery(run: () => Promise<unknown>): Promise<number> {
@@ -203,10 +212,11 @@ export async function uiAtScale(): Promise<UiFigures> {
 
     // My own change, through the node's API: from the node having applied it to the screen.
     const me = (await session.call('network.list', {}))[0]!.me
-    const ownMs = await onScreen(page, '1,234.56', async () => {
-      await session.call('status.set', { network, status: 'orange', amount: 123_456 })
-      return performance.timeOrigin + performance.now()
-    })
+    const updates: number[] = []
+    session.onState(network, (at) => updates.push(performance.timeOrigin + at))
+    const ownMs = await onScreen(page, updates, '1,234.56', () =>
+      session.call('status.set', { network, status: 'orange', amount: 123_456 }),
+    )
     note(`my own change on screen after the node applied it: ${fmtMs(ownMs)}`)
 
     // A peer joins and records an intention; the amount is what the screen must show. The
@@ -230,19 +240,11 @@ export async function uiAtScale(): Promise<UiFigures> {
       () => true,
       () => false,
     )
-    let reached = 0
-    let appended = false
-    session.onState(network, (at) => {
-      if (appended && !reached) reached = performance.timeOrigin + at
-    })
     let peerFromNodeMs = NaN
     if (caughtUp) {
-      const shownAt = await onScreen(page, '123.45', async () => {
-        await peer.call('intention.create', { network, to: me, amount: 12_345 })
-        appended = true
-        return 0
-      })
-      peerFromNodeMs = reached ? shownAt - reached : NaN
+      peerFromNodeMs = await onScreen(page, updates, '123.45', () =>
+        peer.call('intention.create', { network, to: me, amount: 12_345 }),
+      )
     }
     note(
       `a peer's intention on screen after it reached the node: ${caughtUp ? fmtMs(peerFromNodeMs) : 'n/a (the peer was still catching up)'}`,
