@@ -1122,11 +1122,11 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         kv.get<Member>(keys.member(me)),
       ])
       if (!meta || !member) return []
-      const events = await latestEvents(kv)
-      const names = new Map((await this.membersOf(n, kv)).map((m) => [m.id, m.name]))
+      const events = (await latestEvents(kv)).filter((e) => concerns(e, member))
+      const { names } = await named(await n.members.at(kv), events.flatMap(parties))
       const refused = await lastEntries<Rejection>(kv, keys.rejections, RECENT_REFUSALS)
       const list = [
-        ...notificationsFor(events, member, meta, (id) => names.get(id)),
+        ...notificationsFor(events, member, meta, (id) => names[id]),
         ...calendarNotifications(this.clock(), meta, await currentOutgoing(kv, me)),
         ...refusalNotifications(
           refused.map((e) => e.value),
@@ -1168,8 +1168,8 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         if (e && concerns(e, member)) events.push(e)
       }
       if (events.length === 0) return []
-      const names = new Map((await this.membersOf(n, kv)).map((m) => [m.id, m.name]))
-      return notificationsFor(events, member, meta, (id) => names.get(id))
+      const { names } = await named(await n.members.at(kv), events.flatMap(parties))
+      return notificationsFor(events, member, meta, (id) => names[id])
     })
     this.pushUnread(n, fresh)
   }
@@ -1264,6 +1264,11 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       }
     }
   }
+}
+
+/** Who an event is about: the members a notification of it names. */
+function parties(e: LedgerEvent): string[] {
+  return [e.actor, e.subject].filter((id) => id !== undefined)
 }
 
 function dataUnavailable(): ApiError {
