@@ -197,10 +197,21 @@ export async function uiAtScale(): Promise<UiFigures> {
     const session = await WsSession.open(anna)
     const queries: UiFigures['queries'] = []
     for (const [name, call] of [
-      ['state (the whole network)', () => session.call('state', { network })],
-      ['home', () => session.call('home', { network })],
+      ['state (the whole network: the CLI)', () => session.call('state', { network })],
+      ['home (Home)', () => session.call('home', { network })],
       [
-        'member.card (the busiest member)',
+        'notifications.list unread (every screen)',
+        () => session.call('notifications.list', { network, unreadOnly: true }),
+      ],
+      ['organizer (Organizer)', () => session.call('organizer', { network })],
+      ['members (People)', () => session.call('members', { network })],
+      ['members.inNeed (Invites)', () => session.call('members.inNeed', { network })],
+      [
+        "member.page (a member's page)",
+        () => session.call('member.page', { network, member: busiest }),
+      ],
+      [
+        'member.card (Profile: the busiest member)',
         () => session.call('member.card', { network, member: busiest }),
       ],
     ] as const) {

@@ -286,7 +286,12 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     base.on('error', (err: Error) =>
       this.log.error('network stopped', { network: entry.key.slice(0, 8), error: err.message }),
     )
-    handle.scanning = this.scanNotifications(handle).catch(() => {})
+    // The member index is read whole once, now, rather than by the first screen that asks.
+    handle.scanning = this.scanNotifications(handle)
+      .then(async () => {
+        await this.read(handle, (kv) => handle.members.at(kv))
+      })
+      .catch(() => {})
     if (entry.left && base.ownEntriesShared) return handle
     const swarm = new Hyperswarm({ dht: this.dht() })
     const pairing = new BlindPairing(swarm, { poll: 5_000 })
