@@ -220,6 +220,8 @@ export interface HomeState extends Pick<
   'network' | 'meta' | 'me' | 'home' | 'organizer' | 'notifications'
 > {
   names: Record<string, string>
+  /** How many others ask for help: `home.needsHelp` lists the first of them (HOME_NEEDY). */
+  needsHelpTotal: number
 }
 
 /** The organizer's lists, with the names of the members they mention (and who left). */

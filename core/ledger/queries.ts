@@ -301,6 +301,23 @@ export async function needsHelp(
   )
 }
 
+/** How many of the others asking for help Home lists; People lists them all. */
+export const HOME_NEEDY = 20
+
+/**
+ * Home's list of who needs help: the first `limit` others (in needsHelp's order) and how many
+ * ask in all. A network of 1,000 has some 200 asking: listing them all made every update of
+ * Home cost a re-render of 200 cards.
+ */
+export function othersInNeed(
+  cards: readonly MemberCard[],
+  me: string,
+  limit = HOME_NEEDY,
+): { shown: MemberCard[]; total: number } {
+  const others = cards.filter((c) => c.id !== me)
+  return { shown: others.slice(0, limit), total: others.length }
+}
+
 /** Latest events, newest first. */
 export async function recentEvents(kv: ReadKV, limit = 50): Promise<LedgerEvent[]> {
   const meta = await networkMeta(kv)

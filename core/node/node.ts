@@ -62,6 +62,7 @@ import {
   memberPage,
   named,
   needsHelp,
+  othersInNeed,
   organizer,
   partiesOf,
   relations,
@@ -1103,7 +1104,14 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       const mentioned = Object.values(o).flatMap(partiesOf)
       for (const e of h.recent) for (const id of [e.actor, e.subject]) if (id) mentioned.push(id)
       const { names } = await named(source, mentioned)
-      return { meta, home: h, organizer: o, names }
+      const needy = othersInNeed(h.needsHelp, me)
+      return {
+        meta,
+        home: { ...h, needsHelp: needy.shown },
+        needsHelpTotal: needy.total,
+        organizer: o,
+        names,
+      }
     })
     const notifications = await this.notifications(n)
     // Home names the people its notifications are about too; they carry those names.

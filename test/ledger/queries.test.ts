@@ -6,7 +6,9 @@ import {
   memberCard,
   needsHelp,
   organizer,
+  othersInNeed,
   relations,
+  type MemberCard,
 } from '../../core/ledger/queries.ts'
 import { DAY, TestLedger, keyOf } from '../support/ledger.ts'
 
@@ -163,5 +165,23 @@ describe('own payment details', () => {
     await t.ok('anna', { type: 'member.payment', details })
     expect((await memberCard(t.kv, anna, boris))!.payment).toBeNull()
     expect((await memberCard(t.kv, anna, anna))!.payment).toEqual(details)
+  })
+})
+
+describe("Home's list of who needs help", () => {
+  it('lists the first others in needsHelp order and counts them all', () => {
+    const cards = Array.from({ length: 25 }, (_, i) => ({ id: `m${i}` }) as MemberCard)
+    const { shown, total } = othersInNeed(cards, 'm3', 20)
+    expect(total).toBe(24)
+    expect(shown.map((c) => c.id)).toEqual(
+      cards
+        .map((c) => c.id)
+        .filter((id) => id !== 'm3')
+        .slice(0, 20),
+    )
+    expect(othersInNeed(cards.slice(0, 2), 'nobody')).toEqual({
+      shown: cards.slice(0, 2),
+      total: 2,
+    })
   })
 })

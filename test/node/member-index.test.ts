@@ -63,7 +63,12 @@ describe('member index', () => {
       () => anna.call('home', { network: net.id }),
       (h) => h.home.me?.progress.intended === 5_000,
     )
-    expect(after.home.needsHelp.map((c) => c.name)).toEqual(['Anna'])
+    // Home lists the others asking for help: none for Anna, Anna for Boris.
+    expect(after.home.needsHelp).toEqual([])
+    expect(after.needsHelpTotal).toBe(0)
+    const borisHome = await boris.call('home', { network: net.id })
+    expect(borisHome.home.needsHelp.map((c) => c.name)).toEqual(['Anna'])
+    expect(borisHome.needsHelpTotal).toBe(1)
     // Home names the people it mentions without listing the whole network.
     expect(after.names[after.home.recent[0]!.actor!]).toBe('Boris')
 

@@ -47,7 +47,8 @@ export function Home() {
       <p className="muted">{t('greeting', { name: me?.name ?? '', network: s.meta.name })}</p>
       {me && <MyStatus card={me} />}
       <NeedsHelp
-        cards={s.home.needsHelp.filter((c) => c.id !== s.me)}
+        cards={s.home.needsHelp}
+        total={s.needsHelpTotal}
         meAsking={me !== null && me.status !== 'green' && !me.left}
       />
       <AwaitingMe state={s} nameOf={nameOf} />
@@ -109,7 +110,15 @@ function MyStatus({ card }: { card: MemberCard }) {
 }
 
 /** `meAsking`: I ask for help myself, so "nobody is asking" would not be true. */
-function NeedsHelp({ cards, meAsking }: { cards: MemberCard[]; meAsking: boolean }) {
+function NeedsHelp({
+  cards,
+  total,
+  meAsking,
+}: {
+  cards: MemberCard[]
+  total: number
+  meAsking: boolean
+}) {
   const { t } = useTranslation('home')
   const money = useMoney()
   const lines = useConventions()
@@ -148,6 +157,11 @@ function NeedsHelp({ cards, meAsking }: { cards: MemberCard[]; meAsking: boolean
             </li>
           ))}
         </ol>
+      )}
+      {total > cards.length && (
+        <p>
+          <Link to="/people">{t('needs.more', { count: total - cards.length })}</Link>
+        </p>
       )}
     </Section>
   )
