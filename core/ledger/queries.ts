@@ -284,13 +284,8 @@ export async function needsHelp(
   now?: number,
   source: MemberSource = viewMembers(kv),
 ): Promise<MemberCard[]> {
-  const meta = await requireMeta(kv)
-  const cards: MemberCard[] = []
-  for (const m of await source.members()) {
-    if (m.left || m.status === 'green') continue
-    const r = await source.record(m.id)
-    if (r) cards.push(cardOf(r.member, r.incoming, r.outgoing, meta, undefined, now))
-  }
+  const asking = (m: Member) => !m.left && m.status !== 'green'
+  const cards = await cardsOf(kv, source, undefined, now, asking)
   const rank = (c: MemberCard) => (c.status === 'red' ? 0 : 1)
   return cards.sort(
     (a, b) =>
@@ -451,15 +446,27 @@ export function pledgesBetween(org: Organizer, me: string, other: string): Pledg
 }
 
 /** Every member's card in join order, as `viewer` sees them (see cardOf). */
-export async function allCards(
+export function allCards(
   kv: ReadKV,
   viewer: string,
   now?: number,
   source: MemberSource = viewMembers(kv),
 ): Promise<MemberCard[]> {
+  return cardsOf(kv, source, viewer, now)
+}
+
+/** The cards of the members `keep` picks, in join order. */
+async function cardsOf(
+  kv: ReadKV,
+  source: MemberSource,
+  viewer: string | undefined,
+  now: number | undefined,
+  keep: (m: Member) => boolean = () => true,
+): Promise<MemberCard[]> {
   const meta = await requireMeta(kv)
   const cards: MemberCard[] = []
   for (const m of await source.members()) {
+    if (!keep(m)) continue
     const r = await source.record(m.id)
     if (r) cards.push(cardOf(r.member, r.incoming, r.outgoing, meta, viewer, now))
   }

@@ -66,6 +66,7 @@ import {
   organizer,
   partiesOf,
   relations,
+  type MemberSource,
 } from '../ledger/queries.ts'
 import { reasonText } from '../ledger/reasons.ts'
 import { inviteRefusal } from '../ledger/rules/invite.ts'
@@ -420,29 +421,18 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       'request.confirm': (p) => this.onPledge(p, 'request.confirm'),
       state: (p) => this.networkState(this.network(p.network)),
       home: (p) => this.homeState(this.network(p.network)),
-      'member.card': async (p) => {
-        const n = this.network(p.network)
-        const id = await this.memberRef(n, p.member)
-        return this.read(
-          n,
-          async (kv) =>
-            (await memberCard(kv, id, n.base.localKey, this.clock(), await n.members.at(kv)))!,
-        )
-      },
-      'member.relations': async (p) => {
-        const n = this.network(p.network)
-        const id = await this.memberRef(n, p.member)
-        return this.read(n, async (kv) => relations(kv, id, await n.members.at(kv)))
-      },
-      'member.page': async (p) => {
-        const n = this.network(p.network)
-        const id = await this.memberRef(n, p.member)
-        return this.read(
-          n,
-          async (kv) =>
-            (await memberPage(kv, id, n.base.localKey, this.clock(), await n.members.at(kv)))!,
-        )
-      },
+      'member.card': (p) =>
+        this.aboutMember(
+          p,
+          async (kv, id, me, source) => (await memberCard(kv, id, me, this.clock(), source))!,
+        ),
+      'member.relations': (p) =>
+        this.aboutMember(p, (kv, id, _me, source) => relations(kv, id, source)),
+      'member.page': (p) =>
+        this.aboutMember(
+          p,
+          async (kv, id, me, source) => (await memberPage(kv, id, me, this.clock(), source))!,
+        ),
       organizer: async (p) => {
         const n = this.network(p.network)
         const me = n.base.localKey
@@ -777,6 +767,16 @@ export class ExodusNode extends EventEmitter implements NodeApi {
   ): Promise<Appended> {
     const n = this.network(p.network)
     return this.append(n, { type, pledge: await this.pledgeRef(n, p.pledge) })
+  }
+
+  /** A query about one member named by `p.member`, read with the member index. */
+  private async aboutMember<T>(
+    p: { network: string; member: string },
+    query: (kv: ViewSnapshot, id: string, me: string, source: MemberSource) => Promise<T>,
+  ): Promise<T> {
+    const n = this.network(p.network)
+    const id = await this.memberRef(n, p.member)
+    return this.read(n, async (kv) => query(kv, id, n.base.localKey, await n.members.at(kv)))
   }
 
   /** Every member in join order, from the index the node keeps (see MemberIndex). */
