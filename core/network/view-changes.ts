@@ -28,6 +28,8 @@ export class ViewChanges {
   private taken: Batch[] = []
   /** Keys of handed-over calls that a truncation undid. */
   private stale = new Set<string>()
+  /** The view core (key and fork) of the last snapshot taken. */
+  private core = ''
 
   /** Apply wrote `keys` in versions [start, end). */
   wrote(start: number, end: number, keys: Iterable<string>): void {
@@ -46,6 +48,15 @@ export class ViewChanges {
     this.known = reachesBack ? length : -1
   }
 
+  /**
+   * The reader could not use what the last take() handed over (a read failed, say a block of a
+   * fast-forwarded view that no peer sent): the next take() says to read everything.
+   */
+  lost(): void {
+    this.known = -1
+    this.stale.clear()
+  }
+
   /** The view is another core now: everything must be read again. */
   moved(epoch: number): void {
     this.epoch = epoch
@@ -57,11 +68,17 @@ export class ViewChanges {
 
   /**
    * The keys written since the last call, up to `version` (the snapshot the caller reads next,
-   * taken at view epoch `epoch`), or null when the caller must read everything. A snapshot
-   * older than the latest truncation, or than what was already taken, learns nothing.
+   * taken at view epoch `epoch` of the view core `core`), or null when the caller must read
+   * everything. A snapshot older than the latest truncation, or than what was already taken,
+   * learns nothing.
    */
-  take(epoch: number, version: number): Set<string> | null {
-    if (epoch < this.epoch || (this.known >= 0 && version < this.known)) return new Set()
+  take(epoch: number, version: number, core: string): Set<string> | null {
+    if (epoch < this.epoch) return new Set()
+    // Another core, or a fork of it, without a move or truncation told (seen after a
+    // fast-forward): versions cannot be compared, read everything.
+    if (core !== this.core) this.lost()
+    this.core = core
+    if (this.known >= 0 && version < this.known) return new Set()
     const keys = new Set(this.stale)
     let cursor = this.known
     let complete = cursor >= 0

@@ -345,6 +345,12 @@ export class ViewSnapshot implements ReadKV {
     return this.bee.version
   }
 
+  /** The view core this snapshot reads, as key and fork (a truncation moves the fork). */
+  get core(): string {
+    const core = this.bee.core
+    return `${core.key?.toString('hex') ?? ''}:${core.fork}`
+  }
+
   /** Opens the snapshot: its version is the view's length at the moment it was taken. */
   async ready(): Promise<void> {
     await this.borrowCaches()

@@ -50,7 +50,17 @@ export class MemberIndex {
 
   private async refresh(snap: ViewSnapshot): Promise<void> {
     await snap.ready()
-    const written = this.changes.take(snap.viewEpoch, snap.version)
+    const written = this.changes.take(snap.viewEpoch, snap.version, snap.core)
+    try {
+      await this.apply(snap, written)
+    } catch (err) {
+      // What was taken is not in the index: read everything the next time.
+      this.changes.lost()
+      throw err
+    }
+  }
+
+  private async apply(snap: ViewSnapshot, written: Set<string> | null): Promise<void> {
     if (written === null) {
       await this.readAll(snap)
     } else {
