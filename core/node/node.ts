@@ -1068,24 +1068,15 @@ export class ExodusNode extends EventEmitter implements NodeApi {
 
   // ---- state and notifications ----
 
-  private async networkState(n: NetworkHandle): Promise<NetworkState> {
-    const me = n.base.localKey
-    const summary = await this.summary(n)
-    const now = this.clock()
-    const data = await this.read(n, async (kv) => {
-      const meta = await this.synced(kv)
-      const source = await n.members.at(kv)
-      const rejections = (await lastEntries<Rejection>(kv, keys.rejections, 50)).map((e) => e.value)
-      return {
-        meta,
-        home: await home(kv, me, now, source),
-        members: await allCards(kv, me, now, source),
-        relations: await relations(kv, me, source),
-        organizer: await organizer(kv, me),
-        rejected: rejections,
-      }
-    })
-    return { network: summary, me, ...data, notifications: await this.notifications(n) }
+  private networkState(n: NetworkHandle): Promise<NetworkState> {
+    return this.myView(n, async ({ kv, meta, source, me, now }) => ({
+      meta,
+      home: await home(kv, me, now, source),
+      members: await allCards(kv, me, now, source),
+      relations: await relations(kv, me, source),
+      organizer: await organizer(kv, me),
+      rejected: (await lastEntries<Rejection>(kv, keys.rejections, 50)).map((e) => e.value),
+    }))
   }
 
   /**
@@ -1093,12 +1084,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
    * who asks for help, not with the number of members (see MemberIndex).
    */
   private async homeState(n: NetworkHandle): Promise<HomeState> {
-    const me = n.base.localKey
-    const summary = await this.summary(n)
-    const now = this.clock()
-    const data = await this.read(n, async (kv) => {
-      const meta = await this.synced(kv)
-      const source = await n.members.at(kv)
+    const view = await this.myView(n, async ({ kv, meta, source, me, now }) => {
       const h = await home(kv, me, now, source)
       const o = h.organizer
       const mentioned = Object.values(o).flatMap(partiesOf)
@@ -1113,10 +1099,32 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         names,
       }
     })
-    const notifications = await this.notifications(n)
     // Home names the people its notifications are about too; they carry those names.
-    for (const x of notifications) Object.assign(data.names, x.names)
-    return { network: summary, me, ...data, notifications }
+    for (const x of view.notifications) Object.assign(view.names, x.names)
+    return view
+  }
+
+  /**
+   * My view of a network: its summary, `part` read from one synced snapshot with the member
+   * index, and my notifications.
+   */
+  private async myView<T extends object>(
+    n: NetworkHandle,
+    part: (q: {
+      kv: ViewSnapshot
+      meta: NetworkMeta
+      source: MemberSource
+      me: string
+      now: number
+    }) => Promise<T>,
+  ) {
+    const me = n.base.localKey
+    const summary = await this.summary(n)
+    const now = this.clock()
+    const data = await this.read(n, async (kv) =>
+      part({ kv, meta: await this.synced(kv), source: await n.members.at(kv), me, now }),
+    )
+    return { network: summary, me, ...data, notifications: await this.notifications(n) }
   }
 
   /** The network's meta, or an error saying to wait while the network has none yet. */
