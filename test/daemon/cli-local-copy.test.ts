@@ -22,18 +22,24 @@ import { runCli } from './helpers.ts'
 const run = promisify(execFile)
 const exodus = (dir: string, ...argv: string[]) => runCli(['--data', dir, ...argv])
 
+/** A daemon in this process running the real node on a new folder and local testnet. */
+async function realDaemon() {
+  const t = await testnet()
+  const dir = await tempFolder('cli')
+  const daemon = await startDaemon({
+    dataDir: dir,
+    bootstrap: bootstrapOf(t),
+    handleSignals: false,
+    print: () => {},
+    createNode: (o) => createNode(o),
+  })
+  afterTest(() => daemon.stop())
+  return { t, dir }
+}
+
 describe('exodus export, forget and data remove', () => {
   it('exports to a file, and deletes only with --yes', async () => {
-    const t = await testnet()
-    const dir = await tempFolder('cli-copy')
-    const daemon = await startDaemon({
-      dataDir: dir,
-      bootstrap: bootstrapOf(t),
-      handleSignals: false,
-      print: () => {},
-      createNode: (o) => createNode(o),
-    })
-    afterTest(() => daemon.stop())
+    const { dir } = await realDaemon()
     expect(
       (await exodus(dir, 'network', 'create', 'Friends', '--currency', 'EUR', '--me', 'Anna')).code,
     ).toBe(0)
@@ -73,16 +79,7 @@ describe('exodus export, forget and data remove', () => {
 
 describe('output through a pipe', () => {
   it('exodus export writes all of a large export before it exits', async () => {
-    const t = await testnet()
-    const dir = await tempFolder('cli-pipe')
-    const daemon = await startDaemon({
-      dataDir: dir,
-      bootstrap: bootstrapOf(t),
-      handleSignals: false,
-      print: () => {},
-      createNode: (o) => createNode(o),
-    })
-    afterTest(() => daemon.stop())
+    const { t, dir } = await realDaemon()
     await exodus(dir, 'network', 'create', 'Friends', '--currency', 'EUR', '--me', 'Anna')
     await exodus(dir, 'status', 'orange', '5000')
     const boris = await startNode(t, 'Boris')

@@ -2,11 +2,7 @@
  * Real nodes in one process over a local HyperDHT testnet on 127.0.0.1: networks, invites,
  * pairing, encrypted sync and the API contract end to end.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import createTestnet from 'hyperdht/testnet'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   ApiError,
   type Command,
@@ -16,67 +12,24 @@ import {
   type Results,
 } from '../../core/api/contract.ts'
 import { ExodusNode, createNode } from '../../core/node/node.ts'
+import {
+  afterTest,
+  bootstrapOf,
+  errorOf,
+  eventually,
+  startNode,
+  tempFolder,
+  testnet,
+  type Testnet,
+} from '../support/nodes.ts'
 
-type Testnet = Awaited<ReturnType<typeof createTestnet>>
-
-const cleanup: Array<() => Promise<void>> = []
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()!()
-})
-
-async function testnet(): Promise<Testnet> {
-  const t = await createTestnet(3, { host: '127.0.0.1' })
-  cleanup.push(() => t.destroy())
-  return t
-}
-
-async function node(
-  t: Testnet,
-  name: string,
-  opts: { clock?: () => number } = {},
-): Promise<ExodusNode> {
-  const dir = await mkdtemp(join(tmpdir(), `exodus-node-${name}-`))
-  cleanup.push(() => rm(dir, { recursive: true, force: true }))
-  const n = await createNode({
-    dataDir: dir,
-    bootstrap: t.bootstrap.map((b) => `${b.host}:${b.port}`),
-    pairingTimeoutMs: 5_000,
-    ...opts,
-  })
-  cleanup.push(() => n.close())
-  await n.call('identity.set', { name })
-  return n
+/** A node with a short pairing timeout, so that tests of failing joins stay quick. */
+function node(t: Testnet, name: string, opts: { clock?: () => number } = {}): Promise<ExodusNode> {
+  return startNode(t, name, { pairingTimeoutMs: 5_000, ...opts })
 }
 
 function call<C extends Command>(n: ExodusNode, c: C, p: Params<C>): Promise<Results[C]> {
   return n.call(c, p)
-}
-
-/** Polls `read` until `check` passes (peers sync asynchronously). */
-async function eventually<T>(
-  read: () => Promise<T>,
-  check: (v: T) => boolean,
-  ms = 15_000,
-): Promise<T> {
-  const until = Date.now() + ms
-  let last: T
-  while (true) {
-    last = await read()
-    if (check(last)) return last
-    if (Date.now() > until)
-      throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(last)}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
-async function errorOf(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof ApiError) return err
-    throw err
-  }
-  throw new Error('expected an error')
 }
 
 describe('node', () => {
@@ -172,15 +125,14 @@ describe('time passing', () => {
     const t = await testnet()
     let offset = 0
     const clock = () => Date.now() + offset
-    const dir = await mkdtemp(join(tmpdir(), 'exodus-node-clock-'))
-    cleanup.push(() => rm(dir, { recursive: true, force: true }))
+    const dir = await tempFolder('clock')
     const anna = await createNode({
       dataDir: dir,
-      bootstrap: t.bootstrap.map((b) => `${b.host}:${b.port}`),
+      bootstrap: bootstrapOf(t),
       clock,
       cycleCheckMs: 50,
     })
-    cleanup.push(() => anna.close())
+    afterTest(() => anna.close())
     const net = await call(anna, 'network.create', {
       name: 'Clock',
       currency: 'EUR',
@@ -222,7 +174,7 @@ describe('joins that time out', () => {
       bootstrap: t.bootstrap.map((b) => `${b.host}:${b.port}`),
       pairingTimeoutMs: 5_000,
     })
-    cleanup.push(() => annaAgain.close())
+    afterTest(() => annaAgain.close())
     const joined = await call(boris, 'network.join', { invite: invite.code })
     expect(joined.network.id).toBe(net.id)
     const list = await eventually(
