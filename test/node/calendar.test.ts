@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import type { NodeEvent, NotificationEntry } from '../../core/api/contract.ts'
 import { createNode, type ExodusNode } from '../../core/node/node.ts'
-import { afterTest, bootstrapOf, eventually, startNode, testnet } from '../support/nodes.ts'
+import { admit, afterTest, bootstrapOf, eventually, startNode, testnet } from '../support/nodes.ts'
 
 const DAY = 86_400_000
 /** The 10th of a 31-day month, noon UTC. */
@@ -41,8 +41,7 @@ describe('calendar notifications', () => {
       timeZone: 'UTC',
     })
     await anna.call('status.set', { network: net.id, status: 'orange', amount: 50_000 })
-    const invite = await anna.call('invite.create', { network: net.id })
-    await boris.call('network.join', { invite: invite.code })
+    await admit(anna, boris, net.id)
     await boris.call('obligation.create', { network: net.id, to: 'Anna', amount: 2_550 })
     const toAnna = pushedTo(anna)
     const toBoris = pushedTo(boris)

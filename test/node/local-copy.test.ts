@@ -9,7 +9,7 @@ import Corestore from 'corestore'
 import { describe, expect, it } from 'vitest'
 import { createNode } from '../../core/node/node.ts'
 import { EXPORT_COLUMNS } from '../../core/ledger/export.ts'
-import { bootstrapOf, errorOf, eventually, startNode, testnet } from '../support/nodes.ts'
+import { admit, bootstrapOf, errorOf, eventually, startNode, testnet } from '../support/nodes.ts'
 
 async function twoMembers() {
   const t = await testnet()
@@ -21,8 +21,7 @@ async function twoMembers() {
     timeZone: 'Europe/Berlin',
   })
   await anna.call('status.set', { network: net.id, status: 'orange', amount: 50_000 })
-  const invite = await anna.call('invite.create', { network: net.id })
-  await boris.call('network.join', { invite: invite.link })
+  await admit(anna, boris, net.id)
   return { t, anna, boris, net }
 }
 

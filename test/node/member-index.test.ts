@@ -8,7 +8,7 @@ import type { LedgerBase } from '../../core/network/ledger-base.ts'
 import { ViewChanges } from '../../core/network/view-changes.ts'
 import { MemberIndex, membersTouched } from '../../core/node/member-index.ts'
 import type { ExodusNode } from '../../core/node/node.ts'
-import { eventually, startNode, testnet } from '../support/nodes.ts'
+import { admit, eventually, startNode, testnet } from '../support/nodes.ts'
 
 type Handles = { networks: Map<string, { members: MemberIndex; base: LedgerBase }> }
 
@@ -32,10 +32,7 @@ describe('member index', () => {
     const boris = await startNode(t, 'Boris')
     const vera = await startNode(t, 'Vera')
     const net = await anna.call('network.create', { name: 'Friends', currency: 'EUR' })
-    for (const n of [boris, vera]) {
-      const invite = await anna.call('invite.create', { network: net.id })
-      await n.call('network.join', { invite: invite.code })
-    }
+    for (const n of [boris, vera]) await admit(anna, n, net.id)
     await eventually(
       () => anna.call('state', { network: net.id }),
       (s) => s.members.length === 3,

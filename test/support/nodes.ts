@@ -54,6 +54,16 @@ export async function startNode(
   return n
 }
 
+/** `newcomer` joins `network` with a fresh invite from `member` (who must be online). */
+export async function admit(
+  member: ExodusNode,
+  newcomer: ExodusNode,
+  network: string,
+): Promise<void> {
+  const invite = await member.call('invite.create', { network })
+  await newcomer.call('network.join', { invite: invite.code })
+}
+
 /** Polls `read` until `check` passes (peers sync asynchronously). */
 export async function eventually<T>(
   read: () => Promise<T> | T,
