@@ -184,11 +184,11 @@ export class LedgerBase extends ReadyResource {
     this.base.on('update', changed)
     this.base.on('writable', changed)
     this.base.on('unwritable', changed)
-    this.base.on('fast-forward', changed)
-    // A fast-forward replaces the view's content without a truncation to go by.
     this.base.on('fast-forward', () => {
+      // The view's content was replaced without a truncation to go by.
       this.viewEpoch.epoch++
       for (const w of this.watchers) w.moved(this.viewEpoch.epoch)
+      changed()
     })
     this.base.view.core.on('append', changed)
     this.base.view.core.on('truncate', changed)
