@@ -31,6 +31,11 @@ import {
 } from './simulated-authors.ts'
 
 export const UI_TARGETS = { homeMs: 1_000, peerMs: 200, queryMs: 30, jsKB: 200 }
+
+/** The screens' queries have a target; `state` is the CLI's whole picture and has none. */
+export function queryTarget(name: string): string {
+  return name.startsWith('state') ? '(no screen calls it)' : `< ${UI_TARGETS.queryMs} ms`
+}
 const MEMBERS = Number(process.env.BENCH_UI_MEMBERS ?? 1_000)
 const OPS = Number(process.env.BENCH_UI_OPS ?? 50_000)
 const ROOT = path.join(import.meta.dirname, '..')
@@ -293,7 +298,7 @@ export async function uiAtScale(): Promise<UiFigures> {
       ...queries.map((q) => [
         `query ${q.name}, warm median`,
         Number.isNaN(q.ms) ? 'n/a' : fmtMs(q.ms),
-        `< ${UI_TARGETS.queryMs} ms`,
+        queryTarget(q.name),
       ]),
       [
         'initial JS, gzipped',
