@@ -22,6 +22,11 @@ const networkEntry = z.object({
   landing: z.string().nullable().default(null),
   /** This member left the network: the node stops syncing it once the leave is shared. */
   left: z.boolean().default(false),
+  /**
+   * Admitted but not a member yet: the name to join with once the network has synced, also
+   * after a restart (catching up on a big network can outlast the join call and the app).
+   */
+  joiningAs: z.string().nullable().default(null),
   /** Highest ledger event already turned into notifications. */
   seenEvent: z.number().int().default(0),
   /**

@@ -95,6 +95,8 @@ export interface NodeOptions {
   log?: Logger
   /** How long a join waits for a member to admit it before saying so. */
   pairingTimeoutMs?: number
+  /** How long a join call waits for the network to sync once admitted (default 3x pairing). */
+  syncTimeoutMs?: number
   /** How often the clock is checked for month boundaries and deadlines. */
   cycleCheckMs?: number
 }
@@ -156,6 +158,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
   private readonly log: Logger
   private readonly bootstrap: Array<{ host: string; port: number }> | undefined
   private readonly pairingTimeoutMs: number
+  private readonly syncTimeoutMs: number
   private readonly cycleCheckMs: number
   private state!: LocalStateFile
   private store!: Corestore
@@ -170,6 +173,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     this.log = opts.log ?? silent
     this.bootstrap = parseBootstrap(opts.bootstrap)
     this.pairingTimeoutMs = opts.pairingTimeoutMs ?? 20_000
+    this.syncTimeoutMs = opts.syncTimeoutMs ?? this.pairingTimeoutMs * 3
     this.cycleCheckMs = opts.cycleCheckMs ?? 30_000
   }
 
@@ -186,7 +190,8 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     }
     for (const entry of this.state.state.networks) {
       try {
-        await this.openNetwork(entry)
+        const handle = await this.openNetwork(entry)
+        if (entry.joiningAs !== null) this.completeJoin(handle)
       } catch (err) {
         this.log.error('network failed to open', {
           network: entry.key.slice(0, 8),
@@ -596,6 +601,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       addedAt: this.clock(),
       landing: null,
       left: false,
+      joiningAs: null,
       seenEvent: 0,
       seenRejected: 0,
       seenCalendar: [],
@@ -1009,6 +1015,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     }
     if (!paired.encryptionKey)
       throw new ApiError('invite-refused', 'The member who answered sent no network key')
+    const name = p.name ?? (this.state.state.identity.name || 'New member')
     const entry: NetworkEntry = {
       key: hex(paired.key),
       encryptionKey: hex(paired.encryptionKey),
@@ -1016,6 +1023,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
       addedAt: this.clock(),
       landing: null,
       left: false,
+      joiningAs: name,
       seenEvent: 0,
       seenRejected: 0,
       seenCalendar: [],
@@ -1026,32 +1034,42 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     )
     await this.state.save()
     const handle = await this.openNetwork(entry)
-    const name = p.name ?? (this.state.state.identity.name || 'New member')
     try {
       await this.whenWritable(handle)
     } catch (err) {
       // Admitted, but catching up on a big network outlasted the call: the join completes
-      // in the background, as the error tells the user.
-      void this.whenWritable(handle, Infinity)
-        .then(() => this.becomeMember(handle, name))
-        .catch((e) => this.log.warn('joining did not complete', { error: String(e) }))
+      // in the background (after a restart too), as the error tells the user.
+      this.completeJoin(handle)
       throw err
     }
     const inviteRecord = await this.read(handle, (kv) => kv.get<Invite>(keys.invite(invite.id)))
     entry.landing = inviteRecord?.for ?? null
-    await this.state.save()
-    await this.becomeMember(handle, name)
+    await this.becomeMember(handle)
     this.log.info('joined a network', { network: entry.key.slice(0, 8) })
     return { network: await this.summary(handle), landing: entry.landing }
   }
 
-  /** Appends my member.join unless the view already has me (a retried join). */
-  private async becomeMember(n: NetworkHandle, name: string): Promise<void> {
+  /**
+   * Appends my member.join (with the name kept in `joiningAs`) unless the view already has
+   * me, as after a retried join, and notes that the join is complete.
+   */
+  private async becomeMember(n: NetworkHandle): Promise<void> {
+    const name = n.entry.joiningAs
+    if (name === null) return
     const me = await this.read(n, (kv) => kv.get<Member>(keys.member(n.base.localKey)))
     if (!me) await this.append(n, { type: 'member.join', name })
+    n.entry.joiningAs = null
+    await this.state.save()
   }
 
-  private async whenWritable(n: NetworkHandle, waitMs = this.pairingTimeoutMs * 3): Promise<void> {
+  /** Waits, without a deadline, until the network has synced, then becomes a member. */
+  private completeJoin(n: NetworkHandle): void {
+    void this.whenWritable(n, Infinity)
+      .then(() => this.becomeMember(n))
+      .catch((e) => this.log.warn('joining did not complete', { error: String(e) }))
+  }
+
+  private async whenWritable(n: NetworkHandle, waitMs = this.syncTimeoutMs): Promise<void> {
     const deadline = Date.now() + waitMs
     while (!n.base.writable || !(await this.meta(n))) {
       if (this.closing) throw new ApiError('closing', 'The node is shutting down')
