@@ -26,8 +26,12 @@ export function membersTouched(written: Iterable<string>): Set<string> {
 }
 
 export class MemberIndex {
-  private readonly records = new Map<string, MemberRecord>()
-  private ordered: Member[] = []
+  /**
+   * Replaced, never changed, by a refresh: a query keeps reading the maps it was handed while
+   * the next refresh runs, without a copy per query.
+   */
+  private records: ReadonlyMap<string, MemberRecord> = new Map()
+  private ordered: readonly Member[] = []
   /** Refreshes run one at a time: each consumes the changes the previous one left. */
   private refreshing: Promise<void> = Promise.resolve()
   /** How many members the last refresh read: all of them, or only those an update touched. */
@@ -40,8 +44,7 @@ export class MemberIndex {
     const run = this.refreshing.then(() => this.refresh(snap))
     this.refreshing = run.catch(() => {})
     await run
-    const ordered = this.ordered
-    const records = new Map(this.records)
+    const { ordered, records } = this
     return {
       members: async () => ordered,
       record: async (id) => records.get(id) ?? null,
@@ -67,11 +70,13 @@ export class MemberIndex {
       const touched = [...membersTouched(written)]
       if (touched.length === 0) return
       const read = await Promise.all(touched.map((id) => memberRecord(snap, id)))
+      const records = new Map(this.records)
       touched.forEach((id, i) => {
         const r = read[i]
-        if (r) this.records.set(id, r)
-        else this.records.delete(id)
+        if (r) records.set(id, r)
+        else records.delete(id)
       })
+      this.records = records
       this.lastRead = touched.length
     }
     this.ordered = [...this.records.values()].map((r) => r.member).sort((a, b) => a.index - b.index)
@@ -87,9 +92,9 @@ export class MemberIndex {
       snap.list<Pledge>(keys.currentIns),
       snap.list<Pledge>(keys.currentOuts),
     ])
-    this.records.clear()
+    const records = new Map<string, MemberRecord>()
     for (const { value } of members)
-      this.records.set(value.id, { member: value, incoming: [], outgoing: [] })
+      records.set(value.id, { member: value, incoming: [], outgoing: [] })
     // Keys are cin/<to>/<pledge> and cout/<from>/<pledge>, in key order as the listings were.
     for (const [entries, side] of [
       [ins, 'incoming'],
@@ -97,8 +102,9 @@ export class MemberIndex {
     ] as const)
       for (const { key, value } of entries) {
         const id = key.slice(key.indexOf('/') + 1, key.lastIndexOf('/'))
-        this.records.get(id)?.[side].push(value)
+        records.get(id)?.[side].push(value)
       }
+    this.records = records
     this.lastRead = members.length
   }
 }
