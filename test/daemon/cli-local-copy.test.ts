@@ -2,24 +2,14 @@
  * `exodus export`, `exodus forget` and `exodus data remove` as docs/cli.md documents them,
  * against a daemon running the real node on a local testnet.
  */
-import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { startDaemon } from '../../core/daemon/daemon.ts'
 import { createNode } from '../../core/node/node.ts'
-import {
-  afterTest,
-  bootstrapOf,
-  eventually,
-  startNode,
-  tempFolder,
-  testnet,
-} from '../support/nodes.ts'
+import { afterTest, bootstrapOf, tempFolder, testnet } from '../support/nodes.ts'
 import { runCli } from './helpers.ts'
 
-const run = promisify(execFile)
 const exodus = (dir: string, ...argv: string[]) => runCli(['--data', dir, ...argv])
 
 /** A daemon in this process running the real node on a new folder and local testnet. */
@@ -75,38 +65,4 @@ describe('exodus export, forget and data remove', () => {
     const after = JSON.parse((await exodus(dir, 'identity', '--json')).out)
     expect(after.publicKey).not.toBe(before.publicKey)
   })
-})
-
-describe('output through a pipe', () => {
-  it('exodus export writes all of a large export before it exits', async () => {
-    const { t, dir } = await realDaemon()
-    await exodus(dir, 'network', 'create', 'Friends', '--currency', 'EUR', '--me', 'Anna')
-    await exodus(dir, 'status', 'orange', '5000')
-    const boris = await startNode(t, 'Boris')
-    const invite = JSON.parse((await exodus(dir, 'invite', 'create', '--json')).out)
-    const { network } = await boris.call('network.join', { invite: invite.code })
-    await eventually(
-      () => boris.call('member.card', { network: network.id, member: 'Anna' }),
-      (c) => c.status === 'orange',
-    )
-    for (let i = 0; i < 150; i++)
-      await boris.call('obligation.create', {
-        network: network.id,
-        to: 'Anna',
-        amount: 100 + i,
-        note: `help number ${i} for the month`,
-      })
-    await eventually(
-      async () => JSON.parse((await exodus(dir, 'export', '--json')).out).rows as number,
-      (rows) => rows === 150,
-    )
-    // A separate process, its stdout a pipe: what a shell redirect or `| jq` gets. Not
-    // spawnSync: the daemon it asks runs in this process.
-    const bin = path.resolve(import.meta.dirname, '../../bin/exodus.js')
-    const r = await run(process.execPath, [bin, '--data', dir, 'export', '--json'], {
-      maxBuffer: 64 * 1024 * 1024,
-    })
-    expect(r.stdout.length).toBeGreaterThan(64 * 1024)
-    expect(JSON.parse(r.stdout).rows).toBe(150)
-  }, 60_000)
 })
