@@ -17,6 +17,7 @@ import { gzipSync } from 'node:zlib'
 import Corestore from 'corestore'
 import { chromium, type Page } from 'playwright-core'
 import { LedgerBase } from '../core/network/ledger-base.ts'
+import { LocalStateFile } from '../core/node/local-state.ts'
 // @ts-expect-error: a plain JavaScript build script without declarations
 import { buildCli } from '../scripts/build-cli.js'
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/chromium.ts'
@@ -95,25 +96,22 @@ async function prepareNetwork(dataDir: string): Promise<{ busiest: string; netwo
     await net.close()
   }
   const key = net.spec.key!.toString('hex')
-  const state = {
-    version: 1,
-    identity: { name: 'Member 0', publicKey: randomBytes(32).toString('hex') },
-    networks: [
-      {
-        key,
-        encryptionKey: encryptionKey.toString('hex'),
-        namespace,
-        addedAt: Date.now(),
-        landing: null,
-        seenEvent: 0,
-        seenRejected: -1,
-      },
-    ],
-    invites: [],
-    pendingJoins: [],
-    read: {},
-  }
-  await fs.writeFile(path.join(dataDir, 'node.json'), JSON.stringify(state), { mode: 0o600 })
+  // The node's own bookkeeping file, as a join would have left it.
+  const local = await LocalStateFile.open(dataDir)
+  local.state.identity.name = 'Member 0'
+  local.state.networks.push({
+    key,
+    encryptionKey: encryptionKey.toString('hex'),
+    namespace,
+    addedAt: Date.now(),
+    landing: null,
+    left: false,
+    joiningAs: null,
+    seenEvent: 0,
+    seenRejected: -1,
+    seenCalendar: [],
+  })
+  await local.save()
   return { busiest: stream.busiest, network: key }
 }
 
