@@ -31,10 +31,9 @@ import {
   type Results,
   type SyncState,
 } from '../api/contract.ts'
-import { applyOp } from '../ledger/apply.ts'
 import { cycleStart, DAY, daysLeft, nextCycle } from '../ledger/cycle-time.ts'
 import { exportNetwork, exportText } from '../ledger/export.ts'
-import { lastEntries, Transaction } from '../ledger/kv.ts'
+import { lastEntries } from '../ledger/kv.ts'
 import { currentOutgoing, outgoingOf } from '../ledger/ledger.ts'
 import {
   keys,
@@ -71,6 +70,8 @@ import {
 import { reasonText } from '../ledger/reasons.ts'
 import { inviteRefusal } from '../ledger/rules/invite.ts'
 import { incomingOf } from '../ledger/ledger.ts'
+import { tryOp } from '../ledger/try-op.ts'
+import { type Logger, silentLogger } from '../logger.ts'
 import { LedgerBase } from '../network/ledger-base.ts'
 import { DataUnavailableError, type ViewSnapshot } from '../network/view.ts'
 import { decodeInviteCode, encodeInviteCode, inviteLink } from './invite-code.ts'
@@ -78,13 +79,6 @@ import { LocalStateFile, type NetworkEntry } from './local-state.ts'
 import { MemberIndex } from './member-index.ts'
 
 const VERSION = pkg.version
-
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void
-  info(msg: string, fields?: Record<string, unknown>): void
-  warn(msg: string, fields?: Record<string, unknown>): void
-  error(msg: string, fields?: Record<string, unknown>): void
-}
 
 export interface NodeOptions {
   dataDir: string
@@ -100,8 +94,6 @@ export interface NodeOptions {
   /** How often the clock is checked for month boundaries and deadlines. */
   cycleCheckMs?: number
 }
-
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} }
 
 interface NetworkHandle {
   entry: NetworkEntry
@@ -170,7 +162,7 @@ export class ExodusNode extends EventEmitter implements NodeApi {
     super()
     this.dataDir = opts.dataDir
     this.clock = opts.clock ?? Date.now
-    this.log = opts.log ?? silent
+    this.log = opts.log ?? silentLogger
     this.bootstrap = parseBootstrap(opts.bootstrap)
     this.pairingTimeoutMs = opts.pairingTimeoutMs ?? 20_000
     this.syncTimeoutMs = opts.syncTimeoutMs ?? this.pairingTimeoutMs * 3
@@ -714,24 +706,9 @@ export class ExodusNode extends EventEmitter implements NodeApi {
         'This device cannot write to the network yet: it is still being admitted or syncing',
       )
     }
-    let missing = false
-    const dry = await this.read(n, async (kv) => {
-      // The transaction is never committed: the rules run on the snapshot and nothing is kept.
-      // A rule that meets missing data is recorded as an internal error: noted here instead.
-      const noting = <T>(read: Promise<T>) =>
-        read.catch((err: unknown) => {
-          if (err instanceof DataUnavailableError) missing = true
-          throw err
-        })
-      const tx = new Transaction({
-        get: (key) => noting(kv.get(key)),
-        list: (prefix) => noting(kv.list(prefix)),
-        listShared: (prefix) => noting(kv.list(prefix)),
-        put: async () => {},
-        del: async () => {},
-      })
-      return applyOp(tx, op, author, 0)
-    })
+    const { result: dry, missing } = await this.read(n, (kv) =>
+      tryOp(kv, op, author, (err) => err instanceof DataUnavailableError),
+    )
     if (missing) throw dataUnavailable()
     if (!dry.accepted) throw new ApiError('rejected', dry.reason ?? 'refused by the ledger rules')
     await n.base.append(op)
