@@ -22,7 +22,7 @@ import {
   type CommandSpec,
   type Context,
   type OptionValues,
-} from './commands.ts'
+} from './commands/index.ts'
 import { explainReason, reasonText } from '../ledger/reasons.ts'
 import { money, short, type Names } from './output.ts'
 
