@@ -4,12 +4,15 @@
  * and close in order (node, log, lock) when asked or when the main process goes away.
  * Plain Node: the Electron entry (core.ts) only finds the channel and hands it here.
  */
-import fs from 'node:fs'
 import path from 'node:path'
 import { dispatch, type NodeEvent, type Reply } from '../core/api/contract.ts'
-import type { CreateNode, RunningNode } from '../core/daemon/daemon.ts'
-import { acquireLock, LockError, type DataLock } from '../core/daemon/lock.ts'
-import { openLog, withLogCommand, type LogFile } from '../core/daemon/log.ts'
+import {
+  closeHost,
+  noHostParts,
+  openHost,
+  type CreateNode,
+  type RunningNode,
+} from '../core/daemon/host.ts'
 import {
   coreInitSchema,
   parseToCore,
@@ -45,30 +48,6 @@ class StartError extends Error {
   }
 }
 
-function prepareDataDir(dataDir: string): void {
-  try {
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-    fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.W_OK)
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error'
-    throw new StartError(
-      'data-folder',
-      `Cannot use the data folder ${dataDir} (${code}): check that it exists and that you may ` +
-        'read and write it, or start the app with --data pointing to another folder.',
-    )
-  }
-}
-
-function withTimeout(promise: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms)
-  })
-  return Promise.race([promise.then(() => 'done' as const), timeout]).finally(() =>
-    clearTimeout(timer),
-  )
-}
-
 const closingReply: Reply = {
   ok: false,
   error: { code: 'closing', message: 'Exodus Circles is closing; try again after it restarts.' },
@@ -84,9 +63,7 @@ export function serveCore(
   options: CoreServiceOptions,
 ): CoreService {
   const closeTimeoutMs = options.closeTimeoutMs ?? 15_000
-  let lock: DataLock | null = null
-  let log: LogFile | null = null
-  let node: RunningNode | null = null
+  const parts = noHostParts()
   let closing: Promise<void> | null = null
   const forward = (event: NodeEvent) => channel.send({ type: 'event', event })
 
@@ -96,43 +73,46 @@ export function serveCore(
       throw new StartError('bad-init', 'The core was started without a data folder.')
     const init: CoreInit = parsed.data
     const dataDir = path.resolve(init.dataDir)
-    prepareDataDir(dataDir)
-    try {
-      lock = acquireLock(dataDir)
-    } catch (err) {
-      if (err instanceof LockError) throw new StartError('data-folder-in-use', err.message)
-      throw err
-    }
-    log = openLog(dataDir, {
-      level: init.logLevel ?? 'info',
-      ...(options.echo
-        ? {
-            echo: (line: string, level: string) => {
-              if (level === 'warn' || level === 'error') process.stderr.write(line + '\n')
-            },
-          }
-        : {}),
-    })
     const offset = init.clockOffsetMs ?? 0
-    log.info('desktop core starting', {
-      pid: process.pid,
-      dataDir,
-      bootstrap: init.bootstrap?.join(',') ?? 'public HyperDHT',
-    })
-    let created: RunningNode
-    try {
-      created = await options.createNode({
+    const { log, node } = await openHost(
+      {
         dataDir,
+        createNode: options.createNode,
         bootstrap: init.bootstrap,
         clock: () => Date.now() + offset,
-        log: log.child('node'),
-      })
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err)
-      log.error('the node could not open', { error: message })
-      throw new StartError('node-failed', `The node could not open ${dataDir}: ${message}`)
-    }
-    node = withLogCommand(created, log)
+        log: {
+          level: init.logLevel ?? 'info',
+          ...(options.echo
+            ? {
+                echo: (line: string, level: string) => {
+                  if (level === 'warn' || level === 'error') process.stderr.write(line + '\n')
+                },
+              }
+            : {}),
+        },
+        starting: {
+          message: 'desktop core starting',
+          fields: {
+            pid: process.pid,
+            dataDir,
+            bootstrap: init.bootstrap?.join(',') ?? 'public HyperDHT',
+          },
+        },
+        errors: {
+          folder: (code) =>
+            new StartError(
+              'data-folder',
+              `Cannot use the data folder ${dataDir} (${code}): check that it exists and that ` +
+                'you may read and write it, or start the app with --data pointing to another ' +
+                'folder.',
+            ),
+          locked: (err) => new StartError('data-folder-in-use', err.message),
+          node: (message) =>
+            new StartError('node-failed', `The node could not open ${dataDir}: ${message}`),
+        },
+      },
+      parts,
+    )
     node.on('event', forward)
     log.info('desktop core ready')
     channel.send({ type: 'ready', dataDir })
@@ -178,20 +158,15 @@ export function serveCore(
     closing = (async () => {
       // Wait for a start in progress: closing half-opened stores is how data gets corrupted.
       await opened.catch(() => {})
+      const { log, node } = parts
       log?.info('desktop core closing', { reason })
-      if (node) {
-        node.off('event', forward)
-        const result = await withTimeout(
-          node
-            .close()
-            .catch((err: unknown) => log?.error('closing the node failed', { error: err })),
-          closeTimeoutMs,
-        )
-        if (result === 'timeout') log?.warn('the node took too long to close', { closeTimeoutMs })
-      }
-      log?.info('desktop core closed')
-      log?.close()
-      lock?.release()
+      node?.off('event', forward)
+      await closeHost(parts, {
+        timeoutMs: closeTimeoutMs,
+        onError: (err) => log?.error('closing the node failed', { error: err }),
+        onTimeout: () => log?.warn('the node took too long to close', { closeTimeoutMs }),
+        last: () => log?.info('desktop core closed'),
+      })
       channel.send({ type: 'closed' })
       resolveClosed()
     })()
@@ -201,7 +176,7 @@ export function serveCore(
   channel.onMessage((raw) => {
     const message = parseToCore(raw)
     if (!message) {
-      log?.warn('ignored a malformed message from the main process')
+      parts.log?.warn('ignored a malformed message from the main process')
       return
     }
     if (message.type === 'call') void answer(message.id, message.command, message.params)

@@ -3,26 +3,23 @@
  * UI and the API on 127.0.0.1. Start-up takes the folder's lock, opens the log, opens the
  * node, listens, then publishes DATA/daemon.json; shutdown undoes it in reverse order.
  */
-import fs from 'node:fs'
 import path from 'node:path'
-import type { NodeApi } from '../api/contract.ts'
+import {
+  closeHost,
+  noHostParts,
+  openHost,
+  type CreateNode,
+  type OpenHost,
+  type RunningNode,
+} from './host.ts'
 import { removeDaemonInfo, writeDaemonInfo, type DaemonInfo } from './info.ts'
-import { DataFolderError, acquireLock, type DataLock } from './lock.ts'
-import { openLog, withLogCommand, type Level, type Log, type LogFile } from './log.ts'
+import { DataFolderError } from './lock.ts'
+import type { Level, LogFile } from './log.ts'
 import { describeOffset } from './options.ts'
 import { startServer, type LocalServer } from './server.ts'
 
-export interface NodeFactoryOptions {
-  dataDir: string
-  /** HOST:PORT of HyperDHT bootstrap nodes; undefined: the public DHT. */
-  bootstrap: string[] | undefined
-  /** The node's clock (ms): the real one shifted by --clock-offset. Ops take their time here. */
-  clock: () => number
-  log: Log
-}
-
-export type RunningNode = NodeApi & { close(): Promise<void> }
-export type CreateNode = (options: NodeFactoryOptions) => Promise<RunningNode>
+// Defined with the start-up they belong to (host.ts); their users know them from here.
+export type { CreateNode, NodeFactoryOptions, RunningNode } from './host.ts'
 
 export interface DaemonOptions {
   dataDir: string
@@ -57,89 +54,69 @@ export interface Daemon {
   readonly stopped: Promise<void>
 }
 
-function prepareDataDir(dataDir: string): void {
-  const stat = fs.statSync(dataDir, { throwIfNoEntry: false })
-  if (stat && !stat.isDirectory())
-    throw new DataFolderError(`${dataDir} is not a folder: give --data a folder for the node.`)
-  try {
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-    fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.W_OK)
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error'
-    throw new DataFolderError(
-      `Cannot use the data folder ${dataDir} (${code}): check that it exists and that you may ` +
-        'read and write it.',
-    )
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const dataDir = path.resolve(options.dataDir)
   const offset = options.clockOffsetMs ?? 0
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'))
   const clock = () => Date.now() + offset
 
-  prepareDataDir(dataDir)
-  const lock: DataLock = acquireLock(dataDir)
-  let log: LogFile | null = null
-  let node: RunningNode | null = null
+  const parts = noHostParts()
   let server: LocalServer | null = null
+  let host: OpenHost
   try {
     const echoLevel = options.echoLevel
-    log = openLog(dataDir, {
-      level: options.logLevel ?? 'info',
-      ...(echoLevel
-        ? {
-            echo: (line: string, level: Level) => {
-              const order = ['debug', 'info', 'warn', 'error']
-              if (order.indexOf(level) >= order.indexOf(echoLevel))
-                process.stderr.write(line + '\n')
-            },
-          }
-        : {}),
-    })
-    log.info('starting', {
-      pid: process.pid,
-      dataDir,
-      bootstrap: options.bootstrap?.join(',') ?? 'public HyperDHT',
-      clockOffset: describeOffset(offset),
-    })
-    try {
-      node = withLogCommand(
-        await options.createNode({
-          dataDir,
-          bootstrap: options.bootstrap,
-          clock,
-          log: log.child('node'),
-        }),
-        log,
-      )
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err)
-      log.error('the node could not open', { error: message })
-      throw new DataFolderError(`The node could not open ${dataDir}: ${message}`)
-    }
+    host = await openHost(
+      {
+        dataDir,
+        createNode: options.createNode,
+        bootstrap: options.bootstrap,
+        clock,
+        log: {
+          level: options.logLevel ?? 'info',
+          ...(echoLevel
+            ? {
+                echo: (line: string, level: Level) => {
+                  const order = ['debug', 'info', 'warn', 'error']
+                  if (order.indexOf(level) >= order.indexOf(echoLevel))
+                    process.stderr.write(line + '\n')
+                },
+              }
+            : {}),
+        },
+        starting: {
+          message: 'starting',
+          fields: {
+            pid: process.pid,
+            dataDir,
+            bootstrap: options.bootstrap?.join(',') ?? 'public HyperDHT',
+            clockOffset: describeOffset(offset),
+          },
+        },
+        errors: {
+          notAFolder: () =>
+            new DataFolderError(`${dataDir} is not a folder: give --data a folder for the node.`),
+          folder: (code) =>
+            new DataFolderError(
+              `Cannot use the data folder ${dataDir} (${code}): check that it exists and that ` +
+                'you may read and write it.',
+            ),
+          node: (message) => new DataFolderError(`The node could not open ${dataDir}: ${message}`),
+        },
+      },
+      parts,
+    )
     server = await startServer({
-      node,
+      node: host.node,
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.staticDir !== undefined ? { staticDir: options.staticDir } : {}),
-      log: log.child('http'),
+      log: host.log.child('http'),
     })
   } catch (err) {
     await server?.close()
-    await node?.close().catch(() => {})
-    log?.close()
-    lock.release()
+    await closeHost(parts, { onError: () => {} })
     throw err
   }
+  const { lock, log, node } = host
 
   const info: DaemonInfo = {
     pid: process.pid,
@@ -164,13 +141,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve))
   let stopping: Promise<void> | null = null
   const closeTimeout = options.closeTimeoutMs ?? 15_000
-  const theLog = log
-  const theNode = node
   const theServer = server
 
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
-      theLog.warn('second signal: exiting without waiting', { signal })
+      log.warn('second signal: exiting without waiting', { signal })
       process.exit(130)
     }
     print(`Stopping (${signal})… press Ctrl-C again to exit at once.`)
@@ -179,18 +154,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   const stop = (reason = 'stop') => {
     stopping ??= (async () => {
-      theLog.info('stopping', { reason })
-      await theServer.close().catch((err: unknown) => theLog.warn('server close', { error: err }))
-      const closed = await withTimeout(
-        theNode.close().catch((err: unknown) => theLog.error('node close', { error: err })),
-        closeTimeout,
-      )
-      if (closed === 'timeout')
-        theLog.warn(`the node did not close within ${closeTimeout} ms; stopping anyway`)
-      removeDaemonInfo(dataDir)
-      theLog.info('stopped')
-      theLog.close()
-      lock.release()
+      log.info('stopping', { reason })
+      await theServer.close().catch((err: unknown) => log.warn('server close', { error: err }))
+      await closeHost(parts, {
+        timeoutMs: closeTimeout,
+        onError: (err) => log.error('node close', { error: err }),
+        onTimeout: () =>
+          log.warn(`the node did not close within ${closeTimeout} ms; stopping anyway`),
+        last: () => {
+          removeDaemonInfo(dataDir)
+          log.info('stopped')
+        },
+      })
       process.off('exit', onExit)
       if (options.handleSignals !== false) {
         process.off('SIGINT', onSignal)
@@ -209,7 +184,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   print(`Exodus node for ${dataDir} (pid ${process.pid})`)
   print(`Open in your browser: ${server.url}`)
   print(
-    `Log: ${theLog.file} · clock offset ${describeOffset(offset)} · bootstrap ` +
+    `Log: ${log.file} · clock offset ${describeOffset(offset)} · bootstrap ` +
       (options.bootstrap?.join(',') ?? 'public HyperDHT'),
   )
 
@@ -218,8 +193,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     url: server.url,
     port: server.port,
     token: server.token,
-    node: theNode,
-    log: theLog,
+    node,
+    log: log,
     stop,
     stopped,
   }

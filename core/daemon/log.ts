@@ -7,21 +7,14 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Params, Results } from '../api/contract.ts'
-import type { RunningNode } from './daemon.ts'
+import { silentLogger, type LogFields, type Logger } from '../logger.ts'
 
 export const LOG_FILE = 'exodus.log'
 export const LEVELS = ['debug', 'info', 'warn', 'error'] as const
 export type Level = (typeof LEVELS)[number]
 
-export type LogFields = Record<string, unknown>
-
-/** What the node and the transports log through. */
-export interface Log {
-  debug(message: string, fields?: LogFields): void
-  info(message: string, fields?: LogFields): void
-  warn(message: string, fields?: LogFields): void
-  error(message: string, fields?: LogFields): void
+/** What the node and the transports log through: a Logger that can be scoped. */
+export interface Log extends Logger {
   /** A log whose lines carry `[scope]`, e.g. the network or component they concern. */
   child(scope: string): Log
 }
@@ -164,29 +157,4 @@ export function tailLog(dir: string, lines = 100, keep = 2): string[] {
 }
 
 /** A log that writes nowhere (tests, or before the data folder is known). */
-export const silentLog: Log = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child: () => silentLog,
-}
-
-/**
- * Whoever owns the log file (the daemon, the desktop's core process) answers `logs` itself,
- * whatever node runs behind it.
- */
-export function withLogCommand(node: RunningNode, log: LogFile): RunningNode {
-  return {
-    call<C extends keyof Results>(command: C, params: Params<C>): Promise<Results[C]> {
-      if (command === 'logs') {
-        const lines = (params as Params<'logs'>).lines ?? 100
-        return Promise.resolve(log.tail(lines) as Results[C])
-      }
-      return node.call(command, params)
-    },
-    on: (event, listener) => node.on(event, listener),
-    off: (event, listener) => node.off(event, listener),
-    close: () => node.close(),
-  }
-}
+export const silentLog: Log = { ...silentLogger, child: () => silentLog }

@@ -3,7 +3,7 @@
  * time, route to the rule, and record a rejection instead of throwing for anything bad.
  */
 import { Transaction, type KV } from './kv.ts'
-import { Ledger, Rejected, reject } from './ledger.ts'
+import { Ledger, Rejected, reject, type Effect } from './ledger.ts'
 import {
   PLEDGE_AUTHOR_CHARS,
   keys,
@@ -38,9 +38,8 @@ import {
 import { requestCommit, requestConfirm, requestFulfil } from './rules/request.ts'
 import { statusGreen, statusOrange, statusRed } from './rules/status.ts'
 
-/** Side effects on the Autobase host that a rule asks for; the router performs them. */
-export type Effect =
-  { type: 'addWriter'; key: string; indexer: boolean } | { type: 'removeWriter'; key: string }
+// Defined beside the Ledger that collects them; the router's callers know them from here.
+export type { Effect }
 
 export interface ApplyResult {
   accepted: boolean

@@ -3,7 +3,6 @@
  * carried by ops, and ways to record pledges, members and events. Keeps the secondary
  * indexes (history and current) in step with every pledge write.
  */
-import type { Effect } from './apply.ts'
 import type { KV, ReadKV } from './kv.ts'
 import { reasonText, type ReasonCode, type ReasonParams } from './reasons.ts'
 import {
@@ -16,6 +15,10 @@ import {
   type NetworkMeta,
   type Pledge,
 } from './model.ts'
+
+/** Side effects on the Autobase host that a rule asks for; the router performs them. */
+export type Effect =
+  { type: 'addWriter'; key: string; indexer: boolean } | { type: 'removeWriter'; key: string }
 
 export class Rejected extends Error {}
 
