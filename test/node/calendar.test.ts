@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import type { NodeEvent, NotificationEntry } from '../../core/api/contract.ts'
 import { createNode, type ExodusNode } from '../../core/node/node.ts'
-import { admit, afterTest, bootstrapOf, eventually, startNode, testnet } from '../support/nodes.ts'
+import { afterTest, bootstrapOf, create, eventually, pair } from '../support/nodes.ts'
 
 const DAY = 86_400_000
 /** The 10th of a 31-day month, noon UTC. */
@@ -28,20 +28,14 @@ const calendarKinds = (list: NotificationEntry[]) =>
 
 describe('calendar notifications', () => {
   it('are pushed once when the clock reaches them, and not again after a restart', async () => {
-    const t = await testnet()
     const began = Date.now()
     let offset = 0
     const clock = () => START + (Date.now() - began) + offset
     const opts = { clock, cycleCheckMs: 50, pairingTimeoutMs: 10_000 }
-    const anna = await startNode(t, 'Anna', opts)
-    const boris = await startNode(t, 'Boris', opts)
-    const net = await anna.call('network.create', {
-      name: 'Friends',
-      currency: 'EUR',
-      timeZone: 'UTC',
-    })
+    const a = await create(undefined, { node: opts, network: { timeZone: 'UTC' } })
+    const { node: anna, net, t } = a
     await anna.call('status.set', { network: net.id, status: 'orange', amount: 50_000 })
-    await admit(anna, boris, net.id)
+    const { node: boris } = await pair(a, 'Boris', { node: opts })
     await boris.call('obligation.create', { network: net.id, to: 'Anna', amount: 2_550 })
     const toAnna = pushedTo(anna)
     const toBoris = pushedTo(boris)

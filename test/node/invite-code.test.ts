@@ -12,14 +12,7 @@ import { main } from '../../core/cli/main.ts'
 import { startDaemon } from '../../core/daemon/daemon.ts'
 import { createNode } from '../../core/node/node.ts'
 import { decodeInviteCode, encodeInviteCode } from '../../core/node/invite-code.ts'
-import {
-  afterTest,
-  bootstrapOf,
-  errorOf,
-  startNode,
-  tempFolder,
-  testnet,
-} from '../support/nodes.ts'
+import { afterTest, bootstrapOf, create, errorOf, startNode, tempFolder } from '../support/nodes.ts'
 
 const DAY = 86_400_000
 const NOT_VALID = /^This invite code is not valid: a character is wrong or missing\./
@@ -83,9 +76,7 @@ describe('invite codes', () => {
 
 describe('joining with a mistyped code', () => {
   it('fails at once although a member is online, from the node and from the CLI', async () => {
-    const t = await testnet()
-    const anna = await startNode(t, 'Anna')
-    const net = await anna.call('network.create', { name: 'Friends', currency: 'EUR' })
+    const { node: anna, net, t } = await create()
     const invite = await anna.call('invite.create', { network: net.id })
     const wrong = typo(invite.code, 30) // inside the pairing seed: another invite, unknown to all
 

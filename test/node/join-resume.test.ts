@@ -7,18 +7,15 @@ import { createNode } from '../../core/node/node.ts'
 import {
   afterTest,
   bootstrapOf,
+  create,
   errorOf,
   eventually,
-  startNode,
   tempFolder,
-  testnet,
 } from '../support/nodes.ts'
 
 describe('a join that outlasts its call', () => {
   it('completes after the app restarts', async () => {
-    const t = await testnet()
-    const anna = await startNode(t, 'Anna')
-    const net = await anna.call('network.create', { name: 'Friends', currency: 'EUR' })
+    const { node: anna, net, t } = await create()
     const invite = await anna.call('invite.create', { network: net.id })
 
     const dir = await tempFolder('boris')

@@ -9,19 +9,15 @@ import Corestore from 'corestore'
 import { describe, expect, it } from 'vitest'
 import { createNode } from '../../core/node/node.ts'
 import { EXPORT_COLUMNS } from '../../core/ledger/export.ts'
-import { admit, bootstrapOf, errorOf, eventually, startNode, testnet } from '../support/nodes.ts'
+import { bootstrapOf, create, errorOf, eventually, pair } from '../support/nodes.ts'
 
 async function twoMembers() {
-  const t = await testnet()
-  const anna = await startNode(t, 'Anna')
-  const boris = await startNode(t, 'Boris')
-  const net = await anna.call('network.create', {
-    name: 'Friends & Co',
-    currency: 'EUR',
-    timeZone: 'Europe/Berlin',
+  const a = await create(undefined, {
+    network: { name: 'Friends & Co', timeZone: 'Europe/Berlin' },
   })
+  const { node: anna, net, t } = a
   await anna.call('status.set', { network: net.id, status: 'orange', amount: 50_000 })
-  await admit(anna, boris, net.id)
+  const { node: boris } = await pair(a, 'Boris')
   return { t, anna, boris, net }
 }
 

@@ -8,7 +8,7 @@ import type { LedgerBase } from '../../core/network/ledger-base.ts'
 import { ViewChanges } from '../../core/network/view-changes.ts'
 import { MemberIndex, membersTouched } from '../../core/node/member-index.ts'
 import type { ExodusNode } from '../../core/node/node.ts'
-import { admit, eventually, startNode, testnet } from '../support/nodes.ts'
+import { create, eventually, pair } from '../support/nodes.ts'
 
 type Handles = { networks: Map<string, { members: MemberIndex; base: LedgerBase }> }
 
@@ -27,12 +27,10 @@ describe('member index', () => {
   })
 
   it('rereads only the members an update touched, and shows the change', async () => {
-    const t = await testnet()
-    const anna = await startNode(t, 'Anna')
-    const boris = await startNode(t, 'Boris')
-    const vera = await startNode(t, 'Vera')
-    const net = await anna.call('network.create', { name: 'Friends', currency: 'EUR' })
-    for (const n of [boris, vera]) await admit(anna, n, net.id)
+    const a = await create()
+    const { node: anna, net } = a
+    const { node: boris } = await pair(a, 'Boris')
+    await pair(a, 'Vera')
     await eventually(
       () => anna.call('state', { network: net.id }),
       (s) => s.members.length === 3,

@@ -15,6 +15,7 @@ import { ExodusNode, createNode } from '../../core/node/node.ts'
 import {
   afterTest,
   bootstrapOf,
+  create,
   errorOf,
   eventually,
   startNode,
@@ -192,12 +193,9 @@ describe('joins that time out', () => {
 
 describe('refusals after the fact', () => {
   it('tells the member when an op of theirs was refused once it was in the log', async () => {
-    const t = await testnet()
-    const anna = await node(t, 'Anna')
-    const net = await call(anna, 'network.create', {
-      name: 'Friends',
-      currency: 'EUR',
-      timeZone: 'UTC',
+    const { node: anna, net } = await create(undefined, {
+      node: { pairingTimeoutMs: 5_000 },
+      network: { timeZone: 'UTC' },
     })
     await call(anna, 'status.set', { network: net.id, status: 'orange', amount: 50_000 })
     const pushed: NotificationEntry[] = []

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import createTestnet from 'hyperdht/testnet'
 import { afterEach } from 'vitest'
-import { ApiError } from '../../core/api/contract.ts'
+import { ApiError, type NetworkSummary, type Params } from '../../core/api/contract.ts'
 import { createNode, type ExodusNode, type NodeOptions } from '../../core/node/node.ts'
 
 export type Testnet = Awaited<ReturnType<typeof createTestnet>>
@@ -62,6 +62,69 @@ export async function admit(
 ): Promise<void> {
   const invite = await member.call('invite.create', { network })
   await newcomer.call('network.join', { invite: invite.code })
+}
+
+/** A member of a network: its node (closed after the test) and the network as it sees it. */
+export interface Peer {
+  node: ExodusNode
+  /** The network, as this peer sees it: `net.me` is its member id. */
+  net: NetworkSummary
+  /** The testnet the peer is on; `pair` starts newcomers there. */
+  t: Testnet
+}
+
+export interface CreateOptions {
+  /** The node's identity name; default 'Anna'. */
+  name?: string
+  /** Parameters of `network.create`; default a network 'Friends' in EUR. */
+  network?: Partial<Params<'network.create'>>
+  /** Options of createNode. */
+  node?: Partial<NodeOptions>
+}
+
+/**
+ * A node with one network, which it created: on `t`, or on a testnet of its own. Both are
+ * cleaned up after the test.
+ */
+export async function create(t?: Testnet, options: CreateOptions = {}): Promise<Peer> {
+  const net = t ?? (await testnet())
+  const node = await startNode(net, options.name ?? 'Anna', options.node)
+  const summary = await node.call('network.create', {
+    name: 'Friends',
+    currency: 'EUR',
+    ...options.network,
+  })
+  return { node, net: summary, t: net }
+}
+
+export interface PairOptions {
+  /** Options of createNode, when `pair` starts the newcomer. */
+  node?: Partial<NodeOptions>
+  /** Parameters of the invite `a` creates. */
+  invite?: Omit<Params<'invite.create'>, 'network'>
+  /** Parameters of the join, besides the invite. */
+  join?: Omit<Params<'network.join'>, 'invite'>
+}
+
+/**
+ * `b` (a node, or the name of one to start on `a`'s testnet) joins `a`'s network with a real
+ * invite from `a`, and is a writer of it once this returns.
+ */
+export async function pair(
+  a: Peer,
+  b: ExodusNode | string,
+  options: PairOptions = {},
+): Promise<Peer> {
+  const node = typeof b === 'string' ? await startNode(a.t, b, options.node) : b
+  const invite = await a.node.call('invite.create', { network: a.net.id, ...options.invite })
+  const joined = await node.call('network.join', { ...options.join, invite: invite.code })
+  const net = joined.network.sync.writable
+    ? joined.network
+    : await eventually(
+        async () => (await node.call('network.list', {})).find((n) => n.id === a.net.id),
+        (n) => n?.sync.writable === true,
+      )
+  return { node, net: net!, t: a.t }
 }
 
 /** Polls `read` until `check` passes (peers sync asynchronously). */
