@@ -2,7 +2,7 @@
 import { cleanup, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { pledgeActions } from '../../renderer/src/components/PledgeActions.tsx'
+import { allowedActions } from '../../core/ledger/actions.ts'
 import { MemberPage } from '../../renderer/src/screens/MemberPage.tsx'
 import type { Command, Params, Results } from '../../core/api/contract.ts'
 import { DirectApi, renderScreen, until, retrying, World } from './support.tsx'
@@ -88,8 +88,8 @@ it('records an intention of 100 through the form, then turns it into an obligati
   // Anna sees Boris's obligation on his page with the recipient's actions.
   await until(anna, network.id, (s) => s.organizer.promisesToMe[0]?.kind === 'obligation')
   const mine = (await anna.call('state', { network: network.id })).organizer.promisesToMe[0]!
-  expect(pledgeActions(mine, annaId)).toEqual(['askFulfil', 'confirm', 'forgive'])
-  expect(pledgeActions(mine, mine.from)).toEqual(['fulfil'])
+  expect(allowedActions(mine, annaId)).toEqual(['askFulfil', 'confirm', 'forgive'])
+  expect(allowedActions(mine, mine.from)).toEqual(['fulfil'])
 })
 
 it('offers only an obligation towards an emergency, and explains why', async () => {

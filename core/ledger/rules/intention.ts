@@ -1,6 +1,7 @@
 /**
  * Intentions ❤️ (domain.md §4): revocable promises towards an orange member.
  */
+import { commitmentAccepted, intentionChangeable, intentionLive } from '../actions.ts'
 import { reject, type Ledger } from '../ledger.ts'
 import { pledgeIdOf, type Member, type Pledge } from '../model.ts'
 import type { OpOf } from '../ops.ts'
@@ -30,12 +31,8 @@ export async function intentionCreate(l: Ledger, author: Member, op: OpOf<'inten
   if (to.status !== 'orange') reject('not-monthly', { name: to.name })
   const id = pledgeIdOf(author.id, op.id)
   if (await l.pledge(id)) reject('duplicate-id', { id: op.id })
-  for (const p of await l.outgoingShared(author.id)) {
-    if (
-      p.to === to.id &&
-      p.kind === 'intention' &&
-      (p.state === 'active' || p.state === 'frozen')
-    ) {
+  for (const p of await l.outgoing(author.id)) {
+    if (p.to === to.id && p.kind === 'intention' && intentionLive(p)) {
       reject('intention-exists', { name: to.name, id: p.id })
     }
   }
@@ -64,7 +61,7 @@ export async function intentionCreate(l: Ledger, author: Member, op: OpOf<'inten
 export async function intentionChange(l: Ledger, author: Member, op: OpOf<'intention.change'>) {
   const p = await ownPledge(l, author, op.pledge, 'intention')
   if (p.state === 'frozen') reject('intention-frozen')
-  if (p.state !== 'active') reject('intention-state', { state: p.state })
+  if (!intentionChangeable(p)) reject('intention-state', { state: p.state })
   if (p.amount === op.amount) reject('same-intention', { amount: op.amount })
   const was = p.amount
   p.amount = op.amount
@@ -80,7 +77,7 @@ export async function intentionChange(l: Ledger, author: Member, op: OpOf<'inten
 
 export async function intentionCancel(l: Ledger, author: Member, op: OpOf<'intention.cancel'>) {
   const p = await ownPledge(l, author, op.pledge, 'intention')
-  if (p.state !== 'active' && p.state !== 'frozen') reject('intention-state', { state: p.state })
+  if (!intentionLive(p)) reject('intention-state', { state: p.state })
   const circle = await l.circleOf(p.to)
   p.state = 'cancelled'
   p.closedAt = l.now
@@ -103,12 +100,12 @@ export async function intentionToObligation(
   op: OpOf<'intention.commit'> | OpOf<'intention.fulfil'>,
 ) {
   const p = await ownPledge(l, author, op.pledge, 'intention')
-  if (p.state !== 'active' && p.state !== 'frozen') reject('intention-state', { state: p.state })
+  if (!intentionLive(p)) reject('intention-state', { state: p.state })
   const to = await l.activeMember(p.to, 'recipient')
   if (p.state === 'frozen') {
-    if (to.status !== 'red' || !to.red) reject('no-emergency', { name: to.name })
+    if (!commitmentAccepted(p, to.status) || !to.red) reject('no-emergency', { name: to.name })
     p.collection = to.red.id
-  } else if (to.status !== 'orange') {
+  } else if (!commitmentAccepted(p, to.status)) {
     reject('not-monthly', { name: to.name })
   }
   p.kind = 'obligation'

@@ -2,6 +2,7 @@
  * Obligations 🤝 and fulfilment 👍 (domain.md §4): irrevocable promises, marked fulfilled by
  * their author and confirmed or forgiven only by their recipient.
  */
+import { obligationInForce, obligationOpen } from '../actions.ts'
 import { reject, type Ledger } from '../ledger.ts'
 import { pledgeIdOf, type Member, type Pledge } from '../model.ts'
 import type { OpOf } from '../ops.ts'
@@ -39,7 +40,7 @@ export async function obligationCreate(l: Ledger, author: Member, op: OpOf<'obli
 export async function obligationFulfil(l: Ledger, author: Member, op: OpOf<'obligation.fulfil'>) {
   const p = await ownPledge(l, author, op.pledge, 'obligation')
   if (p.state === 'fulfilled') reject('already-fulfilled')
-  if (p.state !== 'open') reject('obligation-state', { state: p.state })
+  if (!obligationOpen(p)) reject('obligation-state', { state: p.state })
   p.state = 'fulfilled'
   p.fulfilledAt = l.now
   await l.savePledge(p)
@@ -63,7 +64,7 @@ async function obligationTo(
     reject('wrong-kind', { id, actual: 'intention', expected: 'obligation' })
   if (p.from === author.id) reject('own-obligation', { verb })
   if (p.to !== author.id) reject('only-recipient-may', { verb })
-  if (p.state !== 'open' && p.state !== 'fulfilled') reject('obligation-state', { state: p.state })
+  if (!obligationInForce(p)) reject('obligation-state', { state: p.state })
   return p
 }
 

@@ -2,6 +2,7 @@
  * Requests between the two sides of a pledge (domain.md §4): the recipient asks to commit
  * or to fulfil now; the author reminds the recipient to confirm. They only notify.
  */
+import { awaitingConfirmation, intentionLive, obligationOpen } from '../actions.ts'
 import { reject, type Ledger } from '../ledger.ts'
 import type { Member } from '../model.ts'
 import type { OpOf } from '../ops.ts'
@@ -10,7 +11,7 @@ export async function requestCommit(l: Ledger, author: Member, op: OpOf<'request
   const p = await l.requirePledge(op.pledge)
   if (p.to !== author.id) reject('ask-commit-recipient')
   if (p.kind !== 'intention') reject('already-obligation')
-  if (p.state !== 'active' && p.state !== 'frozen') reject('intention-state', { state: p.state })
+  if (!intentionLive(p)) reject('intention-state', { state: p.state })
   await l.emit('request.commit', [p.from], {
     actor: author.id,
     subject: p.to,
@@ -24,7 +25,7 @@ export async function requestFulfil(l: Ledger, author: Member, op: OpOf<'request
   if (p.to !== author.id) reject('ask-fulfil-recipient')
   if (p.kind !== 'obligation') reject('not-obligation')
   if (p.state === 'fulfilled') reject('fulfilled-confirm-instead')
-  if (p.state !== 'open') reject('obligation-state', { state: p.state })
+  if (!obligationOpen(p)) reject('obligation-state', { state: p.state })
   await l.emit('request.fulfil', [p.from], {
     actor: author.id,
     subject: p.to,
@@ -37,7 +38,7 @@ export async function requestConfirm(l: Ledger, author: Member, op: OpOf<'reques
   const p = await l.requirePledge(op.pledge)
   if (p.from !== author.id) reject('remind-author')
   if (p.kind !== 'obligation') reject('not-obligation')
-  if (p.state !== 'fulfilled') reject('fulfil-first', { state: p.state })
+  if (!awaitingConfirmation(p)) reject('fulfil-first', { state: p.state })
   await l.emit('request.confirm', [p.to], {
     actor: author.id,
     subject: p.to,

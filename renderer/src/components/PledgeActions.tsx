@@ -1,62 +1,19 @@
 /**
  * What I can do with one pledge, by my role in it (domain.md §4). As its author: change or
  * cancel an intention, turn it into an obligation, fulfil; remind the recipient to confirm.
- * As its recipient: ask to commit, ask to fulfil, confirm 👍, forgive. Irreversible steps
- * ask first. Reusable wherever pledges are listed (member page, organizer).
+ * As its recipient: ask to commit, ask to fulfil, confirm 👍, forgive. Which of them the
+ * rules allow now is core's answer (core/ledger/actions.ts); this only shows them.
+ * Irreversible steps ask first. Reusable wherever pledges are listed (member page, organizer).
  */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Command } from '../../../core/api/contract.ts'
+import { PLEDGE_ACTIONS, allowedActions, type PledgeAction } from '../../../core/ledger/actions.ts'
 import { formatAmount, parseAmount } from '../../../core/ledger/format.ts'
-import type { Pledge } from '../../../core/ledger/model.ts'
+import type { Pledge, Status } from '../../../core/ledger/model.ts'
 import { useApi } from '../hooks.ts'
 import { useNetwork } from '../network.tsx'
 import { ConfirmButton, ErrorMessage } from './Feedback.tsx'
-
-export type PledgeAction =
-  | 'change'
-  | 'cancel'
-  | 'commit'
-  | 'fulfilIntention'
-  | 'fulfil'
-  | 'remindConfirm'
-  | 'askCommit'
-  | 'askFulfil'
-  | 'confirm'
-  | 'forgive'
-
-/** Actions `me` may take on `p` now; none for someone else's pledge or a closed one. */
-export function pledgeActions(p: Pledge, me: string): PledgeAction[] {
-  const live = p.state === 'active' || p.state === 'frozen'
-  if (p.from === me) {
-    if (p.kind === 'intention') {
-      if (p.state === 'active') return ['change', 'commit', 'fulfilIntention', 'cancel']
-      if (p.state === 'frozen') return ['commit', 'cancel']
-      return []
-    }
-    if (p.state === 'open') return ['fulfil']
-    if (p.state === 'fulfilled') return ['remindConfirm']
-    return []
-  }
-  if (p.to === me) {
-    if (p.kind === 'intention') return live ? ['askCommit'] : []
-    if (p.state === 'open') return ['askFulfil', 'confirm', 'forgive']
-    if (p.state === 'fulfilled') return ['confirm', 'forgive']
-  }
-  return []
-}
-
-const COMMANDS: Record<Exclude<PledgeAction, 'change'>, Command> = {
-  cancel: 'intention.cancel',
-  commit: 'intention.commit',
-  fulfilIntention: 'intention.fulfil',
-  fulfil: 'obligation.fulfil',
-  remindConfirm: 'request.confirm',
-  askCommit: 'request.commit',
-  askFulfil: 'request.fulfil',
-  confirm: 'obligation.confirm',
-  forgive: 'obligation.forgive',
-}
 
 /** Steps that cannot be undone, or that end the other side's claim: asked twice. */
 const IRREVERSIBLE = new Set<PledgeAction>([
@@ -74,7 +31,13 @@ const DANGER = new Set<PledgeAction>(['cancel', 'forgive'])
  * The buttons for one pledge. `other` is the other member's name, used in the questions.
  * Errors from the node appear next to the buttons; a short note says what was done.
  */
-export function PledgeActions(props: { pledge: Pledge; me: string; other: string }) {
+export function PledgeActions(props: {
+  pledge: Pledge
+  me: string
+  other: string
+  /** The recipient's status, where the screen knows it (see allowedActions). */
+  recipientStatus?: Status | undefined
+}) {
   const { t } = useTranslation('member')
   const api = useApi()
   const { network } = useNetwork()
@@ -84,7 +47,7 @@ export function PledgeActions(props: { pledge: Pledge; me: string; other: string
   const [changing, setChanging] = useState(false)
   const [amountText, setAmountText] = useState('')
   const { pledge } = props
-  const actions = pledgeActions(pledge, props.me)
+  const actions = allowedActions(pledge, props.me, props.recipientStatus)
   const amount = formatAmount(pledge.amount, network.decimals)
   const vars = { name: props.other, amount, currency: network.currency }
 
@@ -104,8 +67,10 @@ export function PledgeActions(props: { pledge: Pledge; me: string; other: string
     }
   }
 
-  const call = (action: Exclude<PledgeAction, 'change'>) =>
-    act(action, () => api.call(COMMANDS[action], { network: network.id, pledge: pledge.id }))
+  const call = (action: Exclude<PledgeAction, 'change'>) => {
+    const command: Command = PLEDGE_ACTIONS[action].op
+    return act(action, () => api.call(command, { network: network.id, pledge: pledge.id }))
+  }
 
   const submitChange = async (e: FormEvent) => {
     e.preventDefault()

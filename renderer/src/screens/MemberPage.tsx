@@ -197,7 +197,12 @@ function PledgeRow({ pledge, me, other }: { pledge: Pledge; me: string; other: M
         {t('pledges.since', { date: formatDate(pledge.createdAt, i18n.language) })}
         {pledge.note && ` · ${pledge.note}`}
       </p>
-      <PledgeActions pledge={pledge} me={me} other={other.name} />
+      <PledgeActions
+        pledge={pledge}
+        me={me}
+        other={other.name}
+        recipientStatus={pledge.to === other.id ? other.status : undefined}
+      />
     </li>
   )
 }

@@ -6,10 +6,11 @@
 import { useId, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
+import { allowedActions } from '../../../core/ledger/actions.ts'
 import type { Pledge } from '../../../core/ledger/model.ts'
 import type { Named } from '../../../core/ledger/queries.ts'
 import { ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
-import { PledgeActions, pledgeActions } from '../components/PledgeActions.tsx'
+import { PledgeActions } from '../components/PledgeActions.tsx'
 import { formatDate } from '../format.ts'
 import { useQuery } from '../hooks.ts'
 import { useMoney, useNetwork } from '../network.tsx'
@@ -142,7 +143,7 @@ function PledgeItem(props: { pledge: Pledge; me: string; names: Names }) {
       {p.state === 'frozen' && (
         <p className="muted">{t(mine ? 'frozenMine' : 'frozenToMe', { name: otherName })}</p>
       )}
-      {pledgeActions(p, me).length > 0 && (
+      {allowedActions(p, me).length > 0 && (
         <div role="group" aria-labelledby={summaryId}>
           <PledgeActions pledge={p} me={me} other={otherName} />
         </div>
