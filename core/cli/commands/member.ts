@@ -11,7 +11,7 @@ export const MEMBER_COMMANDS: CommandSpec[] = [
     name: 'profile',
     options: [
       ['--name NAME', 'your name in this network'],
-      ['--about TEXT', 'a few words about you (at most 180 characters; a link is fine)'],
+      ['--about TEXT', `a few words about you (at most ${ABOUT_MAX} characters; a link is fine)`],
     ],
     summary: 'Change your name or "about me" in the network; without options, show your card.',
     group: 'You',

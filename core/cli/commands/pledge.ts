@@ -32,7 +32,9 @@ function pledgeCreate(kind: 'intention' | 'obligation'): CommandSpec {
   return {
     name: `${kind} create`,
     args: 'MEMBER AMOUNT',
-    options: [['--note TEXT', 'what it is for (a lesson, a repair...), at most 140 characters']],
+    options: [
+      ['--note TEXT', `what it is for (a lesson, a repair...), at most ${NOTE_MAX} characters`],
+    ],
     summary:
       kind === 'intention'
         ? 'Promise revocably ❤️ to give AMOUNT to MEMBER (short id or unique name) this month.'
