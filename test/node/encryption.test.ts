@@ -7,11 +7,10 @@ import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Corestore from 'corestore'
-import createTestnet from 'hyperdht/testnet'
 import HyperDHT from 'hyperdht'
 import Hyperswarm from 'hyperswarm'
 import { afterEach, expect, it } from 'vitest'
-import { createNode } from '../../core/node/node.ts'
+import { create, pair } from '../support/nodes.ts'
 
 const cleanup: Array<() => Promise<unknown>> = []
 afterEach(async () => {
@@ -46,25 +45,15 @@ function leaks(buffers: Buffer[]): string[] {
 }
 
 it('keeps names, profiles and notes out of stored and replicated bytes', async () => {
-  const testnet = await createTestnet(3, { host: '127.0.0.1' })
-  cleanup.push(() => testnet.destroy())
-  const bootstrap = testnet.bootstrap.map((b) => `${b.host}:${b.port}`)
-  const annaDir = await tempDir('anna')
-  const borisDir = await tempDir('boris')
-  const spyDir = await tempDir('spy')
-  const anna = await createNode({ dataDir: annaDir, bootstrap })
-  cleanup.push(() => anna.close())
-  const boris = await createNode({ dataDir: borisDir, bootstrap })
-  cleanup.push(() => boris.close())
-
-  const net = await anna.call('network.create', {
-    name: 'Quixotic Friends',
-    currency: 'EUR',
-    memberName: 'Zelda Marchbanks',
+  const a = await create(undefined, {
+    network: { name: 'Quixotic Friends', memberName: 'Zelda Marchbanks' },
   })
+  const { node: anna, net, t: testnet } = a
   await anna.call('status.set', { network: net.id, status: 'orange', amount: 123_456 })
-  const invite = await anna.call('invite.create', { network: net.id })
-  await boris.call('network.join', { invite: invite.code, name: 'Boris Vantongeren' })
+  const { node: boris } = await pair(a, 'Boris', { join: { name: 'Boris Vantongeren' } })
+  const annaDir = anna.dataDir
+  const borisDir = boris.dataDir
+  const spyDir = await tempDir('spy')
   await boris.call('obligation.create', {
     network: net.id,
     to: 'Zelda Marchbanks',

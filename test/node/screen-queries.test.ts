@@ -3,15 +3,13 @@
  * screen shows, with the names of the members they mention, and agree with `state`.
  */
 import { describe, expect, it } from 'vitest'
-import { eventually, startNode, testnet } from '../support/nodes.ts'
+import { create, eventually, startNode } from '../support/nodes.ts'
 
 describe('queries sized to a screen', () => {
   it('answer what each screen shows, with the names of the members they mention', async () => {
-    const t = await testnet()
-    const anna = await startNode(t, 'Anna')
+    const { node: anna, net, t } = await create()
     const boris = await startNode(t, 'Boris')
     const vera = await startNode(t, 'Vera')
-    const net = await anna.call('network.create', { name: 'Friends', currency: 'EUR' })
     const network = net.id
     await anna.call('status.set', { network, status: 'orange', amount: 50_000 })
     const forAnna = await anna.call('invite.create', { network, for: 'Anna' })
