@@ -37,13 +37,22 @@ export interface OutgoingSummary {
   confirmed: number
 }
 
-export function incomingLine(s: IncomingSummary, decimals: number): string {
-  const f = (n: number) => formatAmount(n, decimals)
+/**
+ * How a line writes its amounts: the network's decimals (formatAmount), or a formatter of
+ * minor units (the UI's, in the reader's locale).
+ */
+export type LineAmounts = number | ((minor: number) => string)
+
+const amountsOf = (a: LineAmounts) =>
+  typeof a === 'number' ? (n: number) => formatAmount(n, a) : a
+
+export function incomingLine(s: IncomingSummary, amounts: LineAmounts): string {
+  const f = amountsOf(amounts)
   return `${s.supporters} 👥→👤 (${f(s.intended)} ❤️ / ${f(s.missing)} 🙏)`
 }
 
-export function outgoingLine(s: OutgoingSummary, decimals: number): string {
-  const f = (n: number) => formatAmount(n, decimals)
+export function outgoingLine(s: OutgoingSummary, amounts: LineAmounts): string {
+  const f = amountsOf(amounts)
   return `👤→${s.people} 👥 (${f(s.intended)} ❤️ / ${f(s.committed)} 🤝 / ${f(s.confirmed)} 👍)`
 }
 

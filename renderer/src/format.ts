@@ -38,10 +38,7 @@ export function formatMoney(
 ): string {
   const locale = userLocale(language)
   const value = minor / 10 ** decimals
-  const digits = {
-    minimumFractionDigits: Number.isInteger(value) ? 0 : decimals,
-    maximumFractionDigits: decimals,
-  }
+  const digits = fractionDigits(value, decimals)
   if (/^[A-Z]{3}$/.test(currency)) {
     try {
       return new Intl.NumberFormat(locale, { style: 'currency', currency, ...digits }).format(value)
@@ -56,10 +53,17 @@ export function formatMoney(
 export function formatPlain(minor: number, decimals: number, language: string): string {
   const value = minor / 10 ** decimals
   return new Intl.NumberFormat(userLocale(language), {
-    minimumFractionDigits: Number.isInteger(value) ? 0 : decimals,
-    maximumFractionDigits: decimals,
+    ...fractionDigits(value, decimals),
     useGrouping: false,
   }).format(value)
+}
+
+/** Whole amounts without decimals, others with all of the currency's (as formatAmount). */
+function fractionDigits(value: number, decimals: number) {
+  return {
+    minimumFractionDigits: Number.isInteger(value) ? 0 : decimals,
+    maximumFractionDigits: decimals,
+  }
 }
 
 export function formatDate(ms: number, language: string, timeZone?: string): string {

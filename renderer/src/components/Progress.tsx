@@ -8,20 +8,26 @@
  */
 import { useTranslation } from 'react-i18next'
 import type { CollectionProgress } from '../../../core/ledger/collection.ts'
-import type { IncomingSummary, OutgoingSummary } from '../../../core/ledger/format.ts'
+import {
+  incomingLine,
+  outgoingLine,
+  type IncomingSummary,
+  type OutgoingSummary,
+} from '../../../core/ledger/format.ts'
 import { formatPlain } from '../format.ts'
 import { useMoney, useNetwork } from '../network.tsx'
 
-/** The three display lines of domain.md §4, with numbers and words in the UI language. */
+/**
+ * The three display lines of domain.md §4, with numbers and words in the UI language. Their
+ * shape is core's (core/ledger/format.ts); the emergency line has words, so it is translated.
+ */
 export function useConventions() {
   const { t, i18n } = useTranslation('progress')
   const { network } = useNetwork()
   const n = (minor: number) => formatPlain(minor, network.decimals, i18n.language)
   return {
-    incoming: (s: IncomingSummary) =>
-      `${s.supporters} 👥→👤 (${n(s.intended)} ❤️ / ${n(s.missing)} 🙏)`,
-    outgoing: (s: OutgoingSummary) =>
-      `👤→${s.people} 👥 (${n(s.intended)} ❤️ / ${n(s.committed)} 🤝 / ${n(s.confirmed)} 👍)`,
+    incoming: (s: IncomingSummary) => incomingLine(s, n),
+    outgoing: (s: OutgoingSummary) => outgoingLine(s, n),
     emergency: (name: string, missing: number, daysLeft: number) =>
       t('emergencyLine', { name, missing: n(missing), count: daysLeft }),
   }
