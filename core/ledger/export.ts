@@ -143,3 +143,19 @@ export function exportText(data: NetworkExport, format: ExportFormat): string {
     },
   )
 }
+
+/** The export as a file to save: its name, type and text. */
+export function exportFile(
+  data: NetworkExport,
+  opts: { format: ExportFormat; mine: boolean; now: number },
+): { filename: string; mimeType: string; rows: number; text: string } {
+  const slug = data.network.name.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'network'
+  const day = new Date(opts.now).toISOString().slice(0, 10)
+  const what = opts.mine ? 'my-promises' : 'history'
+  return {
+    filename: `exodus-${slug}-${what}-${day}.${opts.format}`,
+    mimeType: opts.format === 'json' ? 'application/json' : 'text/csv',
+    rows: data.pledges.length,
+    text: exportText(data, opts.format),
+  }
+}

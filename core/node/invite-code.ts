@@ -13,10 +13,11 @@
 import BlindPairing from 'blind-pairing'
 import crypto from 'hypercore-crypto'
 import z32 from 'z32'
-import { ApiError } from '../api/contract.ts'
+import { ApiError } from '../api/errors.ts'
 import { DAY } from '../ledger/cycle-time.ts'
 
-export const LINK_PREFIX = 'exodus://join/'
+export { inviteLink, LINK_PREFIX } from './invite-link.ts'
+import { LINK_PREFIX } from './invite-link.ts'
 
 /**
  * Bytes of check after the invite. 5 make the code a whole number of z32 characters (an invite
@@ -40,10 +41,6 @@ export interface DecodedInvite {
   discoveryKey: string
   expires: number
   bytes: Buffer
-}
-
-export function inviteLink(code: string): string {
-  return LINK_PREFIX + code
 }
 
 /** Accepts a bare code, an exodus:// link, or either with spaces and line breaks pasted in. */

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { ApiError } from '../api/contract.ts'
+import { ApiError } from '../api/errors.ts'
 
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/)
 

@@ -1,0 +1,120 @@
+/**
+ * What the node's commands and queries return, and the events it pushes: the data types of
+ * the API contract, shared by the node, its transports and the screens.
+ */
+import type { Home, MemberCard, Named, Organizer, Relations } from '../ledger/queries.ts'
+import type { NetworkMeta, Pledge, Rejection } from '../ledger/model.ts'
+import type { Notification } from '../ledger/notifications.ts'
+
+export interface Identity {
+  name: string
+  publicKey: string
+}
+
+export interface SyncState {
+  /** Peers connected for this network now. */
+  peers: number
+  /** Last time data arrived from or went to a peer (ms), null if never. */
+  lastSync: number | null
+  /** Whether this member's latest entries have reached at least one peer. */
+  ownEntriesShared: boolean
+  /**
+   * Whether the whole network state is on this device: false for a while after catching up
+   * by fast-forward, which brings the latest state first and the rest of it afterwards.
+   */
+  stateComplete: boolean
+  writable: boolean
+}
+
+export interface NetworkSummary {
+  id: string
+  name: string
+  currency: string
+  decimals: number
+  timeZone: string
+  cycle: string | null
+  /** This node's member id in the network (its writer key). */
+  me: string
+  joined: boolean
+  /** This member left the network on this device. */
+  left: boolean
+  /** Whether this device still replicates the network (it stops after leaving). */
+  syncing: boolean
+  sync: SyncState
+  needsUpdate: boolean
+}
+
+export interface InviteInfo {
+  id: string
+  code: string
+  link: string
+  network: string
+  for: string | null
+  /** The name of the member it is for, so a list of invites needs no list of members. */
+  forName: string | null
+  createdAt: number
+  expiresAt: number
+  uses: number
+  used: number
+  revoked: boolean
+}
+
+export interface NetworkState {
+  network: NetworkSummary
+  meta: NetworkMeta
+  me: string
+  home: Home
+  members: MemberCard[]
+  relations: Relations
+  organizer: Organizer
+  notifications: NotificationEntry[]
+  rejected: Rejection[]
+}
+
+/** Home's part of the state: no list of every member, only the names it mentions. */
+export interface HomeState extends Pick<
+  NetworkState,
+  'network' | 'meta' | 'me' | 'home' | 'organizer' | 'notifications'
+> {
+  names: Record<string, string>
+  /** How many others ask for help: `home.needsHelp` lists the first of them (HOME_NEEDY). */
+  needsHelpTotal: number
+}
+
+/** The organizer's lists, with the names of the members they mention (and who left). */
+export interface OrganizerState extends Named {
+  me: string
+  organizer: Organizer
+}
+
+/** Every member's card and my relations: what People lists, no more. */
+export interface MembersState {
+  me: string
+  members: MemberCard[]
+  relations: Relations
+}
+
+export interface NotificationEntry extends Notification {
+  network: string
+  read: boolean
+}
+
+/** What an op-appending command returns: the pledge it created or touched, if any. */
+export interface Appended {
+  network: string
+  op: string
+  pledge: Pledge | null
+}
+
+export interface NodeInfo {
+  dataDir: string
+  /** HOST:PORT of the DHT bootstrap nodes; null means the public HyperDHT. */
+  bootstrap: string[] | null
+  version: string
+}
+
+/** Events the node pushes to connected transports. */
+export type NodeEvent =
+  | { type: 'state'; network: string }
+  | { type: 'notification'; notification: NotificationEntry }
+  | { type: 'sync'; network: string; sync: SyncState }

@@ -1,0 +1,235 @@
+/**
+ * Who gets in: invites made here, the member side of blind pairing (admit a newcomer whose
+ * invite the ledger still honours) and the newcomer's side (pair with any online member,
+ * open the network, wait for it to sync, become a member). Waiting is on the base's events.
+ */
+import { randomBytes } from 'node:crypto'
+import BlindPairing from 'blind-pairing'
+import crypto from 'hypercore-crypto'
+import Hyperswarm from 'hyperswarm'
+import { ApiError } from '../api/errors.ts'
+import type { NetworkSummary } from '../api/results.ts'
+import { DAY } from '../ledger/cycle-time.ts'
+import { keys, type Invite, type Member } from '../ledger/model.ts'
+import { reasonText } from '../ledger/reasons.ts'
+import { inviteRefusal } from '../ledger/rules/invite.ts'
+import type { Logger } from '../logger.ts'
+import { LedgerBase } from '../network/ledger-base.ts'
+import { decodeInviteCode, encodeInviteCode } from './invite-code.ts'
+import type { LocalStateFile } from './local-state.ts'
+import { networkEntry, type Networks } from './networks.ts'
+import { hex, type NetworkSession } from './session.ts'
+
+export interface AdmissionOptions {
+  networks: Networks
+  state: LocalStateFile
+  clock: () => number
+  log: Logger
+  /** How long a join waits for a member to admit it before saying so. */
+  pairingTimeoutMs: number
+  /** How long a join call waits for the network to sync once admitted. */
+  syncTimeoutMs: number
+}
+
+export interface JoinParams {
+  invite: string
+  name?: string | undefined
+  wait?: boolean | undefined
+}
+
+function refusalMessage(err: Error): string {
+  const text = err.message.toLowerCase()
+  if (text.includes('expired')) return 'This invite has expired. Ask a member for a new one.'
+  if (text.includes('used')) return 'This invite has already been used. Ask a member for a new one.'
+  return 'A member refused this invite: it was revoked, used up or expired. Ask a member for a new one.'
+}
+
+export class Admission {
+  private closing = false
+
+  constructor(private readonly o: AdmissionOptions) {}
+
+  close(): void {
+    this.closing = true
+  }
+
+  /** A new invite to `n`, kept with its code; its ledger record is the caller's to append. */
+  newInvite(n: NetworkSession, expiresInDays: number) {
+    const expires = this.o.clock() + expiresInDays * DAY
+    const created = BlindPairing.createInvite(n.base.key, { expires })
+    return {
+      id: hex(created.id),
+      publicKey: hex(created.publicKey),
+      expires,
+      code: encodeInviteCode(created.invite),
+    }
+  }
+
+  /** Member side of pairing: admit a candidate whose invite the ledger still honours. */
+  async admit(n: NetworkSession, request: BlindPairing.MemberRequest): Promise<void> {
+    const inviteId = hex(request.inviteId)
+    const { log } = this.o
+    try {
+      const invite = await n.read((kv) => kv.get<Invite>(keys.invite(inviteId)))
+      const me = await n.read((kv) => kv.get<Member>(keys.member(n.me)))
+      if (!me || me.left || !n.base.writable) return
+      // Unknown invites cannot even be answered: the reply is sealed with the invite's key.
+      if (!invite) return
+      const userData = request.open(Buffer.from(invite.publicKey, 'hex'))
+      const refusal = inviteRefusal(invite, this.o.clock())
+      if (refusal) {
+        log.warn('invite refused', {
+          network: n.short,
+          invite: inviteId.slice(0, 8),
+          reason: reasonText(refusal.code, refusal.params),
+        })
+        request.deny({
+          status: refusal.code === 'invite-expired' ? 3 : refusal.code === 'invite-used-up' ? 2 : 1,
+        })
+        return
+      }
+      const writer = hex(userData)
+      if (!/^[0-9a-f]{64}$/.test(writer)) {
+        request.deny()
+        return
+      }
+      const already = await n.read((kv) => kv.get(keys.writer(writer)))
+      if (!already) await n.append({ type: 'writer.add', key: writer, invite: inviteId })
+      request.confirm({ key: n.base.key, encryptionKey: Buffer.from(n.entry.encryptionKey, 'hex') })
+      log.info('admitted a new member', { network: n.short, writer: writer.slice(0, 8) })
+    } catch (err) {
+      log.warn('could not admit a candidate', { network: n.short, error: String(err) })
+      try {
+        request.deny()
+      } catch {
+        // the request may already be answered
+      }
+    }
+  }
+
+  /** Candidate side: pair with any online member, then open the network and join it. */
+  async join(p: JoinParams): Promise<{ network: NetworkSummary; landing: string | null }> {
+    const { networks, state, clock, log } = this.o
+    const invite = decodeInviteCode(p.invite, clock())
+    const existing = networks
+      .list()
+      .find((n) => hex(crypto.discoveryKey(n.base.key)) === invite.discoveryKey)
+    if (existing)
+      throw new ApiError('already-joined', `You are already in this network (${existing.short})`)
+
+    // A request that timed out stays out there: a member who comes online later admits it.
+    // Retrying the same invite with the same writer key makes that admission ours, instead
+    // of a stranger key that used up the invite.
+    const pending = state.state.pendingJoins.find((j) => j.invite === invite.id)
+    const namespace = pending?.namespace ?? `network-${randomBytes(16).toString('hex')}`
+    if (!pending) {
+      state.state.pendingJoins.push({ invite: invite.id, namespace, at: clock() })
+      await state.save()
+    }
+    const paired = await this.pair(invite, namespace, p.wait === true)
+    const name = p.name ?? (state.state.identity.name || 'New member')
+    const entry = networkEntry({
+      key: hex(paired.key),
+      encryptionKey: hex(paired.encryptionKey!),
+      namespace,
+      addedAt: clock(),
+      joiningAs: name,
+    })
+    state.state.networks.push(entry)
+    state.state.pendingJoins = state.state.pendingJoins.filter((j) => j.invite !== invite.id)
+    await state.save()
+    const n = await networks.open(entry)
+    try {
+      await this.whenSynced(n, this.o.syncTimeoutMs)
+    } catch (err) {
+      // Admitted, but catching up on a big network outlasted the call: the join completes
+      // in the background (after a restart too), as the error tells the user.
+      this.completeJoin(n)
+      throw err
+    }
+    const inviteRecord = await n.read((kv) => kv.get<Invite>(keys.invite(invite.id)))
+    entry.landing = inviteRecord?.for ?? null
+    await this.becomeMember(n)
+    log.info('joined a network', { network: n.short })
+    return { network: await n.summary(), landing: entry.landing }
+  }
+
+  /** Pairs with a member through the invite: the network's key and encryption key. */
+  private async pair(
+    invite: ReturnType<typeof decodeInviteCode>,
+    namespace: string,
+    wait: boolean,
+  ): Promise<BlindPairing.Paired> {
+    const { networks, log, pairingTimeoutMs } = this.o
+    const writerKey = await LedgerBase.localKeyFor(networks.store, namespace)
+    const swarm = new Hyperswarm({ dht: networks.dht() })
+    const pairing = new BlindPairing(swarm, { poll: 1_000 })
+    const candidate = pairing.addCandidate({ invite: invite.bytes, userData: writerKey })
+    log.info('joining with an invite', { invite: invite.id.slice(0, 8) })
+    let timer: NodeJS.Timeout | undefined
+    let outcome: { paired: BlindPairing.Paired } | { rejected: Error } | null
+    try {
+      outcome = await Promise.race([
+        candidate.pairing.then((paired) => (paired ? { paired } : null)),
+        new Promise<{ rejected: Error }>((resolve) =>
+          candidate.request.on('rejected', (rejected: Error) => resolve({ rejected })),
+        ),
+        new Promise<null>((resolve) => {
+          if (!wait) timer = setTimeout(() => resolve(null), pairingTimeoutMs)
+        }),
+      ])
+    } finally {
+      clearTimeout(timer)
+      await candidate.close().catch(() => {})
+      await pairing.close().catch(() => {})
+      await swarm.destroy().catch(() => {})
+    }
+    if (outcome && 'rejected' in outcome) {
+      log.warn('invite refused by a member', { reason: outcome.rejected.message ?? '' })
+      throw new ApiError('invite-refused', refusalMessage(outcome.rejected))
+    }
+    if (!outcome) {
+      log.warn('no member admitted the invite in time', { invite: invite.id.slice(0, 8) })
+      throw new ApiError(
+        'invite-no-answer',
+        `No member of this network answered within ${Math.round(pairingTimeoutMs / 1000)} seconds. ` +
+          'Someone in the network must be online to let you in; try again later, or wait (--wait) until one is.',
+      )
+    }
+    if (!outcome.paired.encryptionKey)
+      throw new ApiError('invite-refused', 'The member who answered sent no network key')
+    return outcome.paired
+  }
+
+  /**
+   * Appends my member.join (with the name kept in `joiningAs`) unless the view already has
+   * me, as after a retried join, and notes that the join is complete.
+   */
+  private async becomeMember(n: NetworkSession): Promise<void> {
+    const name = n.entry.joiningAs
+    if (name === null) return
+    const me = await n.read((kv) => kv.get<Member>(keys.member(n.me)))
+    if (!me) await n.append({ type: 'member.join', name })
+    n.entry.joiningAs = null
+    await this.o.state.save()
+  }
+
+  /** Waits, without a deadline, until the network has synced, then becomes a member. */
+  completeJoin(n: NetworkSession): void {
+    void this.whenSynced(n, Infinity)
+      .then(() => this.becomeMember(n))
+      .catch((e) => this.o.log.warn('joining did not complete', { error: String(e) }))
+  }
+
+  /** Until this device may write to the network and has its meta. */
+  private async whenSynced(n: NetworkSession, waitMs: number): Promise<void> {
+    void n.base.update().catch(() => {})
+    const synced = await n.until(async () => n.base.writable && !!(await n.meta()), waitMs)
+    if (synced) return
+    if (this.closing || n.closing) throw new ApiError('closing', 'The node is shutting down')
+    throw new ApiError(
+      'join-not-synced',
+      'You were admitted but the network has not synced yet. Stay online: it will finish in the background.',
+    )
+  }
+}

@@ -1,0 +1,14 @@
+/** A member's own record: profile and payment details. */
+import { opCommand } from './define.ts'
+
+export const memberCommands = {
+  'profile.set': opCommand(
+    'member.profile',
+    {},
+    {
+      test: (p) => p.name !== undefined || p.about !== undefined,
+      message: 'give a new name or about text',
+    },
+  ),
+  'payment.set': opCommand('member.payment'),
+}

@@ -1,0 +1,317 @@
+/**
+ * One network as this node runs it: its LedgerBase (the Autobase), the Hyperswarm on its topic
+ * and the member side of blind pairing, the connections and sync state, and the node's ways
+ * to read the view and append ops. Closing tears these down in order: the notification scan
+ * in flight, pairing, the swarm, then the base.
+ */
+import BlindPairing from 'blind-pairing'
+import crypto from 'hypercore-crypto'
+import type HyperDHT from 'hyperdht'
+import Hyperswarm from 'hyperswarm'
+import ReadyResource from 'ready-resource'
+import z32 from 'z32'
+import { randomBytes } from 'node:crypto'
+import { ApiError } from '../api/errors.ts'
+import type { Appended, NetworkSummary, NodeEvent, SyncState } from '../api/results.ts'
+import { keys, pledgeIdOf, type Member, type NetworkMeta, type Pledge } from '../ledger/model.ts'
+import { OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
+import { tryOp } from '../ledger/try-op.ts'
+import type { Logger } from '../logger.ts'
+import type { LedgerBase } from '../network/ledger-base.ts'
+import { DataUnavailableError, type ViewSnapshot } from '../network/view.ts'
+import { NotificationFeed } from './feed.ts'
+import type { LocalStateFile, NetworkEntry } from './local-state.ts'
+import { MemberIndex } from './member-index.ts'
+
+/** Write access can blink off while Autobase reorders after a new writer: this long is a blink. */
+const WRITABLE_BLINK_MS = 5_000
+
+export interface SessionOptions {
+  entry: NetworkEntry
+  base: LedgerBase
+  state: LocalStateFile
+  clock: () => number
+  log: Logger
+  push: (event: NodeEvent) => void
+  /** The DHT for the network's swarm, or null when this node does not sync the network. */
+  dht: () => HyperDHT
+  /** The bootstrap nodes, named in the warning when nobody is found. */
+  bootstrapText: string
+  /** Member side of pairing: answers a newcomer's request. */
+  admit: (session: NetworkSession, request: BlindPairing.MemberRequest) => Promise<void>
+}
+
+export function hex(buf: Uint8Array): string {
+  return Buffer.from(buf).toString('hex')
+}
+
+function randomOpId(): string {
+  return z32.encode(randomBytes(10)).slice(0, 12)
+}
+
+export function dataUnavailable(): ApiError {
+  return new ApiError(
+    'data-unavailable',
+    'Part of this network’s data has not reached this device yet, and no member online has ' +
+      'sent it. Nothing was changed. Try again when more members are online.',
+  )
+}
+
+export class NetworkSession extends ReadyResource {
+  readonly entry: NetworkEntry
+  readonly base: LedgerBase
+  /** Every member's record, kept between updates for the queries about all members. */
+  readonly members: MemberIndex
+  readonly feed: NotificationFeed
+  /** Null once this node stopped syncing the network (after leaving it). */
+  swarm: Hyperswarm | null = null
+  pairing: BlindPairing | null = null
+  readonly connections = new Set<{ remotePublicKey: Buffer; since: number }>()
+  lastSync: number | null = null
+  /** The network's name, remembered from the last meta read (for names given as refs). */
+  name: string | undefined
+  private readonly opts: SessionOptions
+
+  constructor(opts: SessionOptions) {
+    super()
+    this.opts = opts
+    this.entry = opts.entry
+    this.base = opts.base
+    this.members = new MemberIndex(opts.base.watchChanges())
+    this.feed = new NotificationFeed({
+      entry: opts.entry,
+      state: opts.state,
+      clock: opts.clock,
+      log: opts.log,
+      push: opts.push,
+      me: () => this.me,
+      read: (fn) => this.read(fn),
+      members: (kv) => this.members.at(kv),
+      knownAs: (meta) => this.knownAs(meta),
+    })
+    this.base.on('update', () => {
+      if (this.connections.size > 0) this.lastSync = opts.clock()
+      opts.push({ type: 'state', network: this.key })
+      this.feed.schedule()
+      this.stopSyncOnceShared()
+    })
+    this.base.on('error', (err: Error) =>
+      opts.log.error('network stopped', { network: this.short, error: err.message }),
+    )
+  }
+
+  get key(): string {
+    return this.entry.key
+  }
+
+  get short(): string {
+    return this.entry.key.slice(0, 8)
+  }
+
+  /** My member id in this network: the local writer key. */
+  get me(): string {
+    return this.base.localKey
+  }
+
+  override async _open(): Promise<void> {
+    // The member index is read whole once, now, rather than by the first screen that asks.
+    this.feed.start(this.read((kv) => this.members.at(kv)).then(() => {}))
+    if (!(this.entry.left && this.base.ownEntriesShared)) this.startSync()
+  }
+
+  override async _close(): Promise<void> {
+    this.emit('closing')
+    await this.feed.close()
+    await this.stopSync(false)
+    await this.base.close().catch(() => {})
+  }
+
+  private startSync(): void {
+    const { log, clock } = this.opts
+    const swarm = new Hyperswarm({ dht: this.opts.dht() })
+    const pairing = new BlindPairing(swarm, { poll: 5_000 })
+    this.swarm = swarm
+    this.pairing = pairing
+    swarm.on('connection', (conn) => {
+      const record = { remotePublicKey: conn.remotePublicKey, since: clock() }
+      this.connections.add(record)
+      this.lastSync = clock()
+      log.info('peer connected', {
+        network: this.short,
+        peer: hex(conn.remotePublicKey).slice(0, 8),
+      })
+      this.base.replicate(conn)
+      conn.on('error', (err: Error) => log.debug('connection error', { error: err.message }))
+      conn.on('close', () => {
+        this.connections.delete(record)
+        log.info('peer disconnected', { network: this.short })
+        this.emitSync()
+      })
+      this.emitSync()
+    })
+    pairing.addMember({
+      discoveryKey: crypto.discoveryKey(this.base.key),
+      onadd: (request) => this.opts.admit(this, request),
+    })
+    // Announce first, then look: two peers joining a fresh topic at once may otherwise miss
+    // each other until the next discovery refresh (minutes).
+    swarm
+      .join(this.base.discoveryKey, { server: true, client: true })
+      .flushed()
+      .then(() => {
+        log.info('announced on the network topic', { network: this.short })
+        if (this.connections.size > 0) return
+        log.warn(
+          'no peers found yet: nobody else in this network is online, or the DHT is unreachable',
+          { network: this.short, bootstrap: this.opts.bootstrapText },
+        )
+      })
+      .catch((err) => log.warn('could not announce on the DHT', { error: String(err) }))
+  }
+
+  /** Stops replicating the network; its local copy stays readable until it is forgotten. */
+  async stopSync(tell = true): Promise<void> {
+    const { pairing, swarm } = this
+    this.pairing = null
+    this.swarm = null
+    await pairing?.close().catch(() => {})
+    await swarm?.destroy().catch(() => {})
+    this.connections.clear()
+    if (!tell) return
+    this.opts.log.info('stopped syncing a network', { network: this.short })
+    this.emitSync()
+  }
+
+  /**
+   * After leaving, sync stops once the leave reached a peer: until then the others would not
+   * know, and the leaver's intentions would keep counting for them.
+   */
+  stopSyncOnceShared(): void {
+    if (this.entry.left && this.swarm && this.base.ownEntriesShared) void this.stopSync()
+  }
+
+  private emitSync(): void {
+    this.opts.push({ type: 'sync', network: this.key, sync: this.syncState() })
+  }
+
+  syncState(): SyncState {
+    return {
+      peers: this.connections.size,
+      lastSync: this.lastSync,
+      ownEntriesShared: this.base.ownEntriesShared,
+      stateComplete: this.base.viewComplete,
+      writable: this.base.writable,
+    }
+  }
+
+  /** Runs `fn` on a snapshot of the view; data not on this device becomes a user's error. */
+  async read<T>(fn: (kv: ViewSnapshot) => Promise<T>): Promise<T> {
+    const snap = this.base.snapshot()
+    try {
+      return await fn(snap)
+    } catch (err) {
+      throw err instanceof DataUnavailableError ? dataUnavailable() : err
+    } finally {
+      await snap.close()
+    }
+  }
+
+  async meta(): Promise<NetworkMeta | null> {
+    return this.knownAs(await this.read((kv) => kv.get<NetworkMeta>(keys.meta)))
+  }
+
+  /** Remembers the network's name from a meta just read. */
+  knownAs(meta: NetworkMeta | null): NetworkMeta | null {
+    if (meta) this.name = meta.name
+    return meta
+  }
+
+  async summary(): Promise<NetworkSummary> {
+    const meta = await this.meta()
+    const member = await this.read((kv) => kv.get<Member>(keys.member(this.me)))
+    return {
+      id: this.key,
+      name: meta?.name ?? '(syncing)',
+      currency: meta?.currency ?? '',
+      decimals: meta?.decimals ?? 2,
+      timeZone: meta?.timeZone ?? 'UTC',
+      cycle: meta?.cycle ?? null,
+      me: this.me,
+      joined: !!member && !member.left,
+      left: this.entry.left,
+      syncing: this.swarm !== null,
+      sync: this.syncState(),
+      needsUpdate: meta?.needsUpdate ?? false,
+    }
+  }
+
+  /**
+   * Resolves once `ready()` holds, checked now and at each change of the base; false when
+   * `ms` passed first or the session closes.
+   */
+  until(ready: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      let done = false
+      const finish = (value: boolean) => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        this.base.off('update', check)
+        this.base.off('writable', check)
+        this.off('closing', closing)
+        resolve(value)
+      }
+      const check = () => {
+        void Promise.resolve(ready()).then(
+          (ok) => ok && finish(true),
+          () => {},
+        )
+      }
+      const closing = () => finish(false)
+      const timer = Number.isFinite(ms) ? setTimeout(() => finish(false), ms) : undefined
+      this.base.on('update', check)
+      this.base.on('writable', check)
+      this.on('closing', closing)
+      check()
+    })
+  }
+
+  /**
+   * Appends an op after checking it against the current state, so a refused action is
+   * explained at once and never written to the log.
+   */
+  async append(input: OpInput): Promise<Appended> {
+    const op = { v: OP_VERSION, id: randomOpId(), ts: this.opts.clock(), ...input } as Op
+    const author = this.me
+    if (!this.base.writable) await this.until(() => this.base.writable, WRITABLE_BLINK_MS)
+    if (!this.base.writable) {
+      throw new ApiError(
+        'not-writable',
+        'This device cannot write to the network yet: it is still being admitted or syncing',
+      )
+    }
+    const { result: dry, missing } = await this.read((kv) =>
+      tryOp(kv, op, author, (err) => err instanceof DataUnavailableError),
+    )
+    if (missing) throw dataUnavailable()
+    if (!dry.accepted) throw new ApiError('rejected', dry.reason ?? 'refused by the ledger rules')
+    await this.base.append(op)
+    await this.base.update()
+    const ref = pledgeIdOf(author, op.id)
+    const [refusal, pledge] = await this.read(async (kv) => {
+      const id = 'pledge' in op ? op.pledge : ref
+      return [
+        await kv.get<string>(keys.refusal(ref)),
+        await kv.get<Pledge>(keys.pledge(id)),
+      ] as const
+    }).catch((err: unknown) => {
+      // Appended already: reporting an error would invite a second, duplicate op.
+      if (!(err instanceof ApiError && err.code === 'data-unavailable')) throw err
+      this.opts.log.warn('op appended, its outcome not readable yet', { id: op.id })
+      return [null, null] as const
+    })
+    if (refusal) throw new ApiError('rejected', refusal)
+    this.opts.log.info('op appended', { network: this.short, type: op.type, id: op.id })
+    return { network: this.key, op: op.id, pledge }
+  }
+}
