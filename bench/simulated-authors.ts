@@ -16,7 +16,8 @@
  */
 import { createHash } from 'node:crypto'
 import type { ApplyResult } from '../core/ledger/apply.ts'
-import { applyOp, likelyReads } from '../core/ledger/apply.ts'
+import { applyOp } from '../core/ledger/apply.ts'
+import { likelyReads } from '../core/network/read-ahead.ts'
 import type { KV } from '../core/ledger/kv.ts'
 import { parseOp } from '../core/ledger/ops.ts'
 import type { ApplyOpFn } from '../core/network/ledger-base.ts'

@@ -4,15 +4,8 @@
  */
 import { Transaction, type KV } from './kv.ts'
 import { Ledger, Rejected, reject, type Effect } from './ledger.ts'
-import {
-  PLEDGE_AUTHOR_CHARS,
-  keys,
-  pledgeIdOf,
-  type Member,
-  type NetworkMeta,
-  type Rejection,
-} from './model.ts'
-import { decodeOp, parseOp, type Op, type OpType } from './ops.ts'
+import { keys, type Member, type NetworkMeta, type Rejection } from './model.ts'
+import { decodeOp, type Op, type OpType } from './ops.ts'
 import { reasonText } from './reasons.ts'
 import { advanceTo } from './rules/cycle.ts'
 import {
@@ -153,32 +146,6 @@ export async function applyOp(
       err instanceof Rejected ? err.message : `internal error applying ${op.type}: ${String(err)}`
     return rejected(kv, author, ref, op, reason)
   }
-}
-
-/** Longer strings are not ids: not worth a lookup. */
-const LONGEST_ID = 200
-
-/**
- * Keys that applying `raw` from `author` will most likely read: the author's writer and
- * member records, the pledge the op creates (and the folder of the author's pledges) or acts
- * on, the member it names. A hint for reading ahead (see CachingKV.readAhead), no more:
- * nothing is validated here, and a wrong guess costs one lookup.
- */
-export function likelyReads(raw: unknown, author: string): string[] {
-  const out = [keys.writer(author), keys.member(author)]
-  const op = parseOp(raw)
-  if (op === null || typeof op !== 'object') return out
-  const { type, id, pledge, to } = op as Record<string, unknown>
-  // A string ending in '/' would make a key that names a folder (read whole: see readAhead).
-  const usable = (v: unknown): v is string =>
-    typeof v === 'string' && v.length <= LONGEST_ID && !v.endsWith('/')
-  if (usable(pledge) && pledge.length > PLEDGE_AUTHOR_CHARS) out.push(keys.pledge(pledge))
-  if ((type === 'intention.create' || type === 'obligation.create') && usable(id)) {
-    // The rules check that the new pledge's id is not taken: the author's folder answers.
-    out.push(keys.pledgesBy(author), keys.pledge(pledgeIdOf(author, id)))
-  }
-  if (usable(to)) out.push(keys.member(to))
-  return out
 }
 
 async function route(

@@ -1,31 +1,21 @@
 /**
- * The small key-value interface the ledger rules run on. In Autobase it is backed by a
- * Hyperbee batch over the view; in unit tests by a sorted in-memory map. Values are plain
+ * The small key-value interface the ledger rules run on: a plain store. In Autobase it is
+ * backed by a Hyperbee batch over the view (with a read cache in between: see
+ * core/network/caching-kv.ts); in unit tests by a sorted in-memory map. Values are plain
  * JSON-compatible data; keys are strings whose order is the ordinary string order.
+ *
+ * What a store hands out is the caller's: changing a value read never changes the store, and
+ * changing a value after putting it never changes what was put. test/support/kv-suite.ts holds
+ * the tests every implementation passes.
  */
 export interface KV {
   get<T = unknown>(key: string): Promise<T | null>
-  /**
-   * Stores a copy of `value`. With `owned`, the caller hands `value` over and never touches
-   * it again, so the store may keep it as it is.
-   */
-  put(key: string, value: unknown, opts?: PutOptions): Promise<void>
+  /** Stores a copy of `value` (as JSON would give it back: see copyJson). */
+  put(key: string, value: unknown): Promise<void>
   del(key: string): Promise<void>
   /** Entries whose key starts with `prefix`, in key order. */
   list<T = unknown>(prefix: string): Promise<Array<{ key: string; value: T }>>
-  /**
-   * The same entries, to look at and not to change: they may be the very objects a cache
-   * behind the store keeps (see CachingKV), where a change would alter what later reads see on
-   * this peer alone. Saves the copy `list` makes of each, for rules that only read a folder.
-   */
-  listShared<T = unknown>(prefix: string): Promise<SharedEntries<T>>
 }
-
-export interface PutOptions {
-  owned?: boolean
-}
-
-export type SharedEntries<T> = ReadonlyArray<{ readonly key: string; readonly value: Readonly<T> }>
 
 /** Read-only view of the same store, for queries. */
 export type ReadKV = Pick<KV, 'get' | 'list'> & {
@@ -113,8 +103,8 @@ export class MemoryKV implements KV {
     return this.map.has(key) ? copyJson(this.map.get(key) as T) : null
   }
 
-  async put(key: string, value: unknown, opts?: PutOptions): Promise<void> {
-    this.map.set(key, opts?.owned ? value : copyJson(value))
+  async put(key: string, value: unknown): Promise<void> {
+    this.map.set(key, copyJson(value))
   }
 
   async del(key: string): Promise<void> {
@@ -128,25 +118,15 @@ export class MemoryKV implements KV {
     }
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   }
-
-  /** Frozen copies, so that a rule changing what it should only look at fails in tests. */
-  async listShared<T>(prefix: string): Promise<SharedEntries<T>> {
-    return (await this.list<T>(prefix)).map((entry) => deepFreeze(entry))
-  }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const item of Object.values(value)) deepFreeze(item)
-    Object.freeze(value)
-  }
-  return value
 }
 
 const DELETED = Symbol('deleted')
 
+/** A write a transaction hands over: see Transaction.drain. */
+export type Write = { key: string; deleted: true } | { key: string; deleted: false; value: unknown }
+
 /** The prefixes ending in '/' that a key lies under: `a/b/c` lies under `a/` and `a/b/`. */
-function foldersOf(key: string): string[] {
+export function foldersOf(key: string): string[] {
   const out: string[] = []
   for (let end = key.indexOf('/'); end !== -1; end = key.indexOf('/', end + 1)) {
     out.push(key.slice(0, end + 1))
@@ -173,8 +153,8 @@ export class Transaction implements KV {
     return this.base.get<T>(key)
   }
 
-  async put(key: string, value: unknown, opts?: PutOptions): Promise<void> {
-    this.write(key, opts?.owned ? value : copyJson(value))
+  async put(key: string, value: unknown): Promise<void> {
+    this.write(key, copyJson(value))
   }
 
   async del(key: string): Promise<void> {
@@ -193,39 +173,33 @@ export class Transaction implements KV {
   }
 
   async list<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
+    // Nothing written there: the base's answer (its own copies) as it is.
     const stored = await this.base.list<T>(prefix)
-    return this.merged(prefix, stored, copyJson) ?? stored
-  }
-
-  async listShared<T>(prefix: string): Promise<SharedEntries<T>> {
-    // Nothing written there: the base's answer as it is (a kept list is not copied per level).
-    const stored = await this.base.listShared<T>(prefix)
-    return this.merged(prefix, stored, same) ?? stored
+    return this.merged(prefix, stored) ?? stored
   }
 
   /**
    * `stored`, the entries under `prefix` in the base, with this transaction's writes; null
    * when it wrote nothing there.
    */
-  private merged<E extends { key: string; value: unknown }>(
+  private merged<T>(
     prefix: string,
-    stored: readonly E[],
-    copy: (value: E['value']) => E['value'],
-  ): E[] | null {
+    stored: ReadonlyArray<{ key: string; value: T }>,
+  ): Array<{ key: string; value: T }> | null {
     const written = prefix.endsWith('/')
       ? (this.folders.get(prefix) ?? [])
       : [...this.writes.keys()].filter((key) => key.startsWith(prefix))
     if (written.length === 0) return null
-    const merged = new Map<string, E['value']>()
+    const merged = new Map<string, T>()
     for (const { key, value } of stored) merged.set(key, value)
     for (const key of written) {
       const value = this.writes.get(key)
       if (value === DELETED) merged.delete(key)
-      else merged.set(key, copy(value))
+      else merged.set(key, copyJson(value as T))
     }
     return [...merged.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, value]) => ({ key, value }) as E)
+      .map(([key, value]) => ({ key, value }))
   }
 
   get size(): number {
@@ -237,301 +211,43 @@ export class Transaction implements KV {
     return [...this.writes.keys()]
   }
 
+  /**
+   * Flushes the writes to the underlying store in key order (an enclosing transaction takes
+   * them as they are, and sorts when it commits).
+   */
   async commit(): Promise<void> {
     const base = this.base
-    // The values are private copies (copied on put) that this transaction lets go of below:
-    // they are handed over, not copied again.
     if (base instanceof Transaction) {
-      // In any order: the enclosing one sorts when it commits.
+      // The values are private copies (copied on put) that this transaction lets go of: handed
+      // over, not copied again.
       this.writes.forEach((value, key) => base.write(key, value))
-    } else {
-      for (const key of [...this.writes.keys()].sort()) {
-        const value = this.writes.get(key)
-        if (value === DELETED) await base.del(key)
-        else await base.put(key, value, { owned: true })
-      }
+      this.discard()
+      return
+    }
+    for (const write of this.drain()) {
+      if (write.deleted) await base.del(write.key)
+      else await base.put(write.key, write.value)
+    }
+  }
+
+  /**
+   * Takes the writes out, in key order, and forgets them: for an owner that commits them
+   * itself. The values are the transaction's private copies (copied on put), which nothing
+   * else holds from then on, so a store that keeps values in memory may keep them as they are
+   * (see CachingKV.commit in core/network).
+   */
+  drain(): Write[] {
+    const out: Write[] = []
+    for (const key of [...this.writes.keys()].sort()) {
+      const value = this.writes.get(key)
+      out.push(value === DELETED ? { key, deleted: true } : { key, deleted: false, value })
     }
     this.discard()
+    return out
   }
 
   discard(): void {
     this.writes.clear()
     this.folders.clear()
   }
-}
-
-/** Lookups readAhead keeps in flight at once. */
-const READ_AHEAD = 64
-
-/** Lists longer than this are read from the store each time instead of being kept. */
-const LONGEST_KEPT_LIST = 1_000
-
-/**
- * Values (null: known absent) and lists of folders' entries by key; `size` counts both while
- * the generation is the young one.
- */
-interface Generation {
-  values: Map<string, unknown>
-  lists: Map<string, KeptList>
-  /** Folders found too long to keep (see LONGEST_KEPT_LIST). */
-  long: Set<string>
-  size: number
-}
-
-type Kept = ReadonlyArray<{ readonly key: string; readonly value: unknown }>
-
-/**
- * A folder's kept entries by key, and the same entries in key order, made when first asked
- * for after a change and handed out as they are (see listShared) until the next one.
- */
-class KeptList {
-  private ordered: Kept | null = null
-
-  constructor(private readonly byKey: Map<string, unknown>) {}
-
-  get size(): number {
-    return this.byKey.size
-  }
-
-  get(key: string): unknown {
-    return this.byKey.get(key)
-  }
-
-  set(key: string, value: unknown): void {
-    this.byKey.set(key, value)
-    this.ordered = null
-  }
-
-  delete(key: string): void {
-    if (this.byKey.delete(key)) this.ordered = null
-  }
-
-  entries(): Kept {
-    const ordered =
-      this.ordered ??
-      [...this.byKey.keys()].sort().map((key) => Object.freeze({ key, value: this.byKey.get(key) }))
-    this.ordered = ordered
-    return ordered
-  }
-}
-
-function generation(): Generation {
-  return { values: new Map(), lists: new Map(), long: new Set(), size: 0 }
-}
-
-/**
- * Values and prefix lists read from (or written to) a store, kept as private copies (see
- * copyJson, or values handed over: `owned`) of which `get` and `list` hand out copies of
- * their own and `listShared` the kept values themselves. Only lists of folders (see
- * foldersOf) are kept, and writes keep them up to date: a write to `a/b/c` updates the kept
- * lists of `a/` and `a/b/`. The owner decides when the store has changed behind the cache's
- * back and clears it then (see LedgerBase: the view's core, fork and length).
- *
- * Bounded in two generations: what is used goes into the young one; once that holds half the
- * `limit` entries (a list counts its length plus one), it becomes the old one and the old one
- * is dropped. So the cache holds at most about `limit` entries and what was not used for a
- * while goes, at constant cost per use.
- */
-export class ReadCache {
-  private young = generation()
-  private old = generation()
-  /** Counts writes, so that a read that was pending across one is not kept. */
-  writes = 0
-
-  constructor(
-    readonly limit = 150_000,
-    /**
-     * Folders whose entries are written and not read back (see WRITE_ONLY_FOLDERS): a write
-     * there drops what was kept of the key instead of keeping the value, so that they do not
-     * push out what is read. Lists of these folders are still kept up to date.
-     */
-    private readonly writeOnly: readonly string[] = [],
-  ) {}
-
-  clear(): void {
-    this.young = generation()
-    this.old = generation()
-  }
-
-  /** The cached value (null: known absent), or undefined when unknown. Not a copy. */
-  value(key: string): unknown {
-    const value = this.young.values.get(key)
-    if (value !== undefined) return value
-    const aged = this.old.values.get(key)
-    if (aged !== undefined) {
-      this.keep(key, aged)
-      return aged
-    }
-    // A kept list of a folder above the key knows whether it exists.
-    const folders = foldersOf(key)
-    for (let i = folders.length - 1; i >= 0; i--) {
-      const list = this.list(folders[i]!)
-      if (list) return list.get(key) ?? null
-    }
-    return undefined
-  }
-
-  /** The kept entries of a folder, or undefined. Not copies. */
-  list(prefix: string): KeptList | undefined {
-    const list = this.young.lists.get(prefix)
-    if (list) return list
-    const aged = this.old.lists.get(prefix)
-    if (aged) {
-      this.old.lists.delete(prefix)
-      this.keepList(prefix, aged)
-    }
-    return aged
-  }
-
-  /** Keeps `value` (null: absent), a copy unless it is `owned`: the caller's to give. */
-  keepValue(key: string, value: unknown, owned = false): void {
-    this.keep(key, owned ? value : copyJson(value))
-  }
-
-  /** Whether `prefix` was listed lately and found too long to keep. */
-  tooLong(prefix: string): boolean {
-    return this.young.long.has(prefix) || this.old.long.has(prefix)
-  }
-
-  /** Keeps copies of a folder's entries. */
-  keepEntries(prefix: string, entries: Array<{ key: string; value: unknown }>): void {
-    if (!prefix.endsWith('/')) return
-    if (entries.length > LONGEST_KEPT_LIST) {
-      this.young.long.add(prefix)
-      return
-    }
-    this.keepList(prefix, new KeptList(new Map(entries.map((e) => [e.key, copyJson(e.value)]))))
-  }
-
-  /**
-   * Records a write (value null: a delete) in the value and in the kept lists above it; the
-   * value is copied unless it is `owned`.
-   */
-  wrote(key: string, value: unknown, owned = false): void {
-    this.writes++
-    const kept = owned ? value : copyJson(value)
-    if (this.writeOnly.some((folder) => key.startsWith(folder))) this.forget(key)
-    else this.keep(key, kept)
-    for (const folder of foldersOf(key)) {
-      const young = this.young.lists.get(folder)
-      const list = young ?? this.old.lists.get(folder)
-      if (!list) continue
-      const before = list.size
-      if (kept === null) list.delete(key)
-      else list.set(key, kept)
-      if (young) this.young.size += list.size - before
-    }
-  }
-
-  private keep(key: string, value: unknown): void {
-    const young = this.young
-    if (!young.values.has(key)) young.size++
-    young.values.set(key, value)
-    this.old.values.delete(key)
-    this.rotate()
-  }
-
-  private forget(key: string): void {
-    if (this.young.values.delete(key)) this.young.size--
-    this.old.values.delete(key)
-  }
-
-  private keepList(prefix: string, list: KeptList): void {
-    const young = this.young
-    const replaced = young.lists.get(prefix)
-    if (replaced) young.size -= replaced.size + 1
-    young.lists.set(prefix, list)
-    young.size += list.size + 1
-    this.rotate()
-  }
-
-  private rotate(): void {
-    if (this.young.size < this.limit / 2) return
-    this.old = this.young
-    this.young = generation()
-  }
-}
-
-/**
- * Reads through a ReadCache over a store that nothing else writes to while it is in use
- * (the view batch of an Autobase apply call): reading a key again (the network meta, which
- * every op reads, the author's writer and member records, a member's current pledges) skips
- * the store. Writes go through to the store and into the cache.
- */
-export class CachingKV implements KV {
-  constructor(
-    private readonly base: KV,
-    private readonly cache = new ReadCache(),
-  ) {}
-
-  async get<T>(key: string): Promise<T | null> {
-    const hit = this.cache.value(key)
-    if (hit !== undefined) return copyJson(hit as T | null)
-    const writes = this.cache.writes
-    const value = await this.base.get<T>(key)
-    // A write that landed while the read was pending wins.
-    if (writes === this.cache.writes) this.cache.keepValue(key, value)
-    return value
-  }
-
-  /** An `owned` value is kept as it is, so the store below gets it not owned. */
-  async put(key: string, value: unknown, opts?: PutOptions): Promise<void> {
-    await this.base.put(key, value)
-    this.cache.wrote(key, value, opts?.owned === true)
-  }
-
-  async del(key: string): Promise<void> {
-    await this.base.del(key)
-    this.cache.wrote(key, null)
-  }
-
-  async list<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
-    const kept = this.cache.list(prefix)
-    if (kept) return kept.entries().map(({ key, value }) => ({ key, value: copyJson(value as T) }))
-    const writes = this.cache.writes
-    const entries = await this.base.list<T>(prefix)
-    if (writes === this.cache.writes) this.cache.keepEntries(prefix, entries)
-    return entries
-  }
-
-  /** The kept entries themselves, when the folder's list is kept: no copy. */
-  async listShared<T>(prefix: string): Promise<SharedEntries<T>> {
-    const kept = this.cache.list(prefix)
-    return kept ? (kept.entries() as SharedEntries<T>) : this.list<T>(prefix)
-  }
-
-  /**
-   * Reads `keys` into the cache, many at a time, before work that would read them one after
-   * another: in a big view most of the tree nodes on the way to a key are not in memory, and
-   * reads made together overlap their waits for storage. A key ending in '/' names a folder,
-   * which is listed and kept (unless it is too long to keep: see LONGEST_KEPT_LIST), and then
-   * answers for every key in it, present or not. Folders are read first; keys already held
-   * are skipped, and nothing is copied: the values read are kept as the store handed them out.
-   */
-  async readAhead(keys: Iterable<string>): Promise<void> {
-    const wanted = [...new Set(keys)]
-    const folders = wanted.filter(
-      (key) => key.endsWith('/') && !this.cache.list(key) && !this.cache.tooLong(key),
-    )
-    await inGroups(folders, (folder) => this.list(folder))
-    const missing = wanted.filter(
-      (key) => !key.endsWith('/') && this.cache.value(key) === undefined,
-    )
-    await inGroups(missing, async (key) => {
-      const writes = this.cache.writes
-      const value = await this.base.get(key)
-      if (writes === this.cache.writes) this.cache.keepValue(key, value, true)
-    })
-  }
-}
-
-/** Runs `read` on every item, READ_AHEAD at a time. */
-async function inGroups(items: string[], read: (item: string) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < items.length; i += READ_AHEAD) {
-    await Promise.all(items.slice(i, i + READ_AHEAD).map(read))
-  }
-}
-
-function same<T>(value: T): T {
-  return value
 }

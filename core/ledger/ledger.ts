@@ -171,27 +171,25 @@ export class Ledger {
     return currentOutgoing(this.kv, member)
   }
 
-  /** The current pledges to `member`, to look at only: see KV.listShared. */
-  async incomingShared(member: string): Promise<Array<Readonly<Pledge>>> {
-    return (await this.kv.listShared<Pledge>(keys.currentInOf(member))).map((e) => e.value)
-  }
-
-  /** The current pledges `member` made, to look at only. */
-  async outgoingShared(member: string): Promise<Array<Readonly<Pledge>>> {
-    return (await this.kv.listShared<Pledge>(keys.currentOutOf(member))).map((e) => e.value)
+  /**
+   * The same as outgoing. A name rules/intention.ts used while it was a cheaper, read-only
+   * list; goes once no rule calls it.
+   */
+  outgoingShared(member: string): Promise<Pledge[]> {
+    return this.outgoing(member)
   }
 
   /** Members who support `member` in the current cycle. */
   async supporters(member: string): Promise<Set<string>> {
     const out = new Set<string>()
-    for (const p of await this.incomingShared(member)) if (links(p, this.cycle)) out.add(p.from)
+    for (const p of await this.incoming(member)) if (links(p, this.cycle)) out.add(p.from)
     return out
   }
 
   /** Members `member` supports in the current cycle. */
   async supported(member: string): Promise<Set<string>> {
     const out = new Set<string>()
-    for (const p of await this.outgoingShared(member)) if (links(p, this.cycle)) out.add(p.to)
+    for (const p of await this.outgoing(member)) if (links(p, this.cycle)) out.add(p.to)
     return out
   }
 

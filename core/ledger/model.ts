@@ -227,18 +227,6 @@ export const keys = {
   refusals: 'refusal/',
 }
 
-/**
- * Folders the rules write and never read back: the history indexes, events and rejections
- * (queries read them). Apply's read cache need not keep what is written there (see ReadCache).
- */
-export const WRITE_ONLY_FOLDERS: readonly string[] = [
-  keys.incomings,
-  keys.outgoings,
-  keys.events,
-  keys.rejections,
-  keys.refusals,
-]
-
 export function pad(n: number): string {
   return n.toString().padStart(12, '0')
 }

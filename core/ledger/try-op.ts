@@ -31,7 +31,6 @@ export async function tryOp(
   const tx = new Transaction({
     get: (key) => noting(kv.get(key)),
     list: (prefix) => noting(kv.list(prefix)),
-    listShared: (prefix) => noting(kv.list(prefix)),
     put: async () => {},
     del: async () => {},
   })

@@ -1,49 +1,28 @@
 /**
  * One network = one encrypted Autobase whose view is the ledger state (a Hyperbee). The apply
- * handler is a thin router: every op goes to the ledger rules (applyOp), and the writer changes
- * they ask for are performed on the Autobase host. Rules live in core/ledger, not here.
+ * handler (view-apply.ts) is a thin router: every op goes to the ledger rules (applyOp), and
+ * the writer changes they ask for are performed on the Autobase host. Rules live in
+ * core/ledger, not here.
  *
  * Indexers: the rules decide (each addWriter effect carries `indexer`); the network's creator
- * is the first indexer because Autobase makes the bootstrap writer one. removeWriter is skipped
- * when Autobase says the writer is not removeable (the last indexer), since removing it throws
- * and a throwing apply would halt the base on every peer.
+ * is the first indexer because Autobase makes the bootstrap writer one.
  */
 import Autobase from 'autobase'
 import type Corestore from 'corestore'
 import ReadyResource from 'ready-resource'
 import crypto from 'hypercore-crypto'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
-import {
-  applyOp as ledgerApplyOp,
-  likelyReads,
-  type ApplyResult,
-  type Effect,
-} from '../ledger/apply.ts'
-import { CachingKV, ReadCache, Transaction, type KV } from '../ledger/kv.ts'
-import { keys, WRITE_ONLY_FOLDERS } from '../ledger/model.ts'
+import { applyOp as ledgerApplyOp } from '../ledger/apply.ts'
+import { LAYOUT_KEY, VIEW_LAYOUT } from '../ledger/layout.ts'
+import { keys } from '../ledger/model.ts'
+import { likelyReads } from './read-ahead.ts'
+import { ViewApply, type ApplyOpFn, type OpRef } from './view-apply.ts'
+import { checkFirstBlock, shortKey, WrongNetworkKeyError } from './network-key.ts'
 import { ViewChanges } from './view-changes.ts'
-import {
-  BeeKV,
-  flushKeepingNodes,
-  openView,
-  ViewSnapshot,
-  type CacheEpoch,
-  type LedgerBee,
-} from './view.ts'
+import { openView, ViewSnapshot, type CacheEpoch, type LedgerBee } from './view.ts'
 
-export type ApplyOpFn = (
-  kv: KV,
-  raw: unknown,
-  author: string,
-  length: number,
-) => Promise<ApplyResult>
-
-export interface OpRef {
-  /** Writer key (hex) of the op's author. */
-  author: string
-  /** 1-based position of the op in the author's core. */
-  length: number
-}
+export { APPLIED, type ApplyOpFn, type OpRef } from './view-apply.ts'
+export { shortKey, WrongNetworkKeyError } from './network-key.ts'
 
 export interface LedgerBaseOptions {
   /** The node's store; each network works in its own namespace of it. */
@@ -69,6 +48,12 @@ export interface LedgerBaseOptions {
   likelyReads?: (raw: Buffer, author: string) => string[]
   /** Called when applyOp or a host call throws; the op is skipped. Defaults to console.error. */
   onApplyError?: (error: unknown, op: OpRef) => void
+  /**
+   * The view layout this node's rules build (see core/ledger/layout.ts), written into a new
+   * view under LAYOUT_KEY. Default: VIEW_LAYOUT with the ledger's rules; with injected rules,
+   * none is written unless given. Tests inject another to play a newer release.
+   */
+  viewLayout?: number
 }
 
 // Autobase's default (10 s) made the signed order lag ~20 s in trials; 1 s gave ~2 s. Only
@@ -76,30 +61,8 @@ export interface LedgerBaseOptions {
 export const DEFAULT_ACK_INTERVAL = 1_000
 
 const KEY_BYTES = 32
-/** View keys holding, per writer, the length of its core applied so far. */
-export const APPLIED = 'applied/'
-const WRITER_KEY = /^[0-9a-f]{64}$/i
 
 type LedgerAutobase = Autobase<Buffer, LedgerBee>
-type ApplyNode = Autobase.ApplyNode<Buffer>
-
-export class WrongNetworkKeyError extends Error {
-  readonly code = 'WRONG_NETWORK_KEY'
-
-  constructor(
-    networkKey: Uint8Array,
-    /** 'stored-key-differs': this device already holds the network under another key (only a
-     *  fresh copy can switch keys); 'undecryptable': the network's data does not decrypt. */
-    readonly reason: 'stored-key-differs' | 'undecryptable',
-  ) {
-    super(`wrong network key for network ${shortKey(networkKey)}`)
-    this.name = 'WrongNetworkKeyError'
-  }
-}
-
-export function shortKey(key: Uint8Array): string {
-  return Buffer.from(key).toString('hex').slice(0, 8)
-}
 
 export class LedgerBase extends ReadyResource {
   private readonly base: LedgerAutobase
@@ -109,9 +72,9 @@ export class LedgerBase extends ReadyResource {
   /** The node's store, which outlives this base (the namespace above closes with it). */
   private readonly root: Corestore
   private readonly encryptionKey: Buffer
-  private readonly applyOpFn: ApplyOpFn
-  private readonly likelyReads: (raw: Buffer, author: string) => string[]
-  private readonly onApplyError: (error: unknown, op: OpRef) => void
+  private readonly applier: ViewApply
+  /** The layout this node builds (see LedgerBaseOptions.viewLayout), or null: none. */
+  readonly layout: number | null
   private readonly snapshots = new Set<ViewSnapshot>()
   private readonly probes = new Set<{ close(): Promise<void> }>()
   private updateTimer: NodeJS.Immediate | null = null
@@ -120,14 +83,6 @@ export class LedgerBase extends ReadyResource {
   /** Bumped when the view is truncated or moves to another core: see ViewSnapshot. */
   private readonly viewEpoch: CacheEpoch & { epoch: number } = { epoch: 0 }
   private viewDownload: { destroy(): void } | null = null
-  /**
-   * What apply calls read and wrote, kept for the next ones while the view is exactly as the
-   * last call left it: `readsValidAt` names that view (core, fork, length, epoch). Anything
-   * else changing it (a reorder truncates it, a fast-forward or a move replaces it) shows
-   * there, and the cache is dropped.
-   */
-  private readonly reads = new ReadCache(undefined, WRITE_ONLY_FOLDERS)
-  private readsValidAt = ''
   /** viewComplete as last reported: an update is emitted when it flips. */
   private wasComplete = true
 
@@ -142,17 +97,24 @@ export class LedgerBase extends ReadyResource {
     }
 
     this.encryptionKey = Buffer.from(opts.encryptionKey)
-    this.applyOpFn = opts.applyOp ?? ledgerApplyOp
     const guess = opts.likelyReads ?? (opts.applyOp ? () => [] : likelyReads)
-    // A guess that fails must not stop apply: it is only a hint.
-    this.likelyReads = (raw, author) => {
-      try {
-        return guess(raw, author)
-      } catch {
-        return []
-      }
-    }
-    this.onApplyError = opts.onApplyError ?? logApplyError
+    this.layout = opts.viewLayout ?? (opts.applyOp ? null : VIEW_LAYOUT)
+    this.applier = new ViewApply({
+      applyOp: opts.applyOp ?? ledgerApplyOp,
+      // A guess that fails must not stop apply: it is only a hint.
+      likelyReads: (raw, author) => {
+        try {
+          return guess(raw, author)
+        } catch {
+          return []
+        }
+      },
+      onApplyError: opts.onApplyError ?? logApplyError,
+      watchers: this.watchers,
+      epoch: this.viewEpoch,
+      closing: () => Boolean(this.base.closing),
+      marks: this.layout === null ? [] : [{ key: LAYOUT_KEY, value: this.layout }],
+    })
 
     // A namespace per network: Autobase names its writer core 'local', so networks sharing a
     // namespace would share a writer core. Autobase also closes the store it is given, and
@@ -173,7 +135,7 @@ export class LedgerBase extends ReadyResource {
       encryptionKey: this.encryptionKey,
       ackInterval: opts.ackInterval ?? DEFAULT_ACK_INTERVAL,
       open: (viewStore) => openView(viewStore.get('ledger')),
-      apply: (nodes, view, host) => this.apply(nodes, view, host),
+      apply: (nodes, view, host) => this.applier.apply(nodes, view, host),
     })
 
     // Autobase's own events went missing in trials when changes came quickly: 'writable' and
@@ -382,30 +344,7 @@ export class LedgerBase extends ReadyResource {
   }
 
   private async checkFirstBlock(opts: { wait: boolean; timeout?: number }): Promise<boolean> {
-    const { wait, timeout = 0 } = opts
-    const core = this.store.get({
-      key: this.base.key,
-      active: false,
-      encryption: this.base.getWriterEncryption(),
-    })
-    this.probes.add(core)
-    try {
-      await core.ready()
-      if (!wait && !(await core.has(0))) return false
-      const decodes = await Autobase.isAutobase(core, { wait, timeout })
-      if (!decodes) throw new WrongNetworkKeyError(this.base.key, 'undecryptable')
-      return true
-    } catch (err) {
-      if (err instanceof WrongNetworkKeyError) throw err
-      // Timed out, or closed while waiting: not verified, not disproved.
-      if (isCode(err, 'REQUEST_TIMEOUT') || isCode(err, 'SESSION_CLOSED') || this.closing) {
-        return false
-      }
-      throw err
-    } finally {
-      this.probes.delete(core)
-      await core.close()
-    }
+    return checkFirstBlock(this.store, this.base, this.probes, () => Boolean(this.closing), opts)
   }
 
   /**
@@ -444,98 +383,6 @@ export class LedgerBase extends ReadyResource {
     }
   }
 
-  // Runs inside Autobase, possibly again after a reorder: same input, same writes. It must not
-  // throw for anything an op contains, or the base stops for everyone who receives that op.
-  private async apply(
-    nodes: ApplyNode[],
-    view: LedgerBee,
-    host: Autobase.ApplyHost,
-  ): Promise<void> {
-    // update: false, or a read could wait on the network in the middle of apply.
-    const batch = view.batch({ update: false })
-    const start = view.core.length
-    if (this.viewState(view) !== this.readsValidAt) this.reads.clear()
-    this.readsValidAt = ''
-    try {
-      // Ops in one call often read the same keys (the meta every time): read them once. And
-      // they often write the same keys (the meta, the writer's applied mark, a member or a
-      // pledge touched twice): the writes of the whole call are kept and put once each, in
-      // key order, at the end. A call holds one writer's append batch, which is part of that
-      // writer's log, so every peer groups the same ops and writes the same view blocks.
-      const bee = new BeeKV(batch)
-      const cached = new CachingKV(bee, this.reads)
-      const ops = nodes.flatMap((node) =>
-        node.value === null
-          ? []
-          : [{ value: node.value, author: (node.from.key as Buffer).toString('hex'), node }],
-      )
-      await cached.readAhead(ops.flatMap((op) => this.likelyReads(op.value, op.author)))
-      const kv = new Transaction(cached)
-      for (const { value, author, node } of ops) {
-        const op: OpRef = { author, length: node.length }
-        const effects = await this.applyNode(kv, value, op)
-        for (const effect of effects) await this.perform(effect, host, op)
-      }
-      const written = this.watchers.size > 0 ? kv.writtenKeys() : []
-      await kv.commit()
-      await flushKeepingNodes(view, batch)
-      for (const w of this.watchers) w.wrote(start, view.core.length, written)
-      this.readsValidAt = this.viewState(view)
-    } catch (err) {
-      await batch.close()
-      throw err
-    }
-  }
-
-  private viewState(view: LedgerBee): string {
-    const core = view.core
-    return `${core.key?.toString('hex') ?? ''}:${core.fork}:${core.length}:${this.viewEpoch.epoch}`
-  }
-
-  private async applyNode(kv: KV, raw: Buffer, op: OpRef): Promise<Effect[]> {
-    // Each writer's ops reach apply in the order of its core. A view that already holds this
-    // op (Autobase 7.28 can re-apply part of a pass cut off by a shutdown, on top of the
-    // stored view) must not take it twice, or this peer's ledger parts from everyone's.
-    // A reorder truncates the view, and these marks with it, so real re-applies still run.
-    const mark = `${APPLIED}${op.author}`
-    const applied = (await kv.get<number>(mark)) ?? 0
-    if (applied >= op.length) {
-      this.onApplyError(new Error(`op applied again after a restart; skipped`), op)
-      return []
-    }
-    // An op that throws half-way leaves none of its writes behind.
-    const tx = new Transaction(kv)
-    try {
-      await tx.put(mark, op.length)
-      const result = await this.applyOpFn(tx, raw, op.author, op.length)
-      await tx.commit()
-      return Array.isArray(result?.effects) ? result.effects : []
-    } catch (err) {
-      if (this.base.closing) throw err
-      tx.discard()
-      this.onApplyError(err, op)
-      return []
-    }
-  }
-
-  private async perform(effect: Effect, host: Autobase.ApplyHost, op: OpRef): Promise<void> {
-    if (!WRITER_KEY.test(effect.key)) {
-      this.onApplyError(new Error(`${effect.type} with a malformed writer key: ${effect.key}`), op)
-      return
-    }
-    const key = Buffer.from(effect.key, 'hex')
-    try {
-      if (effect.type === 'addWriter') {
-        await host.addWriter(key, { indexer: effect.indexer === true })
-      } else if (effect.type === 'removeWriter' && host.removeable(key)) {
-        await host.removeWriter(key)
-      }
-    } catch (err) {
-      if (this.base.closing) throw err
-      this.onApplyError(err, op)
-    }
-  }
-
   private describe(): string {
     return this.base.key ? shortKey(this.base.key) : '(new)'
   }
@@ -548,10 +395,6 @@ function encodeOp(op: Uint8Array | object): Buffer {
     throw new TypeError('an op must be bytes or an object')
   }
   return Buffer.from(JSON.stringify(op))
-}
-
-function isCode(err: unknown, code: string): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code
 }
 
 function logApplyError(error: unknown, op: OpRef): void {

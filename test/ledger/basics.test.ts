@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
-import { likelyReads } from '../../core/ledger/apply.ts'
-import { MemoryKV, type SharedEntries } from '../../core/ledger/kv.ts'
-import { WRITE_ONLY_FOLDERS, keys, pledgeIdOf } from '../../core/ledger/model.ts'
+import { MemoryKV } from '../../core/ledger/kv.ts'
+import { keys, pledgeIdOf } from '../../core/ledger/model.ts'
+import { likelyReads, WRITE_ONLY_FOLDERS } from '../../core/network/read-ahead.ts'
 import { OP_VERSION } from '../../core/ledger/ops.ts'
 import { generateStream } from '../../bench/op-stream.ts'
 import { newStats, simulatedAuthorsApply } from '../../bench/simulated-authors.ts'
@@ -94,11 +94,6 @@ class ReadingKV extends MemoryKV {
   override list<T>(prefix: string): Promise<Array<{ key: string; value: T }>> {
     this.read.push(prefix)
     return super.list<T>(prefix)
-  }
-
-  override listShared<T>(prefix: string): Promise<SharedEntries<T>> {
-    this.read.push(prefix)
-    return super.listShared<T>(prefix)
   }
 }
 

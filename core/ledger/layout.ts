@@ -1,0 +1,12 @@
+/**
+ * The layout of the view: how the rules write the ledger state into it (which keys, what
+ * values, how an apply call's writes land). Whoever changes that, so that the same log would
+ * build a different view, bumps VIEW_LAYOUT; nothing else is needed (docs/protocol.md,
+ * "Versioning", tells what a node does with a view of another layout).
+ *
+ * 1: the first versioned layout (refusals as reason text under refusal/<ref>).
+ */
+export const VIEW_LAYOUT = 1
+
+/** The view key holding the layout the view was built with, written by its first apply call. */
+export const LAYOUT_KEY = 'layout'
