@@ -27,7 +27,7 @@ export type GuardedCall =
   { ok: true; command: Command; params: Params<Command> } | { ok: false; reply: ErrorReply }
 
 function refuse(error: ApiError): GuardedCall {
-  return { ok: false, reply: { ok: false, error: { code: error.code, message: error.message } } }
+  return { ok: false, reply: { ok: false, error: error.toValue() } }
 }
 
 /**

@@ -5,10 +5,10 @@
  */
 import type { z } from 'zod'
 import { COMMAND_DEFS } from '../node/commands/index.ts'
-import { ApiError } from './errors.ts'
+import { ApiError, errorText, fail, type ErrorValue } from '../errors.ts'
 import type { NodeEvent } from './results.ts'
 
-export { ApiError } from './errors.ts'
+export { ApiError } from '../errors.ts'
 export type { PledgeCommand } from '../node/commands/index.ts'
 export type * from './results.ts'
 
@@ -27,19 +27,23 @@ export type ParseResult<C extends Command> =
 
 export function parseCommand<C extends Command>(command: C, params: unknown): ParseResult<C> {
   const schema = commandSchemas[command]
-  if (!schema)
-    return {
-      ok: false,
-      error: new ApiError('unknown-command', `unknown command ${String(command)}`),
-    }
+  if (!schema) return { ok: false, error: unknownCommand(command) }
   const parsed = schema.safeParse(params ?? {})
   if (parsed.success) return { ok: true, params: parsed.data as Params<C> }
   const issue = parsed.error.issues[0]
-  const where = issue?.path.length ? `${issue.path.join('.')}: ` : ''
-  return {
-    ok: false,
-    error: new ApiError('invalid-params', `${command}: ${where}${issue?.message ?? 'invalid'}`),
-  }
+  const problem = issue?.message ?? 'invalid'
+  const error = issue?.path.length
+    ? fail('invalid-params', { command, field: issue.path.join('.'), problem }, 'field')
+    : fail('invalid-params', { command, problem })
+  return { ok: false, error }
+}
+
+/** Said to a caller only, never shown in the app: the English text is all it carries. */
+function unknownCommand(command: unknown): ApiError {
+  return new ApiError(
+    'unknown-command',
+    errorText('unknown-command', { command: JSON.stringify(command) ?? String(command) }),
+  )
 }
 
 export function isCommand(name: unknown): name is Command {
@@ -53,31 +57,21 @@ export interface NodeApi {
   off(event: 'event', listener: (e: NodeEvent) => void): unknown
 }
 
-export type Reply =
-  { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } }
+export type Reply = { ok: true; result: unknown } | { ok: false; error: ErrorValue }
 
 /**
  * The transports' single entry point: checks the command name and its parameters against
  * the contract, calls the node, and turns any failure into an error a user can act on.
  */
 export async function dispatch(node: NodeApi, command: unknown, params: unknown): Promise<Reply> {
-  if (!isCommand(command)) {
-    return {
-      ok: false,
-      error: { code: 'unknown-command', message: `unknown command ${JSON.stringify(command)}` },
-    }
-  }
+  if (!isCommand(command)) return { ok: false, error: unknownCommand(command).toValue() }
   const parsed = parseCommand(command, params)
-  if (!parsed.ok)
-    return { ok: false, error: { code: parsed.error.code, message: parsed.error.message } }
+  if (!parsed.ok) return { ok: false, error: parsed.error.toValue() }
   try {
     return { ok: true, result: await node.call(command, parsed.params) }
   } catch (err) {
-    if (err instanceof ApiError)
-      return { ok: false, error: { code: err.code, message: err.message } }
-    return {
-      ok: false,
-      error: { code: 'internal', message: err instanceof Error ? err.message : String(err) },
-    }
+    if (err instanceof ApiError) return { ok: false, error: err.toValue() }
+    const problem = err instanceof Error ? err.message : String(err)
+    return { ok: false, error: { code: 'internal', message: problem } }
   }
 }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import BlindPairing from 'blind-pairing'
 import crypto from 'hypercore-crypto'
 import Hyperswarm from 'hyperswarm'
-import { ApiError } from '../api/errors.ts'
+import { fail } from '../errors.ts'
 import type { NetworkSummary } from '../api/results.ts'
 import { DAY } from '../ledger/cycle-time.ts'
 import { keys, type Invite, type Member } from '../ledger/model.ts'
@@ -37,11 +37,12 @@ export interface JoinParams {
   wait?: boolean | undefined
 }
 
-function refusalMessage(err: Error): string {
+/** How a member's refusal of an invite is worded, from blind-pairing's rejection. */
+function refusalVariant(err: Error): 'expired' | 'used' | undefined {
   const text = err.message.toLowerCase()
-  if (text.includes('expired')) return 'This invite has expired. Ask a member for a new one.'
-  if (text.includes('used')) return 'This invite has already been used. Ask a member for a new one.'
-  return 'A member refused this invite: it was revoked, used up or expired. Ask a member for a new one.'
+  if (text.includes('expired')) return 'expired'
+  if (text.includes('used')) return 'used'
+  return undefined
 }
 
 export class Admission {
@@ -114,8 +115,7 @@ export class Admission {
     const existing = networks
       .list()
       .find((n) => hex(crypto.discoveryKey(n.base.key)) === invite.discoveryKey)
-    if (existing)
-      throw new ApiError('already-joined', `You are already in this network (${existing.short})`)
+    if (existing) throw fail('already-joined', { network: existing.short })
 
     // A request that timed out stays out there: a member who comes online later admits it.
     // Retrying the same invite with the same writer key makes that admission ours, instead
@@ -186,18 +186,13 @@ export class Admission {
     }
     if (outcome && 'rejected' in outcome) {
       log.warn('invite refused by a member', { reason: outcome.rejected.message ?? '' })
-      throw new ApiError('invite-refused', refusalMessage(outcome.rejected))
+      throw fail('invite-refused', {}, refusalVariant(outcome.rejected))
     }
     if (!outcome) {
       log.warn('no member admitted the invite in time', { invite: invite.id.slice(0, 8) })
-      throw new ApiError(
-        'invite-no-answer',
-        `No member of this network answered within ${Math.round(pairingTimeoutMs / 1000)} seconds. ` +
-          'Someone in the network must be online to let you in; try again later, or wait (--wait) until one is.',
-      )
+      throw fail('invite-no-answer', { seconds: Math.round(pairingTimeoutMs / 1000) })
     }
-    if (!outcome.paired.encryptionKey)
-      throw new ApiError('invite-refused', 'The member who answered sent no network key')
+    if (!outcome.paired.encryptionKey) throw fail('invite-refused', {}, 'no-key')
     return outcome.paired
   }
 
@@ -226,10 +221,7 @@ export class Admission {
     void n.base.update().catch(() => {})
     const synced = await n.until(async () => n.base.writable && !!(await n.meta()), waitMs)
     if (synced) return
-    if (this.closing || n.closing) throw new ApiError('closing', 'The node is shutting down')
-    throw new ApiError(
-      'join-not-synced',
-      'You were admitted but the network has not synced yet. Stay online: it will finish in the background.',
-    )
+    if (this.closing || n.closing) throw fail('closing')
+    throw fail('join-not-synced')
   }
 }

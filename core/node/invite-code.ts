@@ -13,7 +13,7 @@
 import BlindPairing from 'blind-pairing'
 import crypto from 'hypercore-crypto'
 import z32 from 'z32'
-import { ApiError } from '../api/errors.ts'
+import { fail } from '../errors.ts'
 import { DAY } from '../ledger/cycle-time.ts'
 
 export { inviteLink, LINK_PREFIX } from './invite-link.ts'
@@ -48,27 +48,16 @@ export function decodeInviteCode(text: string, now: number): DecodedInvite {
   let code = text.replace(/\s+/g, '')
   if (code.toLowerCase().startsWith('exodus://')) {
     if (!code.toLowerCase().startsWith(LINK_PREFIX)) {
-      throw new ApiError(
-        'invite-malformed',
-        `This link is not an invite: it should start with ${LINK_PREFIX}`,
-      )
+      throw fail('invite-malformed', { prefix: LINK_PREFIX }, 'link')
     }
     code = code.slice(LINK_PREFIX.length)
   }
   // z32 has one case: a code typed back from a screen in capitals is the same code.
   code = code.toLowerCase()
   if (!/^[ybndrfg8ejkmcpqxot1uwisza345h769]+$/.test(code)) {
-    throw new ApiError(
-      'invite-malformed',
-      'This invite code is not valid: it has characters an invite never has. Copy the whole ' +
-        'code or link again.',
-    )
+    throw fail('invite-malformed', {}, 'characters')
   }
-  const notValid = new ApiError(
-    'invite-malformed',
-    'This invite code is not valid: a character is wrong or missing. Copy the whole code or ' +
-      'link again, or ask the member who sent it for a new one.',
-  )
+  const notValid = fail('invite-malformed')
   let bytes: Buffer
   let decoded: ReturnType<typeof BlindPairing.decodeInvite>
   try {
@@ -80,18 +69,12 @@ export function decodeInviteCode(text: string, now: number): DecodedInvite {
     throw notValid
   }
   if (!decoded.discoveryKey) {
-    throw new ApiError(
-      'invite-malformed',
-      'This invite code names no network. Ask a member for a new one.',
-    )
+    throw fail('invite-malformed', {}, 'no-network')
   }
   const expires = Number(decoded.expires ?? 0)
   if (expires > 0 && expires <= now) {
     const ago = Math.max(1, Math.round((now - expires) / DAY))
-    throw new ApiError(
-      'invite-expired',
-      `This invite has expired (${ago} ${ago === 1 ? 'day' : 'days'} ago). Ask a member for a new one.`,
-    )
+    throw fail('invite-expired', { days: ago }, ago === 1 ? 'one' : undefined)
   }
   return {
     id: Buffer.from(decoded.id).toString('hex'),

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { ApiError } from '../api/errors.ts'
+import { fail } from '../errors.ts'
 
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/)
 
@@ -88,10 +88,7 @@ export class LocalStateFile {
       text = await readFile(path, 'utf8')
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new ApiError(
-          'data-unreadable',
-          `Cannot read ${path}: ${(err as Error).message}. Check the folder's permissions.`,
-        )
+        throw fail('data-unreadable', { path, problem: (err as Error).message })
       }
     }
     if (text === null) {
@@ -110,18 +107,13 @@ export class LocalStateFile {
     try {
       parsed = JSON.parse(text)
     } catch {
-      throw new ApiError(
-        'data-corrupt',
-        `${path} is damaged (not valid JSON). It was left untouched: restore it from a backup, or move it away to start this data folder afresh (network keys in it would be lost).`,
-      )
+      throw fail('data-corrupt', { path }, 'json')
     }
     const result = localStateSchema.safeParse(parsed)
     if (!result.success) {
       const issue = result.error.issues[0]
-      throw new ApiError(
-        'data-corrupt',
-        `${path} is damaged (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}). It was left untouched: restore it from a backup, or move it away to start afresh.`,
-      )
+      const field = issue?.path.join('.') ?? ''
+      throw fail('data-corrupt', { path, field, problem: issue?.message ?? 'invalid' })
     }
     return new LocalStateFile(dataDir, result.data)
   }

@@ -2,7 +2,7 @@
  * What people type to name things, resolved: a network by id, id prefix or name; a member by
  * id, short id or unique name; a pledge by id, its op-id part, or a unique prefix of either.
  */
-import { ApiError } from '../api/errors.ts'
+import { fail } from '../errors.ts'
 import { incomingOf, outgoingOf } from '../ledger/ledger.ts'
 import { keys } from '../ledger/model.ts'
 import type { NetworkSession } from './session.ts'
@@ -16,17 +16,11 @@ export function resolveNetwork(all: readonly NetworkSession[], ref: string): Net
   const byName = all.filter((n) => n.name?.toLowerCase() === lower)
   if (byName.length === 1) return byName[0]!
   if (byPrefix.length + byName.length > 1) {
-    throw new ApiError(
-      'ambiguous-network',
-      `"${ref}" matches several networks: use more of the network id`,
-    )
+    throw fail('ambiguous-network', { ref })
   }
-  throw new ApiError(
-    'unknown-network',
-    all.length === 0
-      ? 'This node has no networks yet: create one or join with an invite'
-      : `No network "${ref}". Known: ${all.map((n) => `${n.name ?? '?'} (${n.short})`).join(', ')}`,
-  )
+  if (all.length === 0) throw fail('unknown-network', { ref }, 'none')
+  const known = all.map((n) => `${n.name ?? '?'} (${n.short})`).join(', ')
+  throw fail('unknown-network', { ref, known })
 }
 
 /** A member by id, id prefix or unique name. */
@@ -40,12 +34,10 @@ export async function resolveMember(n: NetworkSession, ref: string): Promise<str
   )
   if (matches.length === 1) return matches[0]!.id
   if (matches.length > 1) {
-    throw new ApiError(
-      'ambiguous-member',
-      `"${ref}" matches ${matches.map((m) => `${m.name} (${m.id.slice(0, 8)})`).join(', ')}: use the short id`,
-    )
+    const names = matches.map((m) => `${m.name} (${m.id.slice(0, 8)})`).join(', ')
+    throw fail('ambiguous-member', { ref, matches: names })
   }
-  throw new ApiError('unknown-member', `No member "${ref}" in this network`)
+  throw fail('unknown-member', { ref })
 }
 
 /** A pledge of mine (made or received) by full id, its op-id part, or a unique prefix. */
@@ -57,9 +49,8 @@ export async function resolvePledge(n: NetworkSession, ref: string): Promise<str
       (id) => id.startsWith(ref) || id.split('-').slice(1).join('-').startsWith(ref),
     )
     if (matches.length === 1) return matches[0]!
-    if (matches.length > 1)
-      throw new ApiError('ambiguous-pledge', `"${ref}" matches several pledges: use more of the id`)
-    throw new ApiError('unknown-pledge', `No pledge "${ref}" involving you in this network`)
+    if (matches.length > 1) throw fail('ambiguous-pledge', { ref })
+    throw fail('unknown-pledge', { ref })
   })
 }
 

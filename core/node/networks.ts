@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import type BlindPairing from 'blind-pairing'
 import type Corestore from 'corestore'
 import HyperDHT from 'hyperdht'
-import { ApiError } from '../api/errors.ts'
+import { fail } from '../errors.ts'
 import type { NodeEvent } from '../api/results.ts'
 import type { Logger } from '../logger.ts'
 import { LedgerBase } from '../network/ledger-base.ts'
@@ -31,7 +31,7 @@ export function parseBootstrap(list: string[] | undefined) {
     const host = entry.slice(0, at)
     const port = Number(entry.slice(at + 1))
     if (at <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) {
-      throw new ApiError('bad-bootstrap', `bootstrap node "${entry}" is not HOST:PORT`)
+      throw fail('bad-bootstrap', { entry })
     }
     return { host, port }
   })

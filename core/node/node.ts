@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import Corestore from 'corestore'
 import pkg from '../../package.json' with { type: 'json' }
 import type { Command, NodeApi, Params, Results } from '../api/contract.ts'
-import { ApiError } from '../api/errors.ts'
+import { fail } from '../errors.ts'
 import type { NodeEvent } from '../api/results.ts'
 import { type Logger, silentLogger } from '../logger.ts'
 import { Admission } from './admission.ts'
@@ -63,7 +63,7 @@ export class ExodusNode extends EventEmitter implements NodeApi, NodeContext {
   }
 
   private get parts(): Opened {
-    if (!this.opened) throw new ApiError('closing', 'The node is shutting down')
+    if (!this.opened) throw fail('closing')
     return this.opened
   }
 
@@ -86,10 +86,8 @@ export class ExodusNode extends EventEmitter implements NodeApi, NodeContext {
     try {
       await store.ready()
     } catch (err) {
-      throw new ApiError(
-        'data-unreadable',
-        `Cannot open the data store in ${join(this.dataDir, 'store')}: ${(err as Error).message}. Nothing was changed.`,
-      )
+      const path = join(this.dataDir, 'store')
+      throw fail('data-unreadable', { path, problem: (err as Error).message }, 'store')
     }
     const push = (event: NodeEvent) => this.push(event)
     let admission: Admission | null = null

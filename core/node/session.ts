@@ -11,7 +11,7 @@ import Hyperswarm from 'hyperswarm'
 import ReadyResource from 'ready-resource'
 import z32 from 'z32'
 import { randomBytes } from 'node:crypto'
-import { ApiError } from '../api/errors.ts'
+import { ApiError, fail } from '../errors.ts'
 import type { Appended, NetworkSummary, NodeEvent, SyncState } from '../api/results.ts'
 import { keys, pledgeIdOf, type Member, type NetworkMeta, type Pledge } from '../ledger/model.ts'
 import { OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
@@ -47,14 +47,6 @@ export function hex(buf: Uint8Array): string {
 
 function randomOpId(): string {
   return z32.encode(randomBytes(10)).slice(0, 12)
-}
-
-export function dataUnavailable(): ApiError {
-  return new ApiError(
-    'data-unavailable',
-    'Part of this network’s data has not reached this device yet, and no member online has ' +
-      'sent it. Nothing was changed. Try again when more members are online.',
-  )
 }
 
 export class NetworkSession extends ReadyResource {
@@ -210,7 +202,7 @@ export class NetworkSession extends ReadyResource {
     try {
       return await fn(snap)
     } catch (err) {
-      throw err instanceof DataUnavailableError ? dataUnavailable() : err
+      throw err instanceof DataUnavailableError ? fail('data-unavailable') : err
     } finally {
       await snap.close()
     }
@@ -285,15 +277,12 @@ export class NetworkSession extends ReadyResource {
     const author = this.me
     if (!this.base.writable) await this.until(() => this.base.writable, WRITABLE_BLINK_MS)
     if (!this.base.writable) {
-      throw new ApiError(
-        'not-writable',
-        'This device cannot write to the network yet: it is still being admitted or syncing',
-      )
+      throw fail('not-writable')
     }
     const { result: dry, missing } = await this.read((kv) =>
       tryOp(kv, op, author, (err) => err instanceof DataUnavailableError),
     )
-    if (missing) throw dataUnavailable()
+    if (missing) throw fail('data-unavailable')
     if (!dry.accepted) throw new ApiError('rejected', dry.reason ?? 'refused by the ledger rules')
     await this.base.append(op)
     await this.base.update()

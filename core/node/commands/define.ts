@@ -5,7 +5,7 @@
  * limits and messages are defined once.
  */
 import { z } from 'zod'
-import { ApiError } from '../../api/errors.ts'
+import { fail } from '../../errors.ts'
 import type { Appended } from '../../api/results.ts'
 import { opSchemas, type OpInput, type OpType } from '../../ledger/ops.ts'
 import type { NodeContext } from '../context.ts'
@@ -57,14 +57,14 @@ type OpFields<T extends OpType> =
 export function opCommand<T extends OpType, R extends Refs<T> = Record<never, RefKind>>(
   type: T,
   refs?: R,
-  check?: { test: (params: OpParams<T, R>) => boolean; message: string },
+  check?: { test: (params: OpParams<T, R>) => boolean; variant: 'profile-empty' },
 ): CommandDef<z.ZodType<OpParams<T, R>>, Appended> {
   const refSchemas = Object.fromEntries(
     Object.entries(refs ?? {}).map(([field, kind]) => [field, REF_SCHEMAS[kind as RefKind]]),
   )
   const schema = opFields(type).extend({ network, ...refSchemas }) as never
   return command(schema, async (ctx, params: OpParams<T, R>) => {
-    if (check && !check.test(params)) throw new ApiError('invalid-params', check.message)
+    if (check && !check.test(params)) throw fail('invalid-params', {}, check.variant)
     const n = ctx.networks.get(params.network)
     const fields: Record<string, unknown> = {}
     for (const [field, value] of Object.entries(params)) {

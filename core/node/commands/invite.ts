@@ -1,6 +1,6 @@
 /** Invites: made here (the code stays on this device), listed, revoked. */
 import { z } from 'zod'
-import { ApiError } from '../../api/errors.ts'
+import { fail } from '../../errors.ts'
 import type { InviteInfo } from '../../api/results.ts'
 import { INVITE_DAYS_MAX, INVITE_DAYS_MIN } from '../../ledger/limits.ts'
 import { keys, type Invite } from '../../ledger/model.ts'
@@ -88,10 +88,7 @@ export const inviteCommands = {
       (i) => i.id.startsWith(p.invite.toLowerCase()) || (i.code && i.code === p.invite),
     )
     if (match.length !== 1) {
-      throw new ApiError(
-        'unknown-invite',
-        match.length ? `"${p.invite}" matches several invites` : `No invite "${p.invite}" of yours`,
-      )
+      throw fail('unknown-invite', { ref: p.invite }, match.length ? 'several' : undefined)
     }
     await n.append({ type: 'invite.revoke', invite: match[0]!.id })
     return inviteById(ctx, n, match[0]!.id)

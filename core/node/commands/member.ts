@@ -7,7 +7,7 @@ export const memberCommands = {
     {},
     {
       test: (p) => p.name !== undefined || p.about !== undefined,
-      message: 'give a new name or about text',
+      variant: 'profile-empty',
     },
   ),
   'payment.set': opCommand('member.payment'),

@@ -3,7 +3,7 @@
  * index for what concerns all members (see MemberIndex).
  */
 import { z } from 'zod'
-import { ApiError } from '../../api/errors.ts'
+import { fail } from '../../errors.ts'
 import type { HomeState, MembersState, NetworkState, OrganizerState } from '../../api/results.ts'
 import { exportFile, exportNetwork } from '../../ledger/export.ts'
 import { lastEntries } from '../../ledger/kv.ts'
@@ -37,8 +37,7 @@ interface Reading {
 /** The network's meta, or an error saying to wait while the network has none yet. */
 async function synced(kv: ViewSnapshot): Promise<NetworkMeta> {
   const meta = await kv.get<NetworkMeta>(keys.meta)
-  if (!meta)
-    throw new ApiError('not-synced', 'This network has not synced yet: stay online for a moment')
+  if (!meta) throw fail('not-synced')
   return meta
 }
 
@@ -156,11 +155,7 @@ export const viewCommands = {
       const data = await n.read((kv) =>
         exportNetwork(kv, { networkId: n.key, now, ...(p.mine ? { author: n.me } : {}) }),
       )
-      if (!data)
-        throw new ApiError(
-          'not-synced',
-          'This network has not synced yet: stay online for a moment',
-        )
+      if (!data) throw fail('not-synced')
       return exportFile(data, { format: p.format ?? 'json', mine: p.mine === true, now })
     },
   ),
