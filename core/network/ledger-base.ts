@@ -14,10 +14,10 @@ import crypto from 'hypercore-crypto'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import { applyOp as ledgerApplyOp } from '../ledger/apply.ts'
 import { LAYOUT_KEY, VIEW_LAYOUT } from '../ledger/layout.ts'
-import { keys } from '../ledger/model.ts'
 import { likelyReads } from './read-ahead.ts'
 import { ViewApply, type ApplyOpFn, type OpRef } from './view-apply.ts'
-import { checkFirstBlock, shortKey, WrongNetworkKeyError } from './network-key.ts'
+import { clearCores, coresOf, encodeOp, logApplyError } from './local-copy.ts'
+import { checkFirstBlock, checkStoredKey, shortKey } from './network-key.ts'
 import { ViewChanges } from './view-changes.ts'
 import { openView, ViewSnapshot, type CacheEpoch, type LedgerBee } from './view.ts'
 
@@ -75,6 +75,8 @@ export class LedgerBase extends ReadyResource {
   private readonly applier: ViewApply
   /** The layout this node builds (see LedgerBaseOptions.viewLayout), or null: none. */
   readonly layout: number | null
+  /** The layout the view says it was built with, as read on open (null: none written yet). */
+  private openedLayout: number | null = null
   private readonly snapshots = new Set<ViewSnapshot>()
   private readonly probes = new Set<{ close(): Promise<void> }>()
   private updateTimer: NodeJS.Immediate | null = null
@@ -205,6 +207,20 @@ export class LedgerBase extends ReadyResource {
     return local.remoteContiguousLength >= local.length
   }
 
+  /** The view's layout when the base opened; null: a new view, or one built before layouts. */
+  get viewLayout(): number | null {
+    return this.openedLayout
+  }
+
+  /**
+   * Whether the view on this device was built by rules of another layout than this node's
+   * (docs/protocol.md, "Versioning"). Autobase 7.28 cannot rebuild a view in place: the node
+   * keeps applying ops over it and says so here, for the app to tell its user.
+   */
+  get layoutOutdated(): boolean {
+    return this.layout !== null && this.openedLayout !== null && this.openedLayout !== this.layout
+  }
+
   /** Whether every block of the view is on this device (see downloadView). */
   get viewComplete(): boolean {
     const core = this.base.view.core
@@ -231,10 +247,11 @@ export class LedgerBase extends ReadyResource {
   protected override async _open(): Promise<void> {
     try {
       await this.base.ready()
-      await this.checkStoredKey()
+      checkStoredKey(this.base, this.encryptionKey)
       // Reopening: the network's first block is already on disk, so the key is checkable now.
       await this.checkFirstBlock({ wait: false })
       this.wasWritable = this.base.writable
+      this.openedLayout = await this.readLayout()
       this.downloadView()
       // Sync state (ownEntriesShared) changes when a peer reports having our blocks.
       this.base.local.on('remote-contiguous-length', this.changed)
@@ -291,28 +308,15 @@ export class LedgerBase extends ReadyResource {
    * the node forgets with them.
    */
   async deleteLocalCopy(): Promise<void> {
-    const cores = new Set<string>()
-    const add = (key: Uint8Array | null | undefined) => {
-      if (key) cores.add(Buffer.from(key).toString('hex'))
-    }
-    add(this.base.key)
-    add(this.base.local.key)
-    add(this.base.core.key)
-    for (const view of this.base.views()) add(view.key)
     const snap = this.snapshot()
+    let cores: Set<string>
     try {
-      for (const { key } of await snap.list(keys.writers))
-        add(Buffer.from(key.slice(keys.writers.length), 'hex'))
+      cores = await coresOf(this.base, snap)
     } finally {
       await snap.close()
     }
     await this.close()
-    for (const hex of cores) {
-      const core = this.root.get({ key: Buffer.from(hex, 'hex') })
-      await core.ready()
-      if (core.length > 0) await core.clear(0, core.length)
-      await core.close()
-    }
+    await clearCores(this.root, cores)
   }
 
   /** A consistent read-only view of the ledger state now. Close it when done. */
@@ -374,31 +378,21 @@ export class LedgerBase extends ReadyResource {
     })
   }
 
-  private async checkStoredKey(): Promise<void> {
-    // Autobase keeps the key it was first opened with in local user data and silently uses
-    // that one from then on, whatever key is passed.
-    const inUse = this.base.encryptionKey
-    if (inUse === null || !inUse.equals(this.encryptionKey)) {
-      throw new WrongNetworkKeyError(this.base.key, 'stored-key-differs')
+  private async readLayout(): Promise<number | null> {
+    const view = this.base.view
+    if (view.core.length === 0) return null
+    const snap = new ViewSnapshot(view)
+    try {
+      const layout = await snap.get<unknown>(LAYOUT_KEY)
+      return typeof layout === 'number' ? layout : null
+    } finally {
+      await snap.close()
     }
   }
 
   private describe(): string {
     return this.base.key ? shortKey(this.base.key) : '(new)'
   }
-}
-
-function encodeOp(op: Uint8Array | object): Buffer {
-  if (op instanceof Uint8Array) return Buffer.from(op.buffer, op.byteOffset, op.byteLength)
-  if (op === null || typeof op !== 'object') {
-    // null would be appended as an Autobase ack and never reach the rules.
-    throw new TypeError('an op must be bytes or an object')
-  }
-  return Buffer.from(JSON.stringify(op))
-}
-
-function logApplyError(error: unknown, op: OpRef): void {
-  console.error(`op ${op.author.slice(0, 8)}/${op.length} skipped:`, error)
 }
 
 function noop(): void {}

@@ -24,6 +24,18 @@ export function shortKey(key: Uint8Array): string {
 }
 
 /**
+ * Throws WrongNetworkKeyError when `base` uses another key than `key`: Autobase keeps the key
+ * it was first opened with in local user data and silently uses that one from then on,
+ * whatever key is passed.
+ */
+export function checkStoredKey(base: Autobase<Buffer, unknown>, key: Buffer): void {
+  const inUse = base.encryptionKey
+  if (inUse === null || !inUse.equals(key)) {
+    throw new WrongNetworkKeyError(base.key, 'stored-key-differs')
+  }
+}
+
+/**
  * Checks the encryption key against the network's first block, which decodes as an Autobase
  * message only under the right key: true when verified, false when that block is not here
  * (with `wait`, not within `timeout`); throws WrongNetworkKeyError when it does not decrypt.

@@ -10,6 +10,7 @@ import crypto from 'hypercore-crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ApplyResult } from '../../core/ledger/apply.ts'
 import type { KV } from '../../core/ledger/kv.ts'
+import { LAYOUT_KEY } from '../../core/ledger/layout.ts'
 import {
   APPLIED,
   LedgerBase,
@@ -347,6 +348,49 @@ describe('LedgerBase', () => {
       `op/${me}/${pad(2)}`,
       `op/${me}/${pad(3)}`,
     ])
+  })
+
+  it('marks a new view with its layout, and tells a view of another layout on reopen', async () => {
+    const dir = await tempDir()
+    const store = new Corestore(dir)
+    const first = new LedgerBase({
+      store,
+      encryptionKey: networkKey,
+      applyOp: fakeApplyOp,
+      viewLayout: 1,
+    })
+    await first.ready()
+    expect(first.viewLayout).toBeNull() // a new view: nothing written yet
+    const key = first.key
+    await first.append({ type: 'note', n: 1 })
+    const snap = first.snapshot()
+    expect(await snap.get(LAYOUT_KEY)).toBe(1)
+    await snap.close()
+    await first.close()
+    await store.close()
+
+    const sameStore = new Corestore(dir)
+    const same = new LedgerBase({
+      store: sameStore,
+      key,
+      encryptionKey: networkKey,
+      applyOp: fakeApplyOp,
+      viewLayout: 1,
+    })
+    await same.ready()
+    expect([same.viewLayout, same.layoutOutdated]).toEqual([1, false])
+    await same.close()
+    await sameStore.close()
+
+    const newer = makeBase({ store: await openStore(dir), key, viewLayout: 2 })
+    await newer.ready()
+    expect([newer.viewLayout, newer.layoutOutdated]).toEqual([1, true])
+    // Ops still apply; the view keeps saying what built it.
+    await newer.append({ type: 'note', n: 2 })
+    const after = newer.snapshot()
+    expect(await after.get(LAYOUT_KEY)).toBe(1)
+    expect((await dump(newer)).filter((e) => e.key.startsWith('op/')).length).toBe(2)
+    await after.close()
   })
 
   it('refuses to open a network with the wrong encryption key', async () => {
