@@ -161,5 +161,5 @@ runApiTransportTests(
       stranger: { call: await folder('f'.repeat(64)), code: 'forbidden' },
     }
   },
-  { guarded: true },
+  { guarded: true, codeAndMessageOnly: true },
 )
