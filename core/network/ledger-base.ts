@@ -16,7 +16,14 @@ import { applyOp as ledgerApplyOp } from '../ledger/apply.ts'
 import { LAYOUT_KEY, VIEW_LAYOUT } from '../ledger/layout.ts'
 import { likelyReads } from './read-ahead.ts'
 import { ViewApply, type ApplyOpFn, type OpRef } from './view-apply.ts'
-import { clearCores, coresOf, encodeOp, logApplyError } from './local-copy.ts'
+import {
+  clearCores,
+  coresOf,
+  derivedCoresOf,
+  dropDerivedState,
+  encodeOp,
+  logApplyError,
+} from './local-copy.ts'
 import { checkFirstBlock, checkStoredKey, shortKey } from './network-key.ts'
 import { ViewChanges } from './view-changes.ts'
 import { openView, ViewSnapshot, type CacheEpoch, type LedgerBee } from './view.ts'
@@ -65,8 +72,11 @@ const KEY_BYTES = 32
 type LedgerAutobase = Autobase<Buffer, LedgerBee>
 
 export class LedgerBase extends ReadyResource {
-  private readonly base: LedgerAutobase
-  private readonly store: Corestore
+  private base: LedgerAutobase
+  private readonly ackInterval: number
+  private store: Corestore
+  /** The network's namespace in the node's store: see the constructor. */
+  private readonly namespace: string
   /** Readers told what each apply call wrote (see watchChanges). */
   private readonly watchers = new Set<ViewChanges>()
   /** The node's store, which outlives this base (the namespace above closes with it). */
@@ -75,8 +85,10 @@ export class LedgerBase extends ReadyResource {
   private readonly applier: ViewApply
   /** The layout this node builds (see LedgerBaseOptions.viewLayout), or null: none. */
   readonly layout: number | null
-  /** The layout the view says it was built with, as read on open (null: none written yet). */
+  /** The layout the view says it was built with, as read on open and after a fast-forward. */
   private openedLayout: number | null = null
+  /** The layout of the view this node rebuilt on open, or null: no rebuild. */
+  private rebuilt: number | null = null
   private readonly snapshots = new Set<ViewSnapshot>()
   private readonly probes = new Set<{ close(): Promise<void> }>()
   private updateTimer: NodeJS.Immediate | null = null
@@ -128,14 +140,26 @@ export class LedgerBase extends ReadyResource {
         ? 'exodus-circles/network/' + Buffer.from(key).toString('hex')
         : 'exodus-circles/new-network/' + crypto.randomBytes(32).toString('hex'))
     this.root = opts.store
+    this.namespace = namespace
     this.store = opts.store.namespace(namespace)
 
-    this.base = new Autobase<Buffer, LedgerBee>(this.store, key, {
+    this.ackInterval = opts.ackInterval ?? DEFAULT_ACK_INTERVAL
+    this.changed = () => this.queueUpdate()
+    this.base = this.openBase(key)
+
+    this.ready().catch(noop)
+  }
+
+  /** The Autobase of the network, with the listeners the node relies on. */
+  private openBase(key: Buffer | Uint8Array | null, rebuilding = false): LedgerAutobase {
+    const base = new Autobase<Buffer, LedgerBee>(this.store, key, {
       // Raw bytes: applyOp decodes them. With a decoding valueEncoding, one undecodable block
       // would freeze its writer for good instead of reaching the rules as a rejected op.
       valueEncoding: 'binary',
       encryptionKey: this.encryptionKey,
-      ackInterval: opts.ackInterval ?? DEFAULT_ACK_INTERVAL,
+      ackInterval: this.ackInterval,
+      // A rebuild applies the logs itself: a signed view would be one of the old layout.
+      ...(rebuilding ? { fastForward: false } : {}),
       open: (viewStore) => openView(viewStore.get('ledger')),
       apply: (nodes, view, host) => this.applier.apply(nodes, view, host),
     })
@@ -144,41 +168,42 @@ export class LedgerBase extends ReadyResource {
     // 'unwritable' fire only if write access changes within one internal drain, 'update' only
     // if that drain took in new nodes. So every hint of a change (the view core moving
     // included) is coalesced into one 'update', and write access is compared by hand.
-    const changed = () => this.queueUpdate()
-    this.base.on('update', changed)
-    this.base.on('writable', changed)
-    this.base.on('unwritable', changed)
-    this.base.on('fast-forward', () => {
-      // The view's content was replaced without a truncation to go by.
+    const changed = this.changed
+    base.on('update', changed)
+    base.on('writable', changed)
+    base.on('unwritable', changed)
+    base.on('fast-forward', () => {
+      // The view's content was replaced without a truncation to go by, possibly by a view the
+      // indexers built with another layout: viewLayout follows (docs/protocol.md).
       this.viewEpoch.epoch++
+      this.refreshLayout()
       for (const w of this.watchers) w.moved(this.viewEpoch.epoch)
       changed()
     })
-    this.base.view.core.on('append', changed)
-    this.base.view.core.on('truncate', changed)
-    this.base.view.core.on('truncate', (length: number) => {
+    base.view.core.on('append', changed)
+    base.view.core.on('truncate', changed)
+    base.view.core.on('truncate', (length: number) => {
       this.viewEpoch.epoch++
       for (const w of this.watchers) w.truncated(length, this.viewEpoch.epoch)
     })
-    this.base.view.core.on('migrate', () => {
+    base.view.core.on('migrate', () => {
       this.viewEpoch.epoch++
       for (const w of this.watchers) w.moved(this.viewEpoch.epoch)
       // A moved view session drops its requests: ask again on the new core.
       this.downloadView()
     })
-    this.base.view.core.on('download', () => {
+    base.view.core.on('download', () => {
       if (this.viewComplete === this.wasComplete) return
       this.wasComplete = !this.wasComplete
       changed()
     })
-    this.changed = changed
     // Without a listener Autobase rethrows and takes the whole node down; it closes itself.
-    this.base.on('error', (err) => {
+    base.on('error', (err) => {
       if (this.listenerCount('error') > 0) this.emit('error', err)
       else console.error(`network ${this.describe()} stopped:`, err)
     })
 
-    this.ready().catch(noop)
+    return base
   }
 
   /** The network's key (the bootstrap core's key). Set once open. */
@@ -207,15 +232,27 @@ export class LedgerBase extends ReadyResource {
     return local.remoteContiguousLength >= local.length
   }
 
-  /** The view's layout when the base opened; null: a new view, or one built before layouts. */
+  /**
+   * The view's layout, read on open (after a rebuild, if one ran) and again after a
+   * fast-forward; null: a new view, or one built before layouts.
+   */
   get viewLayout(): number | null {
     return this.openedLayout
   }
 
   /**
+   * The layout of the view that this node found on open and rebuilt from the writers' logs
+   * because it was older than its own; null when it did not (docs/protocol.md, "Versioning").
+   * The base emits 'rebuild' with { from, to } when it starts one; ready() resolves after it.
+   */
+  get rebuiltFrom(): number | null {
+    return this.rebuilt
+  }
+
+  /**
    * Whether the view on this device was built by rules of another layout than this node's
-   * (docs/protocol.md, "Versioning"). Autobase 7.28 cannot rebuild a view in place: the node
-   * keeps applying ops over it and says so here, for the app to tell its user.
+   * (docs/protocol.md, "Versioning"): a newer one (an older node keeps applying over it), or
+   * an older one that the indexers signed and this node fast-forwarded to.
    */
   get layoutOutdated(): boolean {
     return this.layout !== null && this.openedLayout !== null && this.openedLayout !== this.layout
@@ -250,8 +287,11 @@ export class LedgerBase extends ReadyResource {
       checkStoredKey(this.base, this.encryptionKey)
       // Reopening: the network's first block is already on disk, so the key is checkable now.
       await this.checkFirstBlock({ wait: false })
-      this.wasWritable = this.base.writable
       this.openedLayout = await this.readLayout()
+      if (this.layout !== null && this.openedLayout !== null && this.openedLayout < this.layout) {
+        await this.rebuild(this.openedLayout, this.layout)
+      }
+      this.wasWritable = this.base.writable
       this.downloadView()
       // Sync state (ownEntriesShared) changes when a peer reports having our blocks.
       this.base.local.on('remote-contiguous-length', this.changed)
@@ -271,9 +311,7 @@ export class LedgerBase extends ReadyResource {
     // pass cut off between storing the view and storing its own record of what it applied
     // leaves ops in the view that it applies again, on top, at the next open: that device's
     // state then differs from everyone's for good. So stop new passes and let the current end.
-    this.base.pause()
-    await this.base.advance().catch(noop)
-    await this.base.close()
+    await this.stopBase()
   }
 
   /**
@@ -376,6 +414,49 @@ export class LedgerBase extends ReadyResource {
       }
       this.emit('update')
     })
+  }
+
+  /**
+   * Rebuilds the view from the writers' logs: closes the base, drops what Autobase derived
+   * from the logs on this device (system, encryption and view cores, its boot record and
+   * linearizer records; every writer core stays, this device's own with its key pair), and
+   * opens the base again, which then applies every log from the start, as a device that
+   * never had the network would, with this node's rules. Fast-forward is off for that open:
+   * it would fetch the view the indexers signed, of the old layout as long as they run it.
+   */
+  private async rebuild(from: number, to: number): Promise<void> {
+    this.emit('rebuild', { from, to })
+    const key = this.base.key
+    const localKey = this.base.local.key as Buffer
+    const derived = derivedCoresOf(this.base)
+    await this.stopBase()
+    await dropDerivedState(this.root, derived, localKey)
+    this.viewEpoch.epoch++
+    // Autobase closed the namespace session it had.
+    this.store = this.root.namespace(this.namespace)
+    this.base = this.openBase(key, true)
+    await this.base.ready()
+    // Applies what the writer cores on this device hold; peers add the rest as usual.
+    await this.base.update()
+    this.openedLayout = await this.readLayout()
+    this.rebuilt = from
+  }
+
+  /** Stops apply and closes the base: see _close. */
+  private async stopBase(): Promise<void> {
+    this.base.pause()
+    await this.base.advance().catch(noop)
+    await this.base.close()
+  }
+
+  private refreshLayout(): void {
+    this.readLayout().then(
+      (layout) => {
+        if (layout !== null) this.openedLayout = layout
+        this.changed()
+      },
+      () => {},
+    )
   }
 
   private async readLayout(): Promise<number | null> {

@@ -111,6 +111,16 @@ async function dump(
   }
 }
 
+/** The whole view, the router's applied marks and the layout mark included. */
+async function dumpAll(base: LedgerBase): Promise<Array<{ key: string; value: unknown }>> {
+  const snap = base.snapshot()
+  try {
+    return await snap.list('')
+  } finally {
+    await snap.close()
+  }
+}
+
 /** Waits until `check` holds, re-checking whenever the base updates (and on a slow tick). */
 async function until(base: LedgerBase, check: () => Promise<boolean> | boolean, what: string) {
   const deadline = Date.now() + 8_000
@@ -350,7 +360,7 @@ describe('LedgerBase', () => {
     ])
   })
 
-  it('marks a new view with its layout, and tells a view of another layout on reopen', async () => {
+  it('marks a new view with its layout, and keeps it on a reopen with the same layout', async () => {
     const dir = await tempDir()
     const store = new Corestore(dir)
     const first = new LedgerBase({
@@ -369,28 +379,87 @@ describe('LedgerBase', () => {
     await first.close()
     await store.close()
 
-    const sameStore = new Corestore(dir)
-    const same = new LedgerBase({
-      store: sameStore,
-      key,
+    const same = makeBase({ store: await openStore(dir), key, viewLayout: 1 })
+    await same.ready()
+    expect([same.viewLayout, same.layoutOutdated, same.rebuiltFrom]).toEqual([1, false, null])
+  })
+
+  it('rebuilds a view of an older layout from the logs on open, once', async () => {
+    // Two writers and a few ops, under layout 1.
+    const dirA = await tempDir()
+    const storeA = new Corestore(dirA)
+    const alice = new LedgerBase({
+      store: storeA,
       encryptionKey: networkKey,
       applyOp: fakeApplyOp,
       viewLayout: 1,
+      ackInterval: 0,
     })
-    await same.ready()
-    expect([same.viewLayout, same.layoutOutdated]).toEqual([1, false])
-    await same.close()
-    await sameStore.close()
+    await alice.ready()
+    const bob = makeBase({ store: await openStore(await tempDir()), key: alice.key, viewLayout: 1 })
+    await bob.ready()
+    connect(alice, bob)
+    // The creator's first op (the network.create of the real rules) is in the first batch.
+    await alice.append({ type: 'create', name: 'Friends' })
+    await alice.append({ type: 'writer.add', key: bob.localKey })
+    await until(bob, () => bob.writable, 'bob to become writable')
+    await bob.append({ type: 'note', text: 'from bob' })
+    await alice.append({ type: 'note', text: 'from alice' })
+    await until(alice, async () => (await dump(alice, 'op/')).length === 4, 'every op at alice')
+    const key = alice.key
+    const me = alice.localKey
+    const old = await dumpAll(alice)
+    expect(old.find((e) => e.key === LAYOUT_KEY)?.value).toBe(1)
+    const writerLengths = { [me]: 3, [bob.localKey]: 1 }
+    await alice.close()
+    await storeA.close()
+    await bob.close()
 
-    const newer = makeBase({ store: await openStore(dir), key, viewLayout: 2 })
+    // What a fresh apply of the same logs with layout 2 gives: the same ops, marked 2.
+    const expected = old.map((e) => (e.key === LAYOUT_KEY ? { ...e, value: 2 } : e))
+
+    const store = await openStore(dirA)
+    const started: unknown[] = []
+    const t0 = performance.now()
+    const newer = makeBase({ store, key, viewLayout: 2 })
+    newer.on('rebuild', (info) => started.push(info))
     await newer.ready()
-    expect([newer.viewLayout, newer.layoutOutdated]).toEqual([1, true])
-    // Ops still apply; the view keeps saying what built it.
-    await newer.append({ type: 'note', n: 2 })
-    const after = newer.snapshot()
-    expect(await after.get(LAYOUT_KEY)).toBe(1)
-    expect((await dump(newer)).filter((e) => e.key.startsWith('op/')).length).toBe(2)
-    await after.close()
+    const ms = performance.now() - t0
+    expect(started).toEqual([{ from: 1, to: 2 }])
+    expect([newer.viewLayout, newer.layoutOutdated, newer.rebuiltFrom]).toEqual([2, false, 1])
+    expect(await dumpAll(newer)).toEqual(expected)
+    expect(newer.localKey).toBe(me)
+    expect(newer.writable).toBe(true)
+    for (const [writer, length] of Object.entries(writerLengths)) {
+      const core = store.get({ key: Buffer.from(writer, 'hex'), active: false })
+      await core.ready()
+      expect([core.length, core.contiguousLength]).toEqual([length, length])
+      await core.close()
+    }
+    console.log(
+      `rebuild of ${Object.values(writerLengths).reduce((a, b) => a + b)} ops: ${ms.toFixed(0)} ms`,
+    )
+    // The rebuilt base goes on as usual.
+    expect(await newer.append({ type: 'note', n: 4 })).toBe(4)
+    expect((await dump(newer, 'op/')).length).toBe(5)
+    const rebuilt = await dumpAll(newer)
+    await newer.close()
+    await store.close()
+
+    const againStore = await openStore(dirA)
+    const again = makeBase({ store: againStore, key, viewLayout: 2 })
+    again.on('rebuild', (info) => started.push(info))
+    await again.ready()
+    expect(started).toHaveLength(1)
+    expect([again.viewLayout, again.layoutOutdated, again.rebuiltFrom]).toEqual([2, false, null])
+    expect(await dumpAll(again)).toEqual(rebuilt)
+
+    // An older node keeps applying over a newer view, and says so.
+    await again.close()
+    await againStore.close()
+    const older = makeBase({ store: await openStore(dirA), key, viewLayout: 1 })
+    await older.ready()
+    expect([older.viewLayout, older.layoutOutdated, older.rebuiltFrom]).toEqual([2, true, null])
   })
 
   it('refuses to open a network with the wrong encryption key', async () => {
