@@ -159,9 +159,11 @@ export const REASONS = {
   'you-left': 'you have left this network',
   'newer-op':
     'op schema version {version} is newer than this app understands ({supported}): update the app',
-  'malformed-op': 'malformed op: {problem}',
-  'malformed-field': 'malformed {type}: {field}{problem}',
+  'not-json': 'malformed op: not valid JSON',
+  'not-object': 'malformed op: not an object',
   'unknown-op': 'unknown op type {type}',
+  'malformed-op': 'malformed {type}: {problem}',
+  'malformed-field': 'malformed {type}: {field} {problem}',
   internal: 'internal error applying {type}: {problem}',
   'never-admitted': 'this writer was never admitted to the network',
   'left-join-again': 'you left this network: join again with a new invite',
@@ -222,9 +224,17 @@ export function fill(template: string, params: ErrorParams): string {
   )
 }
 
-/** The English text of a refusal. */
+/** The English text of a refusal; one of an older or newer app may have an unknown code. */
 export function reasonText(refusal: Refusal): string {
   return fill(REASONS[refusal.code] ?? refusal.code, refusal.params)
+}
+
+/** A refusal with every value its template needs: a rule that forgets one is a bug. */
+export function refusal(code: ReasonCode, params: ErrorParams = {}): Refusal {
+  for (const [, name] of REASONS[code].matchAll(/\{(\w+)\}/g)) {
+    if (params[name!] === undefined) throw new TypeError(`reason ${code} needs {${name}}`)
+  }
+  return { code, params }
 }
 
 /** The English text of an error. */
@@ -234,9 +244,12 @@ export function errorText(code: string, params: ErrorParams = {}, variant?: stri
   return fill((variant && def.variants?.[variant]) || def.text, params)
 }
 
-/** The HTTP status of an error code: 500 for a code not in the catalogue. */
+/**
+ * The HTTP status of an error code. A code the catalogue does not know came from the node
+ * all the same (a newer one, say): understood and refused, 422.
+ */
 export function statusOf(code: string): number {
-  return (ERRORS as Record<string, ErrorDef>)[code]?.status ?? 500
+  return (ERRORS as Record<string, ErrorDef>)[code]?.status ?? 422
 }
 
 /** An error as the transports pass it on. */

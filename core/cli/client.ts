@@ -4,6 +4,7 @@
  */
 import http from 'node:http'
 import type { Command, Params, Reply, Results } from '../api/contract.ts'
+import type { Refusal } from '../errors.ts'
 import { readDaemonInfo, type DaemonInfo } from '../daemon/info.ts'
 
 /** An error to show the user as is: `code` is the contract's (or the CLI's own) code. */
@@ -11,6 +12,8 @@ export class CliError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** Why the ledger refused, for `rejected`. */
+    readonly reason?: Refusal,
   ) {
     super(message)
     this.name = 'CliError'
@@ -92,7 +95,7 @@ export function connect(dataDir: string): DaemonClient {
           `The node answered HTTP ${response.status}: ${response.text.trim().slice(0, 200)}`,
         )
       }
-      if (!reply.ok) throw new CliError(reply.error.code, reply.error.message)
+      if (!reply.ok) throw new CliError(reply.error.code, reply.error.message, reply.error.reason)
       return reply.result as Results[C]
     },
   }

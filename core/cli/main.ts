@@ -23,7 +23,7 @@ import {
   type Context,
   type OptionValues,
 } from './commands/index.ts'
-import { explainReason, reasonText } from '../ledger/reasons.ts'
+import { reasonText } from '../errors.ts'
 import { money, short, type Names } from './output.ts'
 
 export interface CliDeps {
@@ -301,11 +301,11 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
  * amount is already 50000"): said again in the network's units.
  */
 function inNetworkUnits(err: unknown, net: NetworkSummary | undefined): unknown {
-  if (!(err instanceof CliError) || err.code !== 'rejected' || !net) return err
-  const reason = explainReason(err.message)
-  if (reason?.params.amount === undefined) return err
-  const amount = money(Number(reason.params.amount), net)
-  return new CliError(err.code, reasonText(reason.code, { ...reason.params, amount }))
+  if (!(err instanceof CliError) || !err.reason || !net) return err
+  const { code, params } = err.reason
+  if (params.amount === undefined) return err
+  const amount = money(Number(params.amount), net)
+  return new CliError(err.code, reasonText({ code, params: { ...params, amount } }), err.reason)
 }
 
 function report(

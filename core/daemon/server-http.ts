@@ -4,6 +4,7 @@
  */
 import type http from 'node:http'
 import { dispatch, type NodeApi, type Reply } from '../api/contract.ts'
+import { statusOf } from '../errors.ts'
 import type { Log } from './log.ts'
 
 /** A refusal with its HTTP status, thrown while a request is read. */
@@ -16,20 +17,9 @@ export class HttpError extends Error {
   }
 }
 
-/** HTTP status for a contract error code; the body always carries the Reply itself. */
-function statusOf(reply: Reply): number {
-  if (reply.ok) return 200
-  switch (reply.error.code) {
-    case 'unknown-command':
-      return 404
-    case 'invalid-params':
-    case 'bad-request':
-      return 400
-    case 'internal':
-      return 500
-    default:
-      return 422 // understood, but the node refused: the message says why
-  }
+/** HTTP status of a reply, from the error catalogue; the body always carries the Reply. */
+function replyStatus(reply: Reply): number {
+  return reply.ok ? 200 : statusOf(reply.error.code)
 }
 
 export function sendText(res: http.ServerResponse, status: number, text: string): void {
@@ -101,5 +91,5 @@ export async function serveApi(
   }
   const reply = await dispatch(node, name, params)
   if (!reply.ok) log.debug('api call refused', { command: name, code: reply.error.code })
-  sendJson(res, statusOf(reply), reply)
+  sendJson(res, replyStatus(reply), reply)
 }

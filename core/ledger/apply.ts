@@ -6,7 +6,7 @@ import { Transaction, type KV } from './kv.ts'
 import { Ledger, Rejected, reject, type Effect } from './ledger.ts'
 import { keys, type Member, type NetworkMeta, type Rejection } from './model.ts'
 import { decodeOp, type Op, type OpType } from './ops.ts'
-import { reasonText } from './reasons.ts'
+import { reasonText, type Refusal } from '../errors.ts'
 import { advanceTo } from './rules/cycle.ts'
 import {
   intentionCancel,
@@ -36,6 +36,9 @@ export type { Effect }
 
 export interface ApplyResult {
   accepted: boolean
+  /** Why the op was refused, as the view stores it. */
+  refusal?: Refusal
+  /** The same in English, for logs and tests. */
   reason?: string
   effects: Effect[]
 }
@@ -83,22 +86,17 @@ export async function applyOp(
 ): Promise<ApplyResult> {
   const decoded = decodeOp(raw)
   if (!decoded.ok) {
-    await recordRejection(
-      kv,
-      author,
-      `${author}@${length}`,
-      decoded.type ?? null,
-      decoded.reason,
-      decoded.future,
-    )
-    return { accepted: false, reason: decoded.reason, effects: [] }
+    const ref = `${author}@${length}`
+    await recordRejection(kv, author, ref, decoded.type ?? null, decoded.refusal, decoded.future)
+    return { accepted: false, reason: decoded.reason, refusal: decoded.refusal, effects: [] }
   }
   const op = decoded.op
   const ref = `${author.slice(0, 12)}-${op.id}`
   const meta = await kv.get<NetworkMeta>(keys.meta)
 
   if (!meta) {
-    if (op.type !== 'network.create') return rejected(kv, author, ref, op, reasonText('no-network'))
+    if (op.type !== 'network.create')
+      return rejected(kv, author, ref, op, { code: 'no-network', params: {} })
     const tx = new Transaction(kv)
     const l = new Ledger(tx, createNetwork(op, author), ref, op.ts)
     await tx.put(keys.writer(author), { addedBy: author, at: op.ts })
@@ -108,7 +106,7 @@ export async function applyOp(
     return { accepted: true, effects: [] }
   }
   if (op.type === 'network.create')
-    return rejected(kv, author, ref, op, reasonText('network-exists'))
+    return rejected(kv, author, ref, op, { code: 'network-exists', params: {} })
 
   // Time moves forward for every well-formed op from an admitted writer, even one the
   // rules then reject: the author's clock says that much time has passed.
@@ -142,9 +140,11 @@ export async function applyOp(
     await clock.commit()
     // A bug in a rule must not halt the base: it is recorded like any other rejection
     // (deterministically, since every peer runs the same code on the same state).
-    const reason =
-      err instanceof Rejected ? err.message : `internal error applying ${op.type}: ${String(err)}`
-    return rejected(kv, author, ref, op, reason)
+    const refusal: Refusal =
+      err instanceof Rejected
+        ? err.refusal
+        : { code: 'internal', params: { type: op.type, problem: String(err) } }
+    return rejected(kv, author, ref, op, refusal)
   }
 }
 
@@ -166,10 +166,10 @@ async function rejected(
   author: string,
   ref: string,
   op: Op,
-  reason: string,
+  refusal: Refusal,
 ): Promise<ApplyResult> {
-  await recordRejection(kv, author, ref, op.type, reason)
-  return { accepted: false, reason, effects: [] }
+  await recordRejection(kv, author, ref, op.type, refusal)
+  return { accepted: false, reason: reasonText(refusal), refusal, effects: [] }
 }
 
 async function recordRejection(
@@ -177,7 +177,7 @@ async function recordRejection(
   author: string,
   ref: string,
   type: string | null,
-  reason: string,
+  reason: Refusal,
   future?: boolean,
 ): Promise<void> {
   const seq = ((await kv.get<number>(keys.rejectedSeq)) ?? 0) + 1

@@ -5,8 +5,9 @@
  * "Versioning", tells what a node does with a view of another layout).
  *
  * 1: the first versioned layout (refusals as reason text under refusal/<ref>).
+ * 2: refusals as a reason code and its values (core/errors.ts REASONS), never as text.
  */
-export const VIEW_LAYOUT = 1
+export const VIEW_LAYOUT = 2
 
 /** The view key holding the layout the view was built with, written by its first apply call. */
 export const LAYOUT_KEY = 'layout'

@@ -4,7 +4,7 @@
  * indexes (history and current) in step with every pledge write.
  */
 import type { KV, ReadKV } from './kv.ts'
-import { reasonText, type ReasonCode, type ReasonParams } from './reasons.ts'
+import { reasonText, refusal, type ErrorParams, type ReasonCode, type Refusal } from '../errors.ts'
 import {
   EVERYONE,
   keys,
@@ -20,11 +20,15 @@ import {
 export type Effect =
   { type: 'addWriter'; key: string; indexer: boolean } | { type: 'removeWriter'; key: string }
 
-export class Rejected extends Error {}
+export class Rejected extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(reasonText(refusal))
+  }
+}
 
-/** Stops the current rule; the op is recorded as rejected with this reason (see reasons.ts). */
-export function reject(code: ReasonCode, params?: ReasonParams): never {
-  throw new Rejected(reasonText(code, params))
+/** Stops the current rule; the op is recorded as rejected with this reason (REASONS). */
+export function reject(code: ReasonCode, params?: ErrorParams): never {
+  throw new Rejected(refusal(code, params))
 }
 
 /**
@@ -169,14 +173,6 @@ export class Ledger {
   /** The current pledges `member` made. */
   outgoing(member: string): Promise<Pledge[]> {
     return currentOutgoing(this.kv, member)
-  }
-
-  /**
-   * The same as outgoing. A name rules/intention.ts used while it was a cheaper, read-only
-   * list; goes once no rule calls it.
-   */
-  outgoingShared(member: string): Promise<Pledge[]> {
-    return this.outgoing(member)
   }
 
   /** Members who support `member` in the current cycle. */

@@ -4,6 +4,7 @@
  * `<first 12 hex of author>-<op id>` so no author can claim another's id.
  */
 import type { PaymentDetail } from './ops.ts'
+import type { Refusal } from '../errors.ts'
 
 export type Status = 'green' | 'orange' | 'red'
 
@@ -178,7 +179,8 @@ export interface Rejection {
   ref: string
   author: string
   type: string | null
-  reason: string
+  /** Why, as a reason code and its values (core/errors.ts REASONS), never as text. */
+  reason: Refusal
   at: number
   future?: boolean
 }
@@ -222,7 +224,7 @@ export const keys = {
   rejected: (seq: number) => `rejected/${pad(seq)}`,
   rejections: 'rejected/',
   rejectedSeq: 'seq/rejected',
-  /** Rejection reason by op ref, so an app can tell its user why their op did not count. */
+  /** Why an op was refused (a Refusal), by op ref: an app tells its user why it did not count. */
   refusal: (ref: string) => `refusal/${ref}`,
   refusals: 'refusal/',
 }

@@ -3,6 +3,7 @@
  * from the local clock. They are never written to the shared log; the node keeps their
  * read/unread state locally.
  */
+import { reasonText, type Refusal } from '../errors.ts'
 import { dayOfMonth } from './cycle-time.ts'
 import { formatAmount } from './format.ts'
 import {
@@ -28,6 +29,8 @@ export interface Notification {
    * sentence in another language needs besides the rest (the desktop shell has no member list).
    */
   names?: Record<string, string>
+  /** Why my op was refused (`op.refused`), as a reason code and its values. */
+  refusal?: Refusal
   /** English text for the CLI; the UI and the desktop shell say it in the user's language. */
   text: string
 }
@@ -172,8 +175,8 @@ export function calendarNotifications(
 }
 
 /**
- * My ops that the rules refused once they were in the shared log (see Node.scanRefusals).
- * `data.reason` is the rules' English reason, which apps translate (reasons.ts).
+ * My ops that the rules refused once they were in the shared log (see NotificationFeed).
+ * `refusal` is the refusal's code and values, which apps say in their user's language.
  */
 export function refusalNotifications(rejections: Rejection[], me: string): Notification[] {
   return rejections
@@ -182,7 +185,8 @@ export function refusalNotifications(rejections: Rejection[], me: string): Notif
       id: `refused:${r.ref}`,
       kind: 'op.refused' as const,
       at: r.at,
-      data: { type: r.type, reason: r.reason },
-      text: `Your ${r.type ?? 'entry'} did not count: ${r.reason}`,
+      data: { type: r.type },
+      refusal: r.reason,
+      text: `Your ${r.type ?? 'entry'} did not count: ${reasonText(r.reason)}`,
     }))
 }

@@ -3,7 +3,7 @@
  * Everything else (apply, the API, the CLI, docs/protocol.md) derives from these schemas.
  */
 import { z } from 'zod'
-import { reasonText } from './reasons.ts'
+import { reasonText, type Refusal } from '../errors.ts'
 
 /** Highest op schema version this app understands. Newer ops are kept and flagged. */
 export const OP_VERSION = 1
@@ -173,7 +173,13 @@ export type OpInput<T extends OpType = OpType> = T extends OpType
   : never
 
 export type Decoded =
-  { ok: true; op: Op } | { ok: false; reason: string; future?: boolean; type?: string }
+  | { ok: true; op: Op }
+  | { ok: false; refusal: Refusal; reason: string; future?: boolean; type?: string }
+
+/** A refusal of an op that could not be read, and its English text. */
+function unreadable(refusal: Refusal) {
+  return { ok: false as const, refusal, reason: reasonText(refusal) }
+}
 
 /** The op as JSON parses it from bytes (values are taken as they are); undefined if it cannot. */
 export function parseOp(raw: unknown): unknown {
@@ -190,29 +196,31 @@ export function parseOp(raw: unknown): unknown {
 export function decodeOp(raw: unknown): Decoded {
   const value = parseOp(raw)
   if (value === undefined && ArrayBuffer.isView(raw)) {
-    return { ok: false, reason: 'malformed op: not valid JSON' }
+    return unreadable({ code: 'not-json', params: {} })
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, reason: 'malformed op: not an object' }
+    return unreadable({ code: 'not-object', params: {} })
   }
   const record = value as Record<string, unknown>
   const type = typeof record.type === 'string' ? record.type.slice(0, 64) : undefined
   if (typeof record.v === 'number' && Number.isInteger(record.v) && record.v > OP_VERSION) {
-    return {
-      ok: false,
-      future: true,
-      type,
-      reason: reasonText('newer-op', { version: record.v, supported: OP_VERSION }),
-    }
+    const params = { version: record.v, supported: OP_VERSION }
+    return { ...unreadable({ code: 'newer-op', params }), future: true, type }
   }
   if (type === undefined || !Object.hasOwn(opSchemas, type)) {
-    return { ok: false, type, reason: `unknown op type ${JSON.stringify(type ?? null)}` }
+    return {
+      ...unreadable({ code: 'unknown-op', params: { type: JSON.stringify(type ?? null) } }),
+      type,
+    }
   }
   const parsed = opSchemas[type as OpType].safeParse(value)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    const where = issue && issue.path.length ? issue.path.join('.') + ' ' : ''
-    return { ok: false, type, reason: `malformed ${type}: ${where}${issue?.message ?? 'invalid'}` }
+    const problem = issue?.message ?? 'invalid'
+    const found: Refusal = issue?.path.length
+      ? { code: 'malformed-field', params: { type, field: issue.path.join('.'), problem } }
+      : { code: 'malformed-op', params: { type, problem } }
+    return { ...unreadable(found), type }
   }
   return { ok: true, op: parsed.data as Op }
 }

@@ -7,11 +7,10 @@ import { randomBytes } from 'node:crypto'
 import BlindPairing from 'blind-pairing'
 import crypto from 'hypercore-crypto'
 import Hyperswarm from 'hyperswarm'
-import { fail } from '../errors.ts'
+import { fail, reasonText } from '../errors.ts'
 import type { NetworkSummary } from '../api/results.ts'
 import { DAY } from '../ledger/cycle-time.ts'
 import { keys, type Invite, type Member } from '../ledger/model.ts'
-import { reasonText } from '../ledger/reasons.ts'
 import { inviteRefusal } from '../ledger/rules/invite.ts'
 import type { Logger } from '../logger.ts'
 import { LedgerBase } from '../network/ledger-base.ts'
@@ -82,7 +81,7 @@ export class Admission {
         log.warn('invite refused', {
           network: n.short,
           invite: inviteId.slice(0, 8),
-          reason: reasonText(refusal.code, refusal.params),
+          reason: reasonText(refusal),
         })
         request.deny({
           status: refusal.code === 'invite-expired' ? 3 : refusal.code === 'invite-used-up' ? 2 : 1,

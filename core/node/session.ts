@@ -11,7 +11,7 @@ import Hyperswarm from 'hyperswarm'
 import ReadyResource from 'ready-resource'
 import z32 from 'z32'
 import { randomBytes } from 'node:crypto'
-import { ApiError, fail } from '../errors.ts'
+import { ApiError, fail, refused, type Refusal } from '../errors.ts'
 import type { Appended, NetworkSummary, NodeEvent, SyncState } from '../api/results.ts'
 import { keys, pledgeIdOf, type Member, type NetworkMeta, type Pledge } from '../ledger/model.ts'
 import { OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
@@ -283,14 +283,14 @@ export class NetworkSession extends ReadyResource {
       tryOp(kv, op, author, (err) => err instanceof DataUnavailableError),
     )
     if (missing) throw fail('data-unavailable')
-    if (!dry.accepted) throw new ApiError('rejected', dry.reason ?? 'refused by the ledger rules')
+    if (!dry.accepted) throw refused(dry.refusal!)
     await this.base.append(op)
     await this.base.update()
     const ref = pledgeIdOf(author, op.id)
     const [refusal, pledge] = await this.read(async (kv) => {
       const id = 'pledge' in op ? op.pledge : ref
       return [
-        await kv.get<string>(keys.refusal(ref)),
+        await kv.get<Refusal>(keys.refusal(ref)),
         await kv.get<Pledge>(keys.pledge(id)),
       ] as const
     }).catch((err: unknown) => {
@@ -299,7 +299,7 @@ export class NetworkSession extends ReadyResource {
       this.opts.log.warn('op appended, its outcome not readable yet', { id: op.id })
       return [null, null] as const
     })
-    if (refusal) throw new ApiError('rejected', refusal)
+    if (refusal) throw refused(refusal)
     this.opts.log.info('op appended', { network: this.short, type: op.type, id: op.id })
     return { network: this.key, op: op.id, pledge }
   }

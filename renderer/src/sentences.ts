@@ -5,21 +5,22 @@
  *
  * Events and notifications: every kind has its own template (namespace `notifications`, keys
  * `event.*`), with variants for "you did it" (`_byYou`) and "it is about you" (`_toYou`);
- * unknown kinds fall back to the node's English text. Reasons: the node gives the rules'
- * English text, the rules' catalogue (core/ledger/reasons.ts) reads it back into a code and
- * values, and the `rejections` namespace has a sentence for each code; a text outside the
- * catalogue is shown as it is.
+ * unknown kinds fall back to the node's English text. Reasons: the node gives a refusal's
+ * code and values (core/errors.ts REASONS), and the `rejections` namespace has a sentence
+ * for each code; a code this version does not know is said in the node's English.
  */
 import type { i18n } from 'i18next'
 import type { NotificationEntry } from '../../core/api/contract.ts'
 import type { LedgerEvent } from '../../core/ledger/model.ts'
-import { explainReason } from '../../core/ledger/reasons.ts'
+import { reasonText, type Refusal } from '../../core/errors.ts'
 import { formatCycle } from './format.ts'
 
 /** What a sentence is made from: a ledger event or a notification. */
 export type Describable = Pick<LedgerEvent, 'actor' | 'subject' | 'amount' | 'data'> & {
   kind: NotificationEntry['kind']
   text?: string
+  /** Why my op was refused, for `op.refused`. */
+  refusal?: Refusal
 }
 
 /** What a sentence needs to know of its network, besides the event itself. */
@@ -63,11 +64,9 @@ const WORDS = new Set(['kind', 'actual', 'expected', 'verb', 'role'])
 
 export function reasonSentence(
   i18n: i18n,
-  text: string,
+  reason: Refusal,
   money?: (minor: number) => string,
 ): string {
-  const reason = explainReason(text)
-  if (!reason) return text
   const values: Record<string, string> = {}
   for (const [name, value] of Object.entries(reason.params)) {
     const table =
@@ -79,12 +78,12 @@ export function reasonSentence(
           ? name
           : null
     values[name] = table
-      ? i18n.t(`rejections:words.${table}.${value}`, { defaultValue: value })
+      ? i18n.t(`rejections:words.${table}.${value}`, { defaultValue: String(value) })
       : name === 'amount' && money
         ? money(Number(value))
-        : value
+        : String(value)
   }
-  return i18n.t(`rejections:${reason.code}`, { ...values, defaultValue: text })
+  return i18n.t(`rejections:${reason.code}`, { ...values, defaultValue: reasonText(reason) })
 }
 
 export function eventSentence(i18n: i18n, e: Describable, about: Speaking): string {
@@ -110,6 +109,6 @@ export function eventSentence(i18n: i18n, e: Describable, about: Speaking): stri
     confirmed: typeof d.confirmed === 'number' ? money(d.confirmed) : '',
     name: typeof d.name === 'string' ? d.name : about.networkName,
     cycle: typeof d.cycle === 'string' ? formatCycle(d.cycle, i18n.language) : '',
-    reason: typeof d.reason === 'string' ? reasonSentence(i18n, d.reason, about.money) : '',
+    reason: e.refusal ? reasonSentence(i18n, e.refusal, about.money) : '',
   })
 }

@@ -101,7 +101,12 @@ describe('local server', () => {
     expect(invalid.status).toBe(400)
     expect(JSON.parse(invalid.body)).toEqual({
       ok: false,
-      error: { code: 'invalid-params', message: expect.stringMatching(/^network\.create: name: /) },
+      error: {
+        code: 'invalid-params',
+        message: expect.stringMatching(/^network\.create: name: /),
+        params: { command: 'network.create', field: 'name', problem: expect.any(String) },
+        variant: 'field',
+      },
     })
     const unknown = await api('nope', {})
     expect(unknown.status).toBe(404)

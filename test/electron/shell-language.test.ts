@@ -62,7 +62,8 @@ const reminder = entry({ kind: 'reminder.month-end', amount: 2_550 })
 const clearing = entry({ kind: 'clearing.open' })
 const refused = entry({
   kind: 'op.refused',
-  data: { type: 'status.orange', reason: 'your monthly amount is already 60000' },
+  data: { type: 'status.orange' },
+  refusal: { code: 'same-monthly', params: { amount: 60_000 } },
 })
 
 describe('desktop notifications', () => {

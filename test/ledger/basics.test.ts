@@ -6,6 +6,7 @@ import { OP_VERSION } from '../../core/ledger/ops.ts'
 import { generateStream } from '../../bench/op-stream.ts'
 import { newStats, simulatedAuthorsApply } from '../../bench/simulated-authors.ts'
 import { TestLedger, keyOf } from '../support/ledger.ts'
+import { reasonText } from '../../core/errors.ts'
 
 describe('ledger basics', () => {
   it('an orange member receives an intention that becomes a confirmed obligation', async () => {
@@ -25,7 +26,7 @@ describe('ledger basics', () => {
     const p = await t.pledge(pledge)
     expect(p.state).toBe('confirmed')
     expect(p.kind).toBe('obligation')
-    expect((await t.rejections()).map((r) => r.reason)).toEqual([
+    expect((await t.rejections()).map((r) => reasonText(r.reason))).toEqual([
       'you cannot confirm your own obligation',
     ])
   })

@@ -8,6 +8,7 @@ import { applyOp } from '../../core/ledger/apply.ts'
 import { keys, type NetworkMeta } from '../../core/ledger/model.ts'
 import { MAX_AMOUNT, OP_TYPES, OP_VERSION } from '../../core/ledger/ops.ts'
 import { TestLedger, keyOf } from '../support/ledger.ts'
+import { reasonText } from '../../core/errors.ts'
 
 const NOW = Date.UTC(2026, 10, 3, 12)
 const anna = keyOf('anna')
@@ -95,12 +96,13 @@ async function expectRejected(
   const rejections = await t.rejections()
   expect(rejections).toHaveLength(rejectedBefore + 1)
   const last = rejections.at(-1)!
-  expect(last.reason).toBe(result.reason)
+  expect(last.reason).toEqual(result.refusal)
+  expect(reasonText(last.reason)).toBe(result.reason)
   expect(last.author).toBe(keyOf(author))
   expect(last.seq).toBe(rejectedBefore + 1)
   expect(last.at).toBe(NOW)
   if (type !== undefined) expect(last.type).toBe(type)
-  expect(t.kv.map.get(keys.refusal(last.ref))).toBe(result.reason)
+  expect(t.kv.map.get(keys.refusal(last.ref))).toEqual(result.refusal)
   expect(snapshot(t)).toEqual(before)
   return result.reason!
 }

@@ -95,7 +95,8 @@ describe('refusal notifications', () => {
         id: `refused:${rejections[0]!.ref}`,
         kind: 'op.refused',
         at: rejections[0]!.at,
-        data: { type: 'status.green', reason: 'you are already green' },
+        data: { type: 'status.green' },
+        refusal: { code: 'already-green', params: {} },
         text: 'Your status.green did not count: you are already green',
       },
     ])

@@ -10,6 +10,7 @@ import { Ledger, incomingOf, outgoingOf } from '../../core/ledger/ledger.ts'
 import { keys, pledgeIdOf, type LedgerEvent, type Pledge } from '../../core/ledger/model.ts'
 import { recipientNames } from '../support/events.ts'
 import { TestLedger, keyOf } from '../support/ledger.ts'
+import { reasonText } from '../../core/errors.ts'
 
 const NAMES = ['anna', 'boris', 'vera', 'gleb'] as const
 const nameByKey = new Map<string, string>(NAMES.map((n) => [keyOf(n), n]))
@@ -778,7 +779,7 @@ describe('scenario: Anna, Boris, Vera and Gleb over three months in Berlin', () 
     expect((await progress(t, 'vera')).supporters).toBe(1)
 
     // Nothing along the way was rejected except the two refusals made on purpose.
-    expect((await t.rejections()).map((r) => r.reason)).toEqual([
+    expect((await t.rejections()).map((r) => reasonText(r.reason))).toEqual([
       'anna needs emergency help: only obligations are accepted',
       'you cannot promise help to yourself',
     ])

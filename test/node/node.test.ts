@@ -214,7 +214,8 @@ describe('refusals after the fact', () => {
     const listed = await call(anna, 'notifications.list', { network: net.id })
     expect(listed.filter((x) => x.kind === 'op.refused')).toMatchObject([
       {
-        data: { type: 'status.orange', reason: 'your monthly amount is already 60000' },
+        data: { type: 'status.orange' },
+        refusal: { code: 'same-monthly', params: { amount: 60_000 } },
         read: false,
       },
     ])

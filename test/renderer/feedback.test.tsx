@@ -3,7 +3,7 @@ import { cleanup, render, screen } from '@testing-library/react'
 import { I18nextProvider } from 'react-i18next'
 import { afterEach, expect, it } from 'vitest'
 import type { NetworkSummary } from '../../core/api/contract.ts'
-import { reasonText, type ReasonCode, type ReasonParams } from '../../core/ledger/reasons.ts'
+import { reasonText, type ErrorParams, type ReasonCode } from '../../core/errors.ts'
 import { CallFailed } from '../../renderer/src/api.ts'
 import { ErrorMessage } from '../../renderer/src/components/Feedback.tsx'
 import { createI18n, type Language } from '../../renderer/src/i18n.ts'
@@ -38,8 +38,8 @@ it("shows the node's errors any screen can meet in the user's language", async (
 })
 
 it("says why the ledger refused an op in the user's language, with its values", async () => {
-  const refusal = (code: ReasonCode, params?: ReasonParams) =>
-    new CallFailed('rejected', reasonText(code, params))
+  const refusal = (code: ReasonCode, params: ErrorParams = {}) =>
+    new CallFailed('rejected', reasonText({ code, params }), { reason: { code, params } })
   expect(await shown(refusal('own-obligation', { verb: 'forgive' }), 'ru')).toBe(
     'Нельзя простить собственное обязательство.',
   )

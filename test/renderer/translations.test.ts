@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { REASONS } from '../../core/ledger/reasons.ts'
+import { ERRORS, REASONS } from '../../core/errors.ts'
 
 const LOCALES = join(import.meta.dirname, '..', '..', 'renderer', 'src', 'locales')
 const PLURAL = /_(zero|one|two|few|many|other)$/
@@ -48,5 +48,16 @@ describe('rejection reasons', () => {
   it('has a sentence for every reason the ledger rules give', () => {
     const en = load('en', 'rejections.json')
     expect(Object.keys(REASONS).filter((code) => !en.has(code))).toEqual([])
+  })
+})
+
+describe('errors', () => {
+  it('has a sentence for every error of the catalogue and each of its wordings', () => {
+    const en = load('en', 'common.json')
+    const wanted = Object.entries(ERRORS).flatMap(([code, def]) => [
+      `errors.${code}`,
+      ...Object.keys('variants' in def ? def.variants : {}).map((v) => `errors.${code}_${v}`),
+    ])
+    expect(wanted.filter((key) => !en.has(key))).toEqual([])
   })
 })

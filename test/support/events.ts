@@ -14,6 +14,7 @@ import {
 } from '../../core/ledger/model.ts'
 import type { OpInput } from '../../core/ledger/ops.ts'
 import { keyOf, type TestLedger } from './ledger.ts'
+import { reasonText } from '../../core/errors.ts'
 
 /** Every name the rule tests use for members and writers. */
 export const NAMES = [
@@ -120,7 +121,8 @@ export async function rejects(
   expect(result.effects).toEqual([])
   const rejections = await t.rejections()
   expect(rejections.length).toBe(rejectionsBefore + 1)
-  expect(rejections.at(-1)!.reason).toBe(reason)
+  expect(rejections.at(-1)!.reason).toEqual(result.refusal)
+  expect(reasonText(rejections.at(-1)!.reason)).toBe(reason)
   expect(rejections.at(-1)!.author).toBe(keyOf(author))
   expect(snapshot(t)).toEqual(before)
 }

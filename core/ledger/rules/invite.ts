@@ -6,7 +6,7 @@
 import { reject, type Ledger } from '../ledger.ts'
 import { keys, type Invite, type Member } from '../model.ts'
 import type { OpOf } from '../ops.ts'
-import type { ReasonCode, ReasonParams } from '../reasons.ts'
+import type { Refusal } from '../../errors.ts'
 
 export interface WriterRecord {
   addedBy: string
@@ -42,13 +42,10 @@ export async function inviteRevoke(l: Ledger, author: Member, op: OpOf<'invite.r
 }
 
 /** Why an invite cannot admit anyone at `now`, or null if it can. */
-export function inviteRefusal(
-  invite: Invite | null,
-  now: number,
-): { code: ReasonCode; params?: ReasonParams } | null {
-  if (!invite) return { code: 'invite-unknown' }
-  if (invite.revoked) return { code: 'invite-revoked' }
-  if (now >= invite.expires) return { code: 'invite-expired' }
+export function inviteRefusal(invite: Invite | null, now: number): Refusal | null {
+  if (!invite) return { code: 'invite-unknown', params: {} }
+  if (invite.revoked) return { code: 'invite-revoked', params: {} }
+  if (now >= invite.expires) return { code: 'invite-expired', params: {} }
   if (invite.used >= invite.uses) {
     return { code: 'invite-used-up', params: { used: invite.used, uses: invite.uses } }
   }

@@ -5,17 +5,23 @@ import { CallFailed } from '../api.ts'
 import { useReason } from './Reason.ts'
 
 /**
- * An error as the user reads it: the node's errors that any screen can meet are translated,
- * and so is a refusal by the ledger rules (see useReason). Anything else keeps the node's
- * words.
+ * An error as the user reads it, from its code, variant and values (core/errors.ts): a
+ * refusal by the ledger rules says its reason (see useReason); an error this version has no
+ * sentence for keeps the node's words.
  */
 export function useErrorText(): (error: Error) => string {
   const { t } = useTranslation()
   const reason = useReason()
   return (error) => {
     if (!(error instanceof CallFailed)) return error.message
-    if (error.code === 'rejected') return reason(error.message)
-    return t(`errors.${error.code}`, { defaultValue: error.message })
+    if (error.code === 'rejected' && error.reason) return reason(error.reason)
+    const said = t(`errors.${error.code}`, {
+      ...error.params,
+      ...(error.variant ? { context: error.variant } : {}),
+      defaultValue: error.message,
+    })
+    // A value missing (an error from an older node): the node's words rather than a gap.
+    return /\{\{\w+\}\}/.test(said) ? error.message : said
   }
 }
 

@@ -3,15 +3,16 @@ import { useContext } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatMoney } from '../format.ts'
 import { NetworkContext } from '../network.tsx'
+import type { Refusal } from '../../../core/errors.ts'
 import { reasonSentence } from '../sentences.ts'
 
-export function useReason(): (text: string) => string {
+export function useReason(): (refusal: Refusal) => string {
   const { i18n } = useTranslation()
   const network = useContext(NetworkContext)?.network
-  return (text) =>
+  return (refusal) =>
     reasonSentence(
       i18n,
-      text,
+      refusal,
       network
         ? (minor) => formatMoney(minor, network.currency, network.decimals, i18n.language)
         : undefined,
