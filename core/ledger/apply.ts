@@ -3,33 +3,17 @@
  * time, route to the rule, and record a rejection instead of throwing for anything bad.
  */
 import { Transaction, type KV } from './kv.ts'
-import { Ledger, Rejected, reject, type Effect } from './ledger.ts'
+import { Ledger, Rejected, reject, type Effect, type MemberOpType } from './ledger.ts'
 import { keys, type Member, type NetworkMeta, type Rejection } from './model.ts'
-import { decodeOp, type Op, type OpType } from './ops.ts'
+import { decodeOp, type Op } from './ops.ts'
 import { reasonText, type Refusal } from '../errors.ts'
 import { advanceTo } from './rules/cycle.ts'
-import {
-  intentionCancel,
-  intentionChange,
-  intentionCreate,
-  intentionToObligation,
-} from './rules/intention.ts'
-import {
-  createNetwork,
-  memberJoin,
-  memberLeave,
-  memberPayment,
-  memberProfile,
-} from './rules/member.ts'
-import { inviteCreate, inviteRevoke, writerAdd } from './rules/invite.ts'
-import {
-  obligationConfirm,
-  obligationCreate,
-  obligationForgive,
-  obligationFulfil,
-} from './rules/obligation.ts'
-import { requestCommit, requestConfirm, requestFulfil } from './rules/request.ts'
-import { statusGreen, statusOrange, statusRed } from './rules/status.ts'
+import { intentionRules } from './rules/intention.ts'
+import { createNetwork, memberJoin, memberRules as ownRecordRules } from './rules/member.ts'
+import { inviteRules } from './rules/invite.ts'
+import { obligationRules } from './rules/obligation.ts'
+import { requestRules } from './rules/request.ts'
+import { statusRules } from './rules/status.ts'
 
 // Defined beside the Ledger that collects them; the router's callers know them from here.
 export type { Effect }
@@ -45,33 +29,15 @@ export interface ApplyResult {
 
 type MemberRule = (l: Ledger, author: Member, op: never) => Promise<void>
 
-/** Ops a member in good standing may append, and the rule that decides each. */
-const memberRules: Record<
-  Exclude<OpType, 'network.create' | 'member.join' | 'cycle'>,
-  MemberRule
-> = {
-  'invite.create': inviteCreate,
-  'invite.revoke': inviteRevoke,
-  'writer.add': writerAdd,
-  'member.profile': memberProfile,
-  'member.payment': memberPayment,
-  'member.leave': memberLeave,
-  'status.green': statusGreen,
-  'status.orange': statusOrange,
-  'status.red': statusRed,
-  'intention.create': intentionCreate,
-  'intention.change': intentionChange,
-  'intention.cancel': intentionCancel,
-  'intention.commit': intentionToObligation,
-  'intention.fulfil': intentionToObligation,
-  'obligation.create': obligationCreate,
-  'obligation.fulfil': obligationFulfil,
-  'obligation.confirm': obligationConfirm,
-  'obligation.forgive': obligationForgive,
-  'request.commit': requestCommit,
-  'request.fulfil': requestFulfil,
-  'request.confirm': requestConfirm,
-}
+/** Every member op and the rule that decides it: the rule files' tables, which must cover all. */
+const memberRules = {
+  ...inviteRules,
+  ...ownRecordRules,
+  ...statusRules,
+  ...intentionRules,
+  ...obligationRules,
+  ...requestRules,
+} satisfies Record<MemberOpType, MemberRule>
 
 /**
  * Applies one op appended by writer `author` (hex key); `length` is the op's position in

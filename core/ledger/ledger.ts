@@ -4,6 +4,7 @@
  * indexes (history and current) in step with every pledge write.
  */
 import type { KV, ReadKV } from './kv.ts'
+import type { OpOf, OpType } from './ops.ts'
 import { reasonText, refusal, type ErrorParams, type ReasonCode, type Refusal } from '../errors.ts'
 import {
   EVERYONE,
@@ -17,6 +18,17 @@ import {
 } from './model.ts'
 
 /** Side effects on the Autobase host that a rule asks for; the router performs them. */
+/** Ops a member in good standing may append: all but creating the network, joining, time. */
+export type MemberOpType = Exclude<OpType, 'network.create' | 'member.join' | 'cycle'>
+
+/**
+ * A rule file's table of the member ops it decides (rules/<module>.ts); apply routes each op
+ * to its rule through the union of these tables.
+ */
+export type MemberRules = {
+  [T in MemberOpType]?: (l: Ledger, author: Member, op: OpOf<T>) => Promise<void>
+}
+
 export type Effect =
   { type: 'addWriter'; key: string; indexer: boolean } | { type: 'removeWriter'; key: string }
 

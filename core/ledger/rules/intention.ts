@@ -2,7 +2,7 @@
  * Intentions ❤️ (domain.md §4): revocable promises towards an orange member.
  */
 import { commitmentAccepted, intentionChangeable, intentionLive } from '../actions.ts'
-import { reject, type Ledger } from '../ledger.ts'
+import { reject, type Ledger, type MemberRules } from '../ledger.ts'
 import { pledgeIdOf, type Member, type Pledge } from '../model.ts'
 import type { OpOf } from '../ops.ts'
 
@@ -125,3 +125,12 @@ export async function intentionToObligation(
   })
   if (p.state === 'fulfilled') await l.emit('obligation.fulfilled', [p.to, p.from], fields)
 }
+
+/** The member ops this file decides (see MemberRules). */
+export const intentionRules = {
+  'intention.create': intentionCreate,
+  'intention.change': intentionChange,
+  'intention.cancel': intentionCancel,
+  'intention.commit': intentionToObligation,
+  'intention.fulfil': intentionToObligation,
+} satisfies MemberRules

@@ -3,7 +3,7 @@
  * The invite's terms live in the ledger so that any online member's node can admit a
  * newcomer and every node enforces expiry, uses and revocation the same way.
  */
-import { reject, type Ledger } from '../ledger.ts'
+import { reject, type Ledger, type MemberRules } from '../ledger.ts'
 import { keys, type Invite, type Member } from '../model.ts'
 import type { OpOf } from '../ops.ts'
 import type { Refusal } from '../../errors.ts'
@@ -64,3 +64,10 @@ export async function writerAdd(l: Ledger, author: Member, op: OpOf<'writer.add'
   await l.kv.put(keys.writer(op.key), record)
   l.effects.push({ type: 'addWriter', key: op.key, indexer: false })
 }
+
+/** The member ops this file decides (see MemberRules). */
+export const inviteRules = {
+  'invite.create': inviteCreate,
+  'invite.revoke': inviteRevoke,
+  'writer.add': writerAdd,
+} satisfies MemberRules

@@ -3,7 +3,7 @@
  * joining, profile, payment details, leaving. Also the indexer rule.
  */
 import { cycleOf } from '../cycle-time.ts'
-import { reject, type Ledger } from '../ledger.ts'
+import { reject, type Ledger, type MemberRules } from '../ledger.ts'
 import { EVERYONE, keys, type Member, type NetworkMeta } from '../model.ts'
 import type { OpOf } from '../ops.ts'
 import { cancelIntentionsTo, endRed } from './status.ts'
@@ -126,3 +126,10 @@ export async function memberLeave(l: Ledger, author: Member) {
   }
   await l.emit('member.left', [EVERYONE], { actor: author.id, subject: author.id })
 }
+
+/** The member ops this file decides (see MemberRules). */
+export const memberRules = {
+  'member.profile': memberProfile,
+  'member.payment': memberPayment,
+  'member.leave': memberLeave,
+} satisfies MemberRules

@@ -3,7 +3,7 @@
  * their author and confirmed or forgiven only by their recipient.
  */
 import { obligationInForce, obligationOpen } from '../actions.ts'
-import { reject, type Ledger } from '../ledger.ts'
+import { reject, type Ledger, type MemberRules } from '../ledger.ts'
 import { pledgeIdOf, type Member, type Pledge } from '../model.ts'
 import type { OpOf } from '../ops.ts'
 import { ownPledge, recipientFor } from './intention.ts'
@@ -100,3 +100,11 @@ export async function obligationForgive(l: Ledger, author: Member, op: OpOf<'obl
     amount: p.amount,
   })
 }
+
+/** The member ops this file decides (see MemberRules). */
+export const obligationRules = {
+  'obligation.create': obligationCreate,
+  'obligation.fulfil': obligationFulfil,
+  'obligation.confirm': obligationConfirm,
+  'obligation.forgive': obligationForgive,
+} satisfies MemberRules

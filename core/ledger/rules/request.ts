@@ -3,7 +3,7 @@
  * or to fulfil now; the author reminds the recipient to confirm. They only notify.
  */
 import { awaitingConfirmation, intentionLive, obligationOpen } from '../actions.ts'
-import { reject, type Ledger } from '../ledger.ts'
+import { reject, type Ledger, type MemberRules } from '../ledger.ts'
 import type { Member } from '../model.ts'
 import type { OpOf } from '../ops.ts'
 
@@ -46,3 +46,10 @@ export async function requestConfirm(l: Ledger, author: Member, op: OpOf<'reques
     amount: p.amount,
   })
 }
+
+/** The member ops this file decides (see MemberRules). */
+export const requestRules = {
+  'request.commit': requestCommit,
+  'request.fulfil': requestFulfil,
+  'request.confirm': requestConfirm,
+} satisfies MemberRules

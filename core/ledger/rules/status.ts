@@ -4,7 +4,7 @@
  */
 import { collectionPledges } from '../collection.ts'
 import { DAY } from '../cycle-time.ts'
-import { reject, type Ledger } from '../ledger.ts'
+import { reject, type Ledger, type MemberRules } from '../ledger.ts'
 import { EVERYONE, type Member } from '../model.ts'
 import type { OpOf } from '../ops.ts'
 
@@ -193,3 +193,10 @@ export async function endRed(
     else await cancelIntentionsTo(l, member.id)
   }
 }
+
+/** The member ops this file decides (see MemberRules). */
+export const statusRules = {
+  'status.green': statusGreen,
+  'status.orange': statusOrange,
+  'status.red': statusRed,
+} satisfies MemberRules
