@@ -224,8 +224,15 @@ export function fill(template: string, params: ErrorParams): string {
   )
 }
 
+/**
+ * A refusal as a view may hold it: views built before layout 2 (docs/protocol.md,
+ * "Versioning") and not rebuilt since hold the English text instead.
+ */
+export type StoredRefusal = Refusal | string
+
 /** The English text of a refusal; one of an older or newer app may have an unknown code. */
-export function reasonText(refusal: Refusal): string {
+export function reasonText(refusal: StoredRefusal): string {
+  if (typeof refusal === 'string') return refusal
   return fill(REASONS[refusal.code] ?? refusal.code, refusal.params)
 }
 
@@ -299,8 +306,11 @@ export function fail<C extends ErrorCode>(
   return new ApiError(code, errorText(code, params, variant), { params, variant })
 }
 
-/** The ledger refused an op: `rejected`, carrying the refusal. */
-export function refused(reason: Refusal): ApiError {
+/** The ledger refused an op: `rejected`, carrying the refusal (when it is not old text). */
+export function refused(reason: StoredRefusal): ApiError {
   const text = reasonText(reason)
-  return new ApiError('rejected', text, { params: { reason: text }, reason })
+  return new ApiError('rejected', text, {
+    params: { reason: text },
+    ...(typeof reason === 'string' ? {} : { reason }),
+  })
 }

@@ -4,7 +4,7 @@
  * `<first 12 hex of author>-<op id>` so no author can claim another's id.
  */
 import type { PaymentDetail } from './ops.ts'
-import type { Refusal } from '../errors.ts'
+import type { StoredRefusal } from '../errors.ts'
 
 export type Status = 'green' | 'orange' | 'red'
 
@@ -180,7 +180,7 @@ export interface Rejection {
   author: string
   type: string | null
   /** Why, as a reason code and its values (core/errors.ts REASONS), never as text. */
-  reason: Refusal
+  reason: StoredRefusal
   at: number
   future?: boolean
 }

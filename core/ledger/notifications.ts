@@ -3,7 +3,7 @@
  * from the local clock. They are never written to the shared log; the node keeps their
  * read/unread state locally.
  */
-import { reasonText, type Refusal } from '../errors.ts'
+import { reasonText, type StoredRefusal } from '../errors.ts'
 import { dayOfMonth } from './cycle-time.ts'
 import { formatAmount } from './format.ts'
 import {
@@ -30,7 +30,7 @@ export interface Notification {
    */
   names?: Record<string, string>
   /** Why my op was refused (`op.refused`), as a reason code and its values. */
-  refusal?: Refusal
+  refusal?: StoredRefusal
   /** English text for the CLI; the UI and the desktop shell say it in the user's language. */
   text: string
 }

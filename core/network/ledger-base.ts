@@ -6,6 +6,13 @@
  *
  * Indexers: the rules decide (each addWriter effect carries `indexer`); the network's creator
  * is the first indexer because Autobase makes the bootstrap writer one.
+ *
+ * Longer than 400 lines on purpose: this class owns the Autobase's whole life (open, key
+ * checks, layout rebuild, fast-forward, snapshots, close), and those steps share the base, its
+ * store session and the view epoch, which it replaces together on a rebuild. Split apart,
+ * each piece would need write access to all of them. What stands alone is elsewhere: the
+ * apply router (view-apply.ts), the stored key (network-key.ts), the cores of a copy and the
+ * rebuild's storage work (local-copy.ts).
  */
 import Autobase from 'autobase'
 import type Corestore from 'corestore'

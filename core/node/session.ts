@@ -11,7 +11,7 @@ import Hyperswarm from 'hyperswarm'
 import ReadyResource from 'ready-resource'
 import z32 from 'z32'
 import { randomBytes } from 'node:crypto'
-import { ApiError, fail, refused, type Refusal } from '../errors.ts'
+import { ApiError, fail, refused, type StoredRefusal } from '../errors.ts'
 import type { Appended, NetworkSummary, NodeEvent, SyncState } from '../api/results.ts'
 import { keys, pledgeIdOf, type Member, type NetworkMeta, type Pledge } from '../ledger/model.ts'
 import { OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
@@ -290,7 +290,7 @@ export class NetworkSession extends ReadyResource {
     const [refusal, pledge] = await this.read(async (kv) => {
       const id = 'pledge' in op ? op.pledge : ref
       return [
-        await kv.get<Refusal>(keys.refusal(ref)),
+        await kv.get<StoredRefusal>(keys.refusal(ref)),
         await kv.get<Pledge>(keys.pledge(id)),
       ] as const
     }).catch((err: unknown) => {

@@ -12,7 +12,7 @@
 import type { i18n } from 'i18next'
 import type { NotificationEntry } from '../../core/api/contract.ts'
 import type { LedgerEvent } from '../../core/ledger/model.ts'
-import { reasonText, type Refusal } from '../../core/errors.ts'
+import { reasonText, type StoredRefusal } from '../../core/errors.ts'
 import { formatCycle } from './format.ts'
 
 /** What a sentence is made from: a ledger event or a notification. */
@@ -20,7 +20,7 @@ export type Describable = Pick<LedgerEvent, 'actor' | 'subject' | 'amount' | 'da
   kind: NotificationEntry['kind']
   text?: string
   /** Why my op was refused, for `op.refused`. */
-  refusal?: Refusal
+  refusal?: StoredRefusal
 }
 
 /** What a sentence needs to know of its network, besides the event itself. */
@@ -64,9 +64,10 @@ const WORDS = new Set(['kind', 'actual', 'expected', 'verb', 'role'])
 
 export function reasonSentence(
   i18n: i18n,
-  reason: Refusal,
+  reason: StoredRefusal,
   money?: (minor: number) => string,
 ): string {
+  if (typeof reason === 'string') return reason
   const values: Record<string, string> = {}
   for (const [name, value] of Object.entries(reason.params)) {
     const table =

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { REASONS, reasonText, refusal, type ReasonCode } from '../../core/errors.ts'
+import { REASONS, reasonText, refused, refusal, type ReasonCode } from '../../core/errors.ts'
+import { refusalNotifications } from '../../core/ledger/notifications.ts'
 import { keys } from '../../core/ledger/model.ts'
 import { TestLedger, keyOf } from '../support/ledger.ts'
 
@@ -58,5 +59,19 @@ describe('rejection reasons', () => {
     expect(reasonText({ code: 'from-the-future' as ReasonCode, params: {} })).toBe(
       'from-the-future',
     )
+  })
+  it('read the English text a view built before layout 2 holds, as it is', () => {
+    const text = 'you are already green'
+    expect(reasonText(text)).toBe(text)
+    expect(refused(text).toValue()).toEqual({
+      code: 'rejected',
+      message: text,
+      params: { reason: text },
+    })
+    const old = { seq: 1, ref: 'r', author: 'a', type: 'status.green', reason: text, at: 0 }
+    expect(refusalNotifications([old], 'a')[0]).toMatchObject({
+      refusal: text,
+      text: 'Your status.green did not count: you are already green',
+    })
   })
 })
