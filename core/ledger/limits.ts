@@ -13,6 +13,14 @@ export const PAYMENT_LABEL_MAX = 40
 export const PAYMENT_VALUE_MAX = 200
 /** A network's unit: a currency code (EUR) or a unit of 1 to 10 letters (hours). */
 export const CURRENCY_PATTERN = /^[A-Za-z]{1,10}$/
+/** The same, as an HTML input's `pattern` (matched whole). */
+export const CURRENCY_INPUT_PATTERN = CURRENCY_PATTERN.source.slice(1, -1)
+/** Digits after the point of a network's amounts: 2 for cents, 0 for whole units or hours. */
+export const DECIMALS_MAX = 3
+/** How many newcomers one invite may admit. */
+export const INVITE_USES_MAX = 1000
+/** How many lines of its log a node gives at most (`logs`). */
+export const LOG_LINES_MAX = 10_000
 /** How long an invite may stay valid, in days: about a minute and a half, up to a year. */
 export const INVITE_DAYS_MIN = 0.001
 export const INVITE_DAYS_MAX = 365

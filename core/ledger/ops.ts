@@ -11,6 +11,8 @@ export const OP_VERSION = 1
 import {
   ABOUT_MAX,
   CURRENCY_PATTERN,
+  DECIMALS_MAX,
+  INVITE_USES_MAX,
   isTimeZone,
   MAX_AMOUNT,
   NAME_MAX,
@@ -77,7 +79,7 @@ export const opSchemas = {
     type: z.literal('network.create'),
     name,
     currency,
-    decimals: z.number().int().min(0).max(3),
+    decimals: z.number().int().min(0).max(DECIMALS_MAX),
     timeZone,
   }),
   'invite.create': z.object({
@@ -86,7 +88,7 @@ export const opSchemas = {
     invite: hexKey.describe('invite id'),
     publicKey: hexKey.describe('invite public key, to open pairing requests'),
     expires: z.number().int().positive(),
-    uses: z.number().int().min(1).max(1000),
+    uses: z.number().int().min(1).max(INVITE_USES_MAX),
     for: memberId.optional(),
   }),
   'invite.revoke': z.object({ ...envelope, type: z.literal('invite.revoke'), invite: hexKey }),

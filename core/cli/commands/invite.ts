@@ -2,7 +2,7 @@
  * Invites: create, list, revoke.
  */
 import { parseDuration } from '../../daemon/options.ts'
-import { INVITE_DAYS_MAX, INVITE_DAYS_MIN } from '../../ledger/limits.ts'
+import { INVITE_DAYS_MAX, INVITE_DAYS_MIN, INVITE_USES_MAX } from '../../ledger/limits.ts'
 import { inviteText, invitesText, short } from '../output.ts'
 import { arg, intArg, str } from './args.ts'
 import { UsageError, type CommandSpec } from './spec.ts'
@@ -38,7 +38,7 @@ export const INVITE_COMMANDS: CommandSpec[] = [
         network: net.id,
         ...(forMember !== undefined ? { for: forMember } : {}),
         ...(expiresInDays !== undefined ? { expiresInDays } : {}),
-        ...(uses !== undefined ? { uses: intArg(uses, '--uses', 1, 1000) } : {}),
+        ...(uses !== undefined ? { uses: intArg(uses, '--uses', 1, INVITE_USES_MAX) } : {}),
       })
       return {
         result,

@@ -1,7 +1,7 @@
 /**
  * Networks: create, list, join, leave, forget.
  */
-import { CURRENCY_PATTERN, isTimeZone } from '../../ledger/limits.ts'
+import { CURRENCY_PATTERN, DECIMALS_MAX, isTimeZone } from '../../ledger/limits.ts'
 import { networkCreatedText, networksText, short } from '../output.ts'
 import { arg, intArg, nameOption, nameText, str } from './args.ts'
 import { UsageError, type CommandSpec } from './spec.ts'
@@ -12,7 +12,7 @@ export const NETWORK_COMMANDS: CommandSpec[] = [
     args: 'NAME',
     options: [
       ['--currency CODE', '(required) EUR, USD, RUB, hours...'],
-      ['--decimals N', 'decimals of the currency, 0-3 (default 2)'],
+      ['--decimals N', `decimals of the currency, 0-${DECIMALS_MAX} (default 2)`],
       [
         '--tz ZONE',
         'time zone of the monthly cycles, e.g. Europe/Berlin (default: this machine’s)',
@@ -39,7 +39,9 @@ export const NETWORK_COMMANDS: CommandSpec[] = [
       const result = await ctx.call('network.create', {
         name: nameText(arg(ctx, 0, 'NAME'), 'NAME'),
         currency,
-        ...(decimals !== undefined ? { decimals: intArg(decimals, '--decimals', 0, 3) } : {}),
+        ...(decimals !== undefined
+          ? { decimals: intArg(decimals, '--decimals', 0, DECIMALS_MAX) }
+          : {}),
         ...(tz !== undefined ? { timeZone: tz } : {}),
         ...(me !== undefined ? { memberName: me } : {}),
       })

@@ -2,6 +2,7 @@
  * The node itself: `daemon` (which main runs), `url`, `info`, `identity`; and its `logs`.
  */
 import { readDaemonInfo } from '../../daemon/info.ts'
+import { LOG_LINES_MAX } from '../../ledger/limits.ts'
 import { intArg, nameOption, str } from './args.ts'
 import type { CommandSpec } from './spec.ts'
 
@@ -77,7 +78,7 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
     group: 'Diagnostics',
     async run(ctx) {
       const n = str(ctx, 'lines')
-      const lines = n !== undefined ? intArg(n, '--lines', 1, 10_000) : 100
+      const lines = n !== undefined ? intArg(n, '--lines', 1, LOG_LINES_MAX) : 100
       let result: string[]
       try {
         result = await ctx.call('logs', { lines })

@@ -1,5 +1,6 @@
 /** The node itself: its identity, what it is, its log, and removing all its data. */
 import { z } from 'zod'
+import { LOG_LINES_MAX } from '../../ledger/limits.ts'
 import { command, opFields } from './define.ts'
 import type { NodeContext } from '../context.ts'
 
@@ -25,7 +26,7 @@ export const nodeCommands = {
   ),
   /** The transports answer this one themselves, from their host's log file. */
   logs: command(
-    z.object({ lines: z.number().int().min(1).max(10_000).optional() }),
+    z.object({ lines: z.number().int().min(1).max(LOG_LINES_MAX).optional() }),
     async (): Promise<string[]> => [],
   ),
   'node.info': command(z.object({}), async (ctx) => ({

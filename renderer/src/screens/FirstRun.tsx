@@ -7,7 +7,7 @@
  */
 import { useId, useMemo, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { NAME_MAX } from '../../../core/ledger/limits.ts'
+import { CURRENCY_INPUT_PATTERN, CURRENCY_PATTERN, NAME_MAX } from '../../../core/ledger/limits.ts'
 import { useLocation, useNavigate } from 'react-router-dom'
 import { CallFailed } from '../api.ts'
 import { ErrorMessage, Loading } from '../components/Feedback.tsx'
@@ -177,7 +177,7 @@ function CreateNetwork(props: { defaultName: string; onReady: (id: string) => vo
     e.preventDefault()
     setInvalid(undefined)
     const unit = currency === OTHER ? otherUnit.trim() : currency
-    if (!/^[A-Za-z]{1,10}$/.test(unit)) return setInvalid(new Error(t('errors.currency')))
+    if (!CURRENCY_PATTERN.test(unit)) return setInvalid(new Error(t('errors.currency')))
     if (!knownTimeZone(timeZone.trim())) return setInvalid(new Error(t('errors.timeZone')))
     const created = await create.run({
       name: name.trim(),
@@ -237,7 +237,7 @@ function CreateNetwork(props: { defaultName: string; onReady: (id: string) => vo
               value={otherUnit}
               required
               maxLength={10}
-              pattern="[A-Za-z]{1,10}"
+              pattern={CURRENCY_INPUT_PATTERN}
               aria-describedby={`${id}-unit-hint`}
               onChange={(e) => setOtherUnit(e.target.value)}
             />
