@@ -3,7 +3,7 @@
  * the browser, over the headless node's WebSocket (the page's cookie carries the token).
  */
 import type { Command, NodeEvent, Params, Reply, Results } from '../../core/api/contract.ts'
-import type { ErrorParams, ErrorValue, Refusal } from '../../core/errors.ts'
+import { ApiError } from '../../core/errors.ts'
 
 export interface Api {
   call<C extends Command>(command: C, params: Params<C>): Promise<Results[C]>
@@ -12,22 +12,7 @@ export interface Api {
 }
 
 /** A call the node (or the way to it) refused: the error value of core/errors.ts. */
-export class CallFailed extends Error {
-  readonly params: ErrorParams
-  readonly variant: string | undefined
-  readonly reason: Refusal | undefined
-
-  constructor(
-    readonly code: string,
-    message: string,
-    more: Omit<ErrorValue, 'code' | 'message'> = {},
-  ) {
-    super(message)
-    this.params = more.params ?? {}
-    this.variant = more.variant
-    this.reason = more.reason
-  }
-}
+export class CallFailed extends ApiError {}
 
 function unwrap<T>(reply: Reply): T {
   if (reply.ok) return reply.result as T
