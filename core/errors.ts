@@ -27,13 +27,17 @@ export const ERRORS = {
     text: '{command}: {problem}',
     variants: {
       field: '{command}: {field}: {problem}',
+      'not-object': '{command}: parameters must be an object',
       'profile-empty': 'give a new name or about text',
     },
   },
   'bad-request': {
     status: 400,
     text: '{problem}',
-    variants: { json: 'The request body is not valid JSON.' },
+    variants: {
+      json: 'The request body is not valid JSON.',
+      ws: 'Send JSON text messages of the form {"id", "command", "params"}.',
+    },
   },
   internal: { status: 500, text: '{problem}' },
   closing: {
@@ -45,6 +49,10 @@ export const ERRORS = {
     },
   },
   closed: { status: 503, text: 'Exodus Circles has closed its node.' },
+  'core-stopped': {
+    status: 503,
+    text: 'The Exodus Circles node stopped. Restart the app; details are in {log}.',
+  },
   'forbidden-sender': {
     status: 403,
     text: 'Only the Exodus Circles window may talk to the node.',

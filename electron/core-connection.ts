@@ -4,6 +4,7 @@
  * Electron, so it is tested against the real core service over an in-memory channel.
  */
 import type { Command, NodeEvent, Params, Reply } from '../core/api/contract.ts'
+import { fail } from '../core/errors.ts'
 import { parseFromCore, type Channel, type ErrorInfo, type ToCore } from './core-channel.ts'
 
 export type CoreStart = { ok: true; dataDir: string } | { ok: false; error: ErrorInfo }
@@ -106,9 +107,7 @@ export class CoreConnection {
         }
         break
       case 'closed':
-        this.lost(
-          this.startFailure ?? { code: 'closed', message: 'Exodus Circles has closed its node.' },
-        )
+        this.lost(this.startFailure ?? fail('closed').toValue())
         break
     }
   }

@@ -6,6 +6,7 @@
  */
 import path from 'node:path'
 import { dispatch, type NodeEvent, type Reply } from '../core/api/contract.ts'
+import { fail } from '../core/errors.ts'
 import {
   closeHost,
   noHostParts,
@@ -50,7 +51,7 @@ class StartError extends Error {
 
 const closingReply: Reply = {
   ok: false,
-  error: { code: 'closing', message: 'Exodus Circles is closing; try again after it restarts.' },
+  error: fail('closing', {}, 'app').toValue(),
 }
 
 /**
@@ -125,7 +126,7 @@ export function serveCore(
     const error: ErrorInfo =
       err instanceof StartError
         ? { code: err.code, message: err.message }
-        : { code: 'internal', message: err instanceof Error ? err.message : String(err) }
+        : fail('internal', { problem: err instanceof Error ? err.message : String(err) }).toValue()
     channel.send({ type: 'failed', error })
     // Whatever was taken before the failure (the lock, the log) is given back at once.
     void close('start failed')

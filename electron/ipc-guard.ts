@@ -5,13 +5,14 @@
  * the UI shows them like any other error); a language must be one the app speaks.
  */
 import {
-  ApiError,
   isCommand,
   parseCommand,
+  unknownCommand,
   type Command,
   type Params,
   type Reply,
 } from '../core/api/contract.ts'
+import { fail, type ApiError } from '../core/errors.ts'
 import { languageSchema, type DesktopLanguage } from './desktop-language.ts'
 
 export interface CallSender {
@@ -72,20 +73,17 @@ export function guardCall(
   params: unknown,
 ): GuardedCall {
   if (!fromAppWindow(sender, appUrl)) {
-    return refuse(
-      new ApiError('forbidden-sender', 'Only the Exodus Circles window may talk to the node.'),
-    )
+    return refuse(fail('forbidden-sender'))
   }
   if (!isCommand(command)) {
-    const name = typeof command === 'string' ? command : typeof command
-    return refuse(new ApiError('unknown-command', `unknown command ${JSON.stringify(name)}`))
+    return refuse(unknownCommand(typeof command === 'string' ? command : typeof command))
   }
   // Every command takes an object; arrays, strings and null are not "no parameters".
   if (
     params !== undefined &&
     (typeof params !== 'object' || params === null || Array.isArray(params))
   ) {
-    return refuse(new ApiError('invalid-params', `${command}: parameters must be an object`))
+    return refuse(fail('invalid-params', { command }, 'not-object'))
   }
   const parsed = parseCommand(command, params ?? {})
   if (!parsed.ok) return refuse(parsed.error)

@@ -36,6 +36,7 @@ import type {
   Reply,
 } from '../core/api/contract.ts'
 import { openLog, silentLog, type Log, type LogFile } from '../core/daemon/log.ts'
+import { fail } from '../core/errors.ts'
 import { defaultDataDir } from '../core/daemon/options.ts'
 import type { CoreInit } from './core-channel.ts'
 import { CoreConnection } from './core-connection.ts'
@@ -244,8 +245,7 @@ class DesktopApp {
       })
       return guarded.reply
     }
-    if (!this.core)
-      return { ok: false, error: { code: 'closing', message: 'The node is not running.' } }
+    if (!this.core) return { ok: false, error: fail('closing', {}, 'stopped').toValue() }
     const reply = await this.core.call(guarded.command, guarded.params)
     if (reply.ok && NETWORK_COMMANDS.has(guarded.command)) this.refreshNetworksSoon()
     return reply
@@ -310,10 +310,7 @@ class DesktopApp {
     let failedToStart = false
     child.once('exit', (code) => {
       exited = true
-      core.lost({
-        code: 'core-stopped',
-        message: `The ${PRODUCT_NAME} node stopped. Restart the app; details are in ${path.join(this.dataDir, 'exodus.log')}.`,
-      })
+      core.lost(fail('core-stopped', { log: path.join(this.dataDir, 'exodus.log') }).toValue())
       // A core that could not start exits by itself; the user has been told why already.
       if (this.quitting === 'no' && !failedToStart) void this.coreDied(code)
     })

@@ -39,7 +39,7 @@ export function parseCommand<C extends Command>(command: C, params: unknown): Pa
 }
 
 /** Said to a caller only, never shown in the app: the English text is all it carries. */
-function unknownCommand(command: unknown): ApiError {
+export function unknownCommand(command: unknown): ApiError {
   return new ApiError(
     'unknown-command',
     errorText('unknown-command', { command: JSON.stringify(command) ?? String(command) }),
@@ -72,6 +72,6 @@ export async function dispatch(node: NodeApi, command: unknown, params: unknown)
   } catch (err) {
     if (err instanceof ApiError) return { ok: false, error: err.toValue() }
     const problem = err instanceof Error ? err.message : String(err)
-    return { ok: false, error: { code: 'internal', message: problem } }
+    return { ok: false, error: fail('internal', { problem }).toValue() }
   }
 }

@@ -4,7 +4,7 @@
  */
 import type http from 'node:http'
 import { dispatch, type NodeApi, type Reply } from '../api/contract.ts'
-import { statusOf } from '../errors.ts'
+import { fail, statusOf } from '../errors.ts'
 import type { Log } from './log.ts'
 
 /** A refusal with its HTTP status, thrown while a request is read. */
@@ -84,7 +84,7 @@ export async function serveApi(
     } catch {
       const reply: Reply = {
         ok: false,
-        error: { code: 'bad-request', message: 'The request body is not valid JSON.' },
+        error: fail('bad-request', {}, 'json').toValue(),
       }
       return sendJson(res, 400, reply)
     }

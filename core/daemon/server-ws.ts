@@ -6,6 +6,7 @@ import type http from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { dispatch, type NodeApi, type NodeEvent, type Reply } from '../api/contract.ts'
+import { fail } from '../errors.ts'
 import type { Log } from './log.ts'
 import { HOST, checkToken, refuseForeign, type Local } from './server-gate.ts'
 
@@ -68,10 +69,7 @@ export function attachWebSocket(
           id: null,
           reply: {
             ok: false,
-            error: {
-              code: 'bad-request',
-              message: 'Send JSON text messages of the form {"id", "command", "params"}.',
-            },
+            error: fail('bad-request', {}, 'ws').toValue(),
           },
         })
       }
@@ -81,7 +79,7 @@ export function attachWebSocket(
         (err: unknown) =>
           send(ws, {
             id,
-            reply: { ok: false, error: { code: 'internal', message: String(err) } },
+            reply: { ok: false, error: fail('internal', { problem: String(err) }).toValue() },
           }),
       )
     })

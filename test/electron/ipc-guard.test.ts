@@ -58,6 +58,8 @@ describe('the IPC guard', () => {
       expect(error).toEqual({
         code: 'invalid-params',
         message: 'network.list: parameters must be an object',
+        params: { command: 'network.list' },
+        variant: 'not-object',
       })
     }
   })
