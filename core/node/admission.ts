@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import BlindPairing from 'blind-pairing'
 import crypto from 'hypercore-crypto'
 import Hyperswarm from 'hyperswarm'
-import { fail, reasonText } from '../errors.ts'
+import { ApiError, fail, reasonText } from '../errors.ts'
 import type { NetworkSummary } from '../api/results.ts'
 import { DAY } from '../ledger/cycle-time.ts'
 import { keys, type Invite, type Member } from '../ledger/model.ts'
@@ -34,6 +34,15 @@ export interface JoinParams {
   invite: string
   name?: string | undefined
   wait?: boolean | undefined
+}
+
+/**
+ * Whether joining failed only because the state is still arriving: a view being replaced by a
+ * fast-forward can lack the network's record for a moment, or part of it may not be here yet.
+ */
+function stillSyncing(err: unknown): boolean {
+  if (!(err instanceof ApiError)) return false
+  return err.code === 'data-unavailable' || err.reason?.code === 'no-network'
 }
 
 /** How a member's refusal of an invite is worded, from blind-pairing's rejection. */
@@ -138,17 +147,26 @@ export class Admission {
     state.state.pendingJoins = state.state.pendingJoins.filter((j) => j.invite !== invite.id)
     await state.save()
     const n = await networks.open(entry)
-    try {
-      await this.whenSynced(n, this.o.syncTimeoutMs)
-    } catch (err) {
-      // Admitted, but catching up on a big network outlasted the call: the join completes
-      // in the background (after a restart too), as the error tells the user.
-      this.completeJoin(n)
-      throw err
-    }
-    const inviteRecord = await n.read((kv) => kv.get<Invite>(keys.invite(invite.id)))
+    const inviteRecord = await this.whenSynced(n, this.o.syncTimeoutMs)
+      .then(() => n.read((kv) => kv.get<Invite>(keys.invite(invite.id))))
+      .catch((err: unknown) => {
+        // Admitted, but catching up on a big network outlasted the call: the join completes
+        // in the background (after a restart too), as the error tells the user.
+        this.completeJoin(n)
+        throw err
+      })
     entry.landing = inviteRecord?.for ?? null
-    await this.becomeMember(n)
+    const joined = await this.becomeMember(n).then(
+      () => true,
+      (err: unknown) => {
+        if (stillSyncing(err)) return false
+        throw err
+      },
+    )
+    if (!joined) {
+      this.completeJoin(n)
+      throw fail('join-not-synced')
+    }
     log.info('joined a network', { network: n.short })
     return { network: await n.summary(), landing: entry.landing }
   }
@@ -208,10 +226,23 @@ export class Admission {
     await this.o.state.save()
   }
 
-  /** Waits, without a deadline, until the network has synced, then becomes a member. */
+  /**
+   * Waits, without a deadline, until the network has synced, then becomes a member, trying
+   * again at each update while the state it sees is still being replaced (see stillSyncing).
+   */
   completeJoin(n: NetworkSession): void {
+    // True once joined, or once joining failed for good (said in the log): no more tries.
+    const joined = () =>
+      this.becomeMember(n).then(
+        () => true,
+        (err: unknown) => {
+          if (stillSyncing(err)) return false
+          this.o.log.warn('joining did not complete', { error: String(err) })
+          return true
+        },
+      )
     void this.whenSynced(n, Infinity)
-      .then(() => this.becomeMember(n))
+      .then(() => n.until(joined, Infinity))
       .catch((e) => this.o.log.warn('joining did not complete', { error: String(e) }))
   }
 
