@@ -176,9 +176,20 @@ export function calendarNotifications(
 
 /**
  * My ops that the rules refused once they were in the shared log (see NotificationFeed).
- * `refusal` is the refusal's code and values, which apps say in their user's language.
+ * `refusal` is the refusal's code and values, which apps say in their user's language; the
+ * English text gives an amount in the network's units when `meta` is known.
  */
-export function refusalNotifications(rejections: Rejection[], me: string): Notification[] {
+export function refusalNotifications(
+  rejections: Rejection[],
+  me: string,
+  meta?: NetworkMeta | null,
+): Notification[] {
+  const said = (reason: StoredRefusal) => {
+    if (!meta || typeof reason === 'string' || reason.params.amount === undefined)
+      return reasonText(reason)
+    const amount = `${formatAmount(Number(reason.params.amount), meta.decimals)} ${meta.currency}`
+    return reasonText({ ...reason, params: { ...reason.params, amount } })
+  }
   return rejections
     .filter((r) => r.author === me)
     .map((r) => ({
@@ -187,6 +198,6 @@ export function refusalNotifications(rejections: Rejection[], me: string): Notif
       at: r.at,
       data: { type: r.type },
       refusal: r.reason,
-      text: `Your ${r.type ?? 'entry'} did not count: ${reasonText(r.reason)}`,
+      text: `Your ${r.type ?? 'entry'} did not count: ${said(r.reason)}`,
     }))
 }

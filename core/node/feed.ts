@@ -105,6 +105,7 @@ export class NotificationFeed {
         ...refusalNotifications(
           refused.map((e) => e.value),
           me,
+          meta,
         ),
       ]
       return list.map((x) => ({ ...x, network: entry.key, read: state.isRead(entry.key, x.id) }))
@@ -173,7 +174,7 @@ export class NotificationFeed {
         const r = await kv.get<Rejection>(keys.rejected(s))
         if (r) out.push(r)
       }
-      return refusalNotifications(out, me)
+      return refusalNotifications(out, me, await kv.get<NetworkMeta>(keys.meta))
     })
     this.pushUnread(fresh)
   }

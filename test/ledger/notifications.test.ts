@@ -5,6 +5,7 @@ import {
   keys,
   memberTag,
   type LedgerEvent,
+  type NetworkMeta,
   type Rejection,
 } from '../../core/ledger/model.ts'
 import {
@@ -100,5 +101,18 @@ describe('refusal notifications', () => {
         text: 'Your status.green did not count: you are already green',
       },
     ])
+  })
+  it('gives an amount in the network units, the refusal keeping it in minor units', async () => {
+    const t = await new TestLedger().network('anna', ['boris'])
+    await t.ok('anna', { type: 'status.orange', amount: 60_000 })
+    await t.op('anna', { type: 'status.orange', amount: 60_000 })
+    const rejections = (await t.kv.list<Rejection>(keys.rejections)).map((e) => e.value)
+    const meta = await t.kv.get<NetworkMeta>(keys.meta)
+    const [refused] = refusalNotifications(rejections, keyOf('anna'), meta)
+    expect(refused).toMatchObject({
+      refusal: { code: 'same-monthly', params: { amount: 60_000 } },
+      text: `Your status.orange did not count: your monthly amount is already 600 ${meta!.currency}`,
+    })
+    expect(refusalNotifications(rejections, keyOf('anna'))[0]!.text).toMatch(/already 60000$/)
   })
 })
