@@ -75,6 +75,29 @@ export const ERRORS = {
         'or move it away to start this data folder afresh (network keys in it would be lost).',
     },
   },
+  'data-incomplete': {
+    status: 500,
+    text:
+      '{path} is missing but the store next to it ({store}) exists: this folder was used ' +
+      'before. Restore node.json from a backup, or move the store away to start afresh (its ' +
+      'networks would be lost). Nothing was changed.',
+  },
+  'data-copied': {
+    status: 500,
+    text:
+      '{store} is a copy of a node’s store (copied or restored, not moved in place): ' +
+      'nothing was changed. A node and its copy must never both run, not even one after the ' +
+      'other, or members would refuse what both write. If this copy replaces the original ' +
+      '(that folder was stopped when copied and will never be started again), delete {file} ' +
+      'and start again: the node takes this copy as its own. Otherwise start the original ' +
+      'folder.',
+  },
+  'data-not-private': {
+    status: 500,
+    text:
+      'Cannot make {path} private ({problem}): it holds your keys. Give the folder to the ' +
+      'user running Exodus Circles, or use a folder on a disk that keeps permissions.',
+  },
   'data-unavailable': {
     status: 503,
     text:
@@ -168,6 +191,8 @@ export const REASONS = {
   'newer-op':
     'op schema version {version} is newer than this app understands ({supported}): update the app',
   'not-json': 'malformed op: not valid JSON',
+  'too-large': 'malformed op: {bytes} bytes, more than the {max} an op may have',
+  'too-deep': 'malformed op: nested deeper than {max} levels',
   'not-object': 'malformed op: not an object',
   'unknown-op': 'unknown op type {type}',
   'malformed-op': 'malformed {type}: {problem}',

@@ -6,8 +6,10 @@
  *
  * 1: the first versioned layout (refusals as reason text under refusal/<ref>).
  * 2: refusals as a reason code and its values (core/errors.ts REASONS), never as text.
+ * 3: ops of more than MAX_OP_BYTES or nested deeper than MAX_OP_DEPTH are refused unread
+ *    (an op carrying a large unknown field counted before).
  */
-export const VIEW_LAYOUT = 2
+export const VIEW_LAYOUT = 3
 
 /** The view key holding the layout the view was built with, written by its first apply call. */
 export const LAYOUT_KEY = 'layout'

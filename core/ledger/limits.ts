@@ -19,6 +19,14 @@ export const CURRENCY_INPUT_PATTERN = CURRENCY_PATTERN.source.slice(1, -1)
 export const DECIMALS_MAX = 3
 /** How many newcomers one invite may admit. */
 export const INVITE_USES_MAX = 1000
+/**
+ * The most bytes one op may have: the largest an app writes (ten payment details of the
+ * longest, each character four bytes) is under 10 KiB. Checked before an op is parsed, so
+ * that no member can make every peer store, copy and parse megabytes.
+ */
+export const MAX_OP_BYTES = 16_384
+/** The deepest an op's JSON may nest: an app's ops nest three deep (op, list, detail). */
+export const MAX_OP_DEPTH = 8
 /** How many lines of its log a node gives at most (`logs`). */
 export const LOG_LINES_MAX = 10_000
 /** How long an invite may stay valid, in days: about a minute and a half, up to a year. */

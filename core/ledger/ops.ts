@@ -14,6 +14,8 @@ import {
   DECIMALS_MAX,
   INVITE_USES_MAX,
   isTimeZone,
+  MAX_OP_BYTES,
+  MAX_OP_DEPTH,
   MAX_AMOUNT,
   NAME_MAX,
   NOTE_MAX,
@@ -183,10 +185,45 @@ function unreadable(refusal: Refusal) {
   return { ok: false as const, refusal, reason: reasonText(refusal) }
 }
 
-/** The op as JSON parses it from bytes (values are taken as they are); undefined if it cannot. */
+/** How deep the JSON in `bytes` nests, counted without parsing; stops past `limit`. */
+function depthOf(bytes: Uint8Array, limit: number): number {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!
+    if (inString) {
+      if (c === 0x5c)
+        i++ // a backslash: the next byte is escaped
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      depth++
+      if (depth > deepest) deepest = depth
+      if (deepest > limit) return deepest
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return deepest
+}
+
+/** Why bytes cannot be an op before they are parsed (too many, too deep), or null. */
+function oversized(raw: ArrayBufferView): Refusal | null {
+  if (raw.byteLength > MAX_OP_BYTES)
+    return { code: 'too-large', params: { bytes: raw.byteLength, max: MAX_OP_BYTES } }
+  const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
+  if (depthOf(bytes, MAX_OP_DEPTH) > MAX_OP_DEPTH)
+    return { code: 'too-deep', params: { max: MAX_OP_DEPTH } }
+  return null
+}
+
+/**
+ * The op as JSON parses it from bytes (values are taken as they are); undefined if it cannot,
+ * or if the bytes are more or deeper than an op may be.
+ */
 export function parseOp(raw: unknown): unknown {
   // isView, not instanceof: bytes from another realm (a test DOM, a worker) are bytes too.
   if (!ArrayBuffer.isView(raw)) return raw
+  if (oversized(raw)) return undefined
   try {
     return JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'))
   } catch {
@@ -196,6 +233,8 @@ export function parseOp(raw: unknown): unknown {
 
 /** Parses an op from raw bytes or a value. Never throws. */
 export function decodeOp(raw: unknown): Decoded {
+  const tooMuch = ArrayBuffer.isView(raw) ? oversized(raw) : null
+  if (tooMuch) return unreadable(tooMuch)
   const value = parseOp(raw)
   if (value === undefined && ArrayBuffer.isView(raw)) {
     return unreadable({ code: 'not-json', params: {} })

@@ -4,7 +4,7 @@
  */
 import { applyOp, type ApplyResult } from './apply.ts'
 import { Transaction, type ReadKV } from './kv.ts'
-import type { Op } from './ops.ts'
+import { encodeOp, type Op } from './ops.ts'
 
 export interface TryOutcome {
   result: ApplyResult
@@ -34,5 +34,6 @@ export async function tryOp(
     put: async () => {},
     del: async () => {},
   })
-  return { result: await applyOp(tx, op, author, 0), missing }
+  // As bytes, as peers will read it: an op too large or too deep is refused here already.
+  return { result: await applyOp(tx, encodeOp(op), author, 0), missing }
 }

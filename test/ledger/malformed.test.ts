@@ -487,10 +487,15 @@ const malformed: Array<[string, unknown, RegExp | string, (string | null)?]> = [
   [
     'a JSON string of 1 MB',
     bytes(JSON.stringify('s'.repeat(MB))),
-    'malformed op: not an object',
+    `malformed op: ${MB + 2} bytes, more than the 16384 an op may have`,
     null,
   ],
-  ['1 MB of garbage', new Uint8Array(MB).fill(0x41), 'malformed op: not valid JSON', null],
+  [
+    '1 MB of garbage',
+    new Uint8Array(MB).fill(0x41),
+    `malformed op: ${MB} bytes, more than the 16384 an op may have`,
+    null,
+  ],
   [
     'JSON with a BOM',
     bytes('\uFEFF' + JSON.stringify(op('status.green'))),

@@ -22,6 +22,8 @@ const SAMPLE = {
   type: 'status.red',
   field: 'days',
   problem: 'Too small',
+  bytes: 20_000,
+  max: 16_384,
 }
 
 describe('rejection reasons', () => {
