@@ -27,6 +27,11 @@ export const INVITE_USES_MAX = 1000
 export const MAX_OP_BYTES = 16_384
 /** The deepest an op's JSON may nest: an app's ops nest three deep (op, list, detail). */
 export const MAX_OP_DEPTH = 8
+/**
+ * The latest time an op may carry: the end of year 9999. Later stamps (the schema allowed up
+ * to year 275760) are refused as malformed; every cycle has a four-digit year.
+ */
+export const MAX_TIMESTAMP = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
 /** How many lines of its log a node gives at most (`logs`). */
 export const LOG_LINES_MAX = 10_000
 /** How long an invite may stay valid, in days: about a minute and a half, up to a year. */

@@ -16,6 +16,7 @@ import {
   isTimeZone,
   MAX_OP_BYTES,
   MAX_OP_DEPTH,
+  MAX_TIMESTAMP,
   MAX_AMOUNT,
   NAME_MAX,
   NOTE_MAX,
@@ -70,7 +71,7 @@ export type PaymentDetail = z.infer<typeof paymentDetail>
 const envelope = {
   v: z.literal(OP_VERSION),
   id: opId,
-  ts: z.number().int().nonnegative().max(8_640_000_000_000_000),
+  ts: z.number().int().nonnegative().max(MAX_TIMESTAMP),
 }
 
 const on = { pledge: pledgeId }

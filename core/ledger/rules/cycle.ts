@@ -5,15 +5,32 @@
  * it was due. A `cycle` op does nothing else, so any app can append one when its clock
  * crosses a boundary; a duplicate finds nothing left to do.
  */
-import { cycleStart, nextCycle } from '../cycle-time.ts'
+import { cycleOf, cycleStart, nextCycle } from '../cycle-time.ts'
 import type { Ledger } from '../ledger.ts'
 import { EVERYONE, keys, pledgeIdOf, type Pledge } from '../model.ts'
 import { endRed } from './status.ts'
 
+/**
+ * After this many month starts in one step nothing is left to change: the first lapses
+ * intentions and files open obligations as overdue, the second lapses the renewals the first
+ * made, and every red deadline (at most 31 days away) has passed. Further months are started
+ * at once (see advanceTo), so no op, however far ahead its stamp, costs more than this.
+ */
+const ROLLOVERS_IN_ONE_STEP = 3
+
 export async function advanceTo(l: Ledger, ts: number) {
   const target = Math.max(l.meta.now, ts)
+  let rollovers = 0
   while (true) {
     const boundary = cycleStart(nextCycle(l.meta.cycle), l.meta.timeZone)
+    if (
+      rollovers >= ROLLOVERS_IN_ONE_STEP &&
+      boundary <= target &&
+      Object.keys(l.meta.reds).length === 0
+    ) {
+      await skipTo(l, cycleOf(target, l.meta.timeZone))
+      break
+    }
     const due = Object.entries(l.meta.reds).sort(([a, x], [b, y]) => x - y || (a < b ? -1 : 1))[0]
     if (due && due[1] <= target && due[1] <= boundary) {
       l.now = l.meta.now = Math.max(l.meta.now, due[1])
@@ -23,6 +40,7 @@ export async function advanceTo(l: Ledger, ts: number) {
     } else if (boundary <= target) {
       l.now = l.meta.now = Math.max(l.meta.now, boundary)
       await rollover(l)
+      rollovers++
     } else {
       break
     }
@@ -103,6 +121,20 @@ async function rollover(l: Ledger) {
     })
   }
   await l.emit('cycle.started', [EVERYONE], { data: { cycle: next, past } })
+}
+
+/**
+ * Starts `cycle` at once, months after the current one, when nothing is left that a month
+ * start would change: one event says which months were passed over.
+ */
+async function skipTo(l: Ledger, cycle: string) {
+  const past = l.meta.cycle
+  const [y1, m1] = past.split('-').map(Number) as [number, number]
+  const [y2, m2] = cycle.split('-').map(Number) as [number, number]
+  const skipped = (y2 - y1) * 12 + (m2 - m1) - 1
+  l.now = l.meta.now = Math.max(l.meta.now, cycleStart(cycle, l.meta.timeZone))
+  l.meta.cycle = cycle
+  await l.emit('cycle.started', [EVERYONE], { data: { cycle, past, skipped } })
 }
 
 async function runningRed(l: Ledger, p: Pledge): Promise<boolean> {
