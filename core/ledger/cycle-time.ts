@@ -2,26 +2,26 @@
  * Calendar arithmetic for monthly cycles in a network's time zone. Pure: the time always
  * comes from an op's timestamp, never from the clock.
  */
+import moment from 'moment-timezone'
+
 export const DAY = 86_400_000
 
-const formatters = new Map<string, Intl.DateTimeFormat>()
+/**
+ * The time-zone database the app ships with (moment-timezone's, pinned in package.json), the
+ * same on every peer of one app version: month boundaries never depend on the runtime's or the
+ * system's zone data (domain.md §11), which differ between Electron, Node and systems.
+ */
+export const TZ_DATA_VERSION: string = moment.tz.dataVersion
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-    formatters.set(timeZone, f)
-  }
-  return f
+/** Whether the shipped database knows `timeZone`: what a network may be created with. */
+export function knownZone(timeZone: string): boolean {
+  return moment.tz.zone(timeZone) !== null
+}
+
+function zone(timeZone: string): moment.MomentZone {
+  const z = moment.tz.zone(timeZone)
+  if (!z) throw new RangeError(`unknown time zone ${timeZone}`)
+  return z
 }
 
 interface Wall {
@@ -33,25 +33,21 @@ interface Wall {
   second: number
 }
 
-export function wallClock(ts: number, timeZone: string): Wall {
-  const parts: Record<string, number> = {}
-  for (const p of formatter(timeZone).formatToParts(new Date(ts))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value)
-  }
-  return {
-    year: parts.year!,
-    month: parts.month!,
-    day: parts.day!,
-    hour: parts.hour!,
-    minute: parts.minute!,
-    second: parts.second!,
-  }
+/** How far `timeZone` is ahead of UTC at `ts`, in ms. */
+function offsetAt(ts: number, timeZone: string): number {
+  return -zone(timeZone).utcOffset(ts) * 60_000
 }
 
-function offsetAt(ts: number, timeZone: string): number {
-  const w = wallClock(ts, timeZone)
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second)
-  return asUtc - Math.floor(ts / 1000) * 1000
+export function wallClock(ts: number, timeZone: string): Wall {
+  const d = new Date(ts + offsetAt(ts, timeZone))
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  }
 }
 
 /** The cycle (`YYYY-MM`) that `ts` falls in, in `timeZone`. */

@@ -8,7 +8,8 @@
  * 2: refusals as a reason code and its values (core/errors.ts REASONS), never as text.
  * 3: ops of more than MAX_OP_BYTES or nested deeper than MAX_OP_DEPTH are refused unread
  *    (an op carrying a large unknown field counted before); stamps after year 9999 are
- *    malformed; a jump over months starts the fourth and later at once (one event).
+ *    malformed; a jump over months starts the fourth and later at once (one event); month
+ *    starts come from the shipped zone data (cycle-time.ts), not the runtime's.
  */
 export const VIEW_LAYOUT = 3
 

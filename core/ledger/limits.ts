@@ -38,6 +38,10 @@ export const LOG_LINES_MAX = 10_000
 export const INVITE_DAYS_MIN = 0.001
 export const INVITE_DAYS_MAX = 365
 
+/**
+ * Whether this runtime knows the time zone: a quick check for forms and the command line.
+ * What a network may be created with is the app's own zone data (cycle-time.ts knownZone).
+ */
 export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz })

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { reasonText, type Refusal } from '../errors.ts'
+import { knownZone } from './cycle-time.ts'
 
 /** Highest op schema version this app understands. Newer ops are kept and flagged. */
 export const OP_VERSION = 1
@@ -13,7 +14,6 @@ import {
   CURRENCY_PATTERN,
   DECIMALS_MAX,
   INVITE_USES_MAX,
-  isTimeZone,
   MAX_OP_BYTES,
   MAX_OP_DEPTH,
   MAX_TIMESTAMP,
@@ -28,7 +28,6 @@ import {
 
 export {
   ABOUT_MAX,
-  isTimeZone,
   MAX_AMOUNT,
   NAME_MAX,
   NOTE_MAX,
@@ -55,7 +54,8 @@ export const amount = z
 const name = z.string().trim().min(1, 'must not be empty').max(NAME_MAX)
 const about = z.string().max(ABOUT_MAX, `must be at most ${ABOUT_MAX} characters`)
 const note = z.string().max(NOTE_MAX, `must be at most ${NOTE_MAX} characters`)
-const timeZone = z.string().refine(isTimeZone, 'is not a known IANA time zone')
+// The app's own zone data decides, not the runtime's: peers on other runtimes must agree.
+const timeZone = z.string().refine(knownZone, 'is not a known IANA time zone')
 const currency = z
   .string()
   .regex(CURRENCY_PATTERN, 'must be a currency code or unit of 1-10 letters (EUR, USD, hours)')

@@ -28,7 +28,7 @@ describe('the API contract', () => {
         o.imports.filter((i) => i.external).map((i) => i.path),
       ),
     )
-    expect([...packages].sort()).toEqual(['csv-stringify/sync', 'zod'])
+    expect([...packages].sort()).toEqual(['csv-stringify/sync', 'moment-timezone', 'zod'])
   })
 })
 
