@@ -56,6 +56,16 @@ export function noHostParts(): HostParts {
 }
 
 function prepareDataDir(dataDir: string, errors: HostErrors): void {
+  // What this process creates from now on is its user's only: the store's libraries create
+  // their files (the identity seed, every network's keys) as they run, with the umask.
+  // Windows has no modes; a worker thread may not set it (its host process does).
+  if (process.platform !== 'win32') {
+    try {
+      process.umask(0o077)
+    } catch {
+      // not allowed here: the node still makes the folder and the store private on opening
+    }
+  }
   if (errors.notAFolder) {
     const stat = fs.statSync(dataDir, { throwIfNoEntry: false })
     if (stat && !stat.isDirectory()) throw errors.notAFolder()

@@ -2,10 +2,11 @@
  * What one install keeps only for itself, in DATA/node.json: its identity, the networks it
  * belongs to with their keys, the invites it created (their codes hold secrets), and which
  * notifications were read. Written atomically; a file that cannot be read is never
- * overwritten, so nothing is lost silently.
+ * overwritten, so nothing is lost silently. The folder (0700) and the file (0600) are made
+ * private on every open, whatever modes they had.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { fail } from '../errors.ts'
@@ -68,6 +69,53 @@ export type InviteEntry = z.infer<typeof inviteEntry>
 /** Read ids kept per network; older ones are dropped (their events are long in the past). */
 const READ_LIMIT = 5_000
 
+const POSIX = process.platform !== 'win32'
+
+/**
+ * Gives `path` the mode `mode` (POSIX only: Windows has no such modes, its folders under the
+ * user's profile are private already). A folder holding keys that cannot be made private is
+ * refused rather than used as it is.
+ */
+export async function makePrivate(path: string, mode: number): Promise<void> {
+  if (!POSIX) return
+  try {
+    await chmod(path, mode)
+  } catch (err) {
+    throw fail('data-not-private', { path, problem: (err as Error).message })
+  }
+}
+
+/**
+ * Makes a folder and everything in it private: folders 0700, files 0600 (symlinks are left
+ * alone). For the store, whose files hold the identity seed and every network's keys, and
+ * which its libraries create with the process umask (usually world-readable).
+ */
+export async function makeTreePrivate(dir: string): Promise<void> {
+  if (!POSIX) return
+  await makePrivate(dir, 0o700)
+  let entries
+  try {
+    entries = await readdir(dir, { withFileTypes: true, recursive: true })
+  } catch (err) {
+    throw fail('data-not-private', { path: dir, problem: (err as Error).message })
+  }
+  for (const entry of entries) {
+    const path = join(entry.parentPath, entry.name)
+    if (entry.isDirectory()) await makePrivate(path, 0o700)
+    else if (entry.isFile()) await makePrivate(path, 0o600)
+  }
+}
+
+/** Whether `dir` exists and holds anything. */
+async function holdsSomething(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length > 0
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw fail('data-unreadable', { path: dir, problem: (err as Error).message })
+  }
+}
+
 export class LocalStateFile {
   readonly path: string
   private writing: Promise<void> = Promise.resolve()
@@ -80,8 +128,15 @@ export class LocalStateFile {
     this.path = join(dataDir, 'node.json')
   }
 
-  static async open(dataDir: string): Promise<LocalStateFile> {
+  /**
+   * Opens DATA/node.json, or starts a new identity when there is none, unless `opts.store`
+   * (the store this file goes with) already holds something: then the folder was used before
+   * and its node.json was lost, and a new identity would orphan every network's keys in the
+   * store, so it is refused and nothing is written.
+   */
+  static async open(dataDir: string, opts: { store?: string } = {}): Promise<LocalStateFile> {
     await mkdir(dataDir, { recursive: true, mode: 0o700 })
+    await makePrivate(dataDir, 0o700)
     const path = join(dataDir, 'node.json')
     let text: string | null = null
     try {
@@ -90,6 +145,10 @@ export class LocalStateFile {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
         throw fail('data-unreadable', { path, problem: (err as Error).message })
       }
+    }
+    if (text !== null) await makePrivate(path, 0o600)
+    if (text === null && opts.store && (await holdsSomething(opts.store))) {
+      throw fail('data-incomplete', { path, store: opts.store })
     }
     if (text === null) {
       const file = new LocalStateFile(dataDir, {

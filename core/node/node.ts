@@ -16,7 +16,7 @@ import { Admission } from './admission.ts'
 import { COMMAND_DEFS } from './commands/index.ts'
 import type { NodeContext } from './context.ts'
 import { CycleClock } from './cycle-clock.ts'
-import { LocalStateFile } from './local-state.ts'
+import { LocalStateFile, makeTreePrivate } from './local-state.ts'
 import { Networks, parseBootstrap } from './networks.ts'
 
 export interface NodeOptions {
@@ -81,13 +81,26 @@ export class ExodusNode extends EventEmitter implements NodeApi, NodeContext {
 
   async open(): Promise<void> {
     const { clock, log } = this
-    const state = await LocalStateFile.open(this.dataDir)
-    const store = new Corestore(join(this.dataDir, 'store'))
+    const storeDir = join(this.dataDir, 'store')
+    const state = await LocalStateFile.open(this.dataDir, { store: storeDir })
+    const store = new Corestore(storeDir)
     try {
       await store.ready()
     } catch (err) {
-      const path = join(this.dataDir, 'store')
-      throw fail('data-unreadable', { path, problem: (err as Error).message }, 'store')
+      await store.close().catch(() => {})
+      // The store's device file (store/CORESTORE) names the inode it was written on: a copy
+      // (cp, tar, a restored backup) has another one and is refused, so that one node's keys
+      // never write two histories. Deleting the file makes the store take the copy as its own.
+      if ((err as { code?: unknown }).code === 'DEVICE_FILE') {
+        throw fail('data-copied', { store: storeDir, file: join(storeDir, 'CORESTORE') })
+      }
+      throw fail('data-unreadable', { path: storeDir, problem: (err as Error).message }, 'store')
+    }
+    try {
+      await makeTreePrivate(storeDir)
+    } catch (err) {
+      await store.close().catch(() => {})
+      throw err
     }
     const push = (event: NodeEvent) => this.push(event)
     let admission: Admission | null = null
