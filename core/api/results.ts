@@ -41,7 +41,10 @@ export interface NetworkSummary {
   /** Whether this device still replicates the network (it stops after leaving). */
   syncing: boolean
   sync: SyncState
+  /** Some members write ops this app cannot read yet: it should be updated. */
   needsUpdate: boolean
+  /** Those members (ids), for the app to say who. */
+  newerApp: string[]
 }
 
 export interface InviteInfo {

@@ -160,5 +160,8 @@ async function recordRejection(
   await kv.put(keys.rejectedSeq, seq)
   await kv.put(keys.rejected(seq), entry)
   await kv.put(keys.refusal(ref), reason)
-  if (future && meta && !meta.needsUpdate) await kv.put(keys.meta, { ...meta, needsUpdate: true })
+  const version = typeof reason === 'string' ? NaN : Number(reason.params.version)
+  if (future && meta && Number.isInteger(version) && version > (meta.newer?.[author] ?? 0)) {
+    await kv.put(keys.meta, { ...meta, newer: { ...meta.newer, [author]: version } })
+  }
 }

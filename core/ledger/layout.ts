@@ -9,7 +9,8 @@
  * 3: ops of more than MAX_OP_BYTES or nested deeper than MAX_OP_DEPTH are refused unread
  *    (an op carrying a large unknown field counted before); stamps after year 9999 are
  *    malformed; a jump over months starts the fourth and later at once (one event); month
- *    starts come from the shipped zone data (cycle-time.ts), not the runtime's.
+ *    starts come from the shipped zone data (cycle-time.ts), not the runtime's; the meta
+ *    records who wrote a newer op version (`newer`), not a lasting `needsUpdate` flag.
  */
 export const VIEW_LAYOUT = 3
 

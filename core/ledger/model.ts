@@ -23,8 +23,12 @@ export interface NetworkMeta {
   reds: Record<string, number>
   /** Writer keys of the indexers, oldest first. */
   indexers: string[]
-  /** Set when a peer appended ops of a newer schema version than this app knows. */
-  needsUpdate: boolean
+  /**
+   * Writers who appended ops of a newer schema version than the app that applied them knew,
+   * each with the highest such version. An app asks to be updated while one is newer than it
+   * reads (see needsUpdate): the question goes once the app reads that version.
+   */
+  newer: Record<string, number>
   /** Counters that make derived keys deterministic. */
   seq: { event: number; member: number }
 }

@@ -177,6 +177,17 @@ export type OpInput<T extends OpType = OpType> = T extends OpType
   ? Omit<OpOf<T>, 'v' | 'id' | 'ts'>
   : never
 
+/**
+ * The writers whose ops need a newer app than this one: they wrote a schema version above
+ * OP_VERSION (recorded in the network's meta as `newer`). Empty again once this app reads it.
+ */
+export function newerWriters(meta: { newer?: Record<string, number> } | null): string[] {
+  return Object.entries(meta?.newer ?? {})
+    .filter(([, version]) => version > OP_VERSION)
+    .map(([writer]) => writer)
+    .sort()
+}
+
 export type Decoded =
   | { ok: true; op: Op }
   | { ok: false; refusal: Refusal; reason: string; future?: boolean; type?: string }

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto'
 import { ApiError, fail, refused, type StoredRefusal } from '../errors.ts'
 import type { Appended, NetworkSummary, NodeEvent, SyncState } from '../api/results.ts'
 import { keys, pledgeIdOf, type Member, type NetworkMeta, type Pledge } from '../ledger/model.ts'
-import { OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
+import { newerWriters, OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
 import { tryOp } from '../ledger/try-op.ts'
 import type { Logger } from '../logger.ts'
 import type { LedgerBase } from '../network/ledger-base.ts'
@@ -239,7 +239,8 @@ export class NetworkSession extends ReadyResource {
       left: this.entry.left,
       syncing: this.swarm !== null,
       sync: this.syncState(),
-      needsUpdate: meta?.needsUpdate ?? false,
+      needsUpdate: newerWriters(meta).length > 0,
+      newerApp: newerWriters(meta),
     }
   }
 

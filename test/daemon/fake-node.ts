@@ -33,6 +33,7 @@ export function summary(id: string, name: string, decimals = 2): NetworkSummary 
     syncing: true,
     sync: { peers: 2, lastSync: null, ownEntriesShared: true, stateComplete: true, writable: true },
     needsUpdate: false,
+    newerApp: [],
   }
 }
 

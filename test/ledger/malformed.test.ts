@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { applyOp } from '../../core/ledger/apply.ts'
 import { keys, type NetworkMeta } from '../../core/ledger/model.ts'
-import { MAX_AMOUNT, OP_TYPES, OP_VERSION } from '../../core/ledger/ops.ts'
+import { MAX_AMOUNT, OP_TYPES, OP_VERSION, newerWriters } from '../../core/ledger/ops.ts'
 import { TestLedger, keyOf } from '../support/ledger.ts'
 import { reasonText } from '../../core/errors.ts'
 
@@ -49,13 +49,13 @@ async function admit(t: TestLedger, name: string) {
 }
 
 /** Every key except the rejection log (and the reasons kept by op ref), serialised. */
-function snapshot(t: TestLedger, ignoreNeedsUpdate = false): Record<string, string> {
+function snapshot(t: TestLedger, ignoreNewer = false): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [key, value] of t.kv.map) {
     if (key.startsWith(keys.rejections) || key === keys.rejectedSeq) continue
     if (key.startsWith(keys.refusal(''))) continue
-    if (ignoreNeedsUpdate && key === keys.meta) {
-      out[key] = JSON.stringify({ ...(value as NetworkMeta), needsUpdate: null })
+    if (ignoreNewer && key === keys.meta) {
+      out[key] = JSON.stringify({ ...(value as NetworkMeta), newer: null })
     } else out[key] = JSON.stringify(value)
   }
   return out
@@ -536,7 +536,7 @@ describe('malformed ops are rejected without touching the state', () => {
 
   it('an op from a newer schema version asks to update the app', async () => {
     const { t } = await world()
-    expect((await t.meta()).needsUpdate).toBe(false)
+    expect(newerWriters(await t.meta())).toEqual([])
     const before = snapshot(t, true)
     for (const [author, value] of [
       ['boris', op('pool.claim', { v: 2, amount: 100 })],
@@ -555,8 +555,12 @@ describe('malformed ops are rejected without touching the state', () => {
       ['status.orange', true],
       ['initiative.create', true],
     ])
-    expect((await t.meta()).needsUpdate).toBe(true)
-    // The flag is the only change outside the rejection log.
+    // Who wrote which newer version: the app asks to be updated while it reads none of them.
+    expect((await t.meta()).newer).toEqual({ [keyOf('boris')]: 3, [keyOf('stranger')]: 2 })
+    expect(newerWriters(await t.meta())).toEqual([keyOf('boris'), keyOf('stranger')].sort())
+    // A version this app reads asks for nothing: the question goes with the update.
+    expect(newerWriters({ newer: { a: OP_VERSION } })).toEqual([])
+    // The record is the only change outside the rejection log.
     expect(snapshot(t, true)).toEqual(before)
     await t.ok('anna', { type: 'status.orange', amount: 60_000 })
     expect((await t.member('anna')).monthly).toBe(60_000)

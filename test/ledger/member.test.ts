@@ -42,7 +42,7 @@ describe('network.create', () => {
       cycle: '2026-11',
       reds: {},
       indexers: [keyOf('anna')],
-      needsUpdate: false,
+      newer: {},
       seq: { event: 1, member: 0 },
     })
     expect(await t.kv.get(keys.writer(keyOf('anna')))).toEqual({ addedBy: keyOf('anna'), at })

@@ -26,7 +26,7 @@ export function createNetwork(op: OpOf<'network.create'>, author: string): Netwo
     cycle: cycleOf(op.ts, op.timeZone),
     reds: {},
     indexers: [author],
-    needsUpdate: false,
+    newer: {},
     seq: { event: 0, member: 0 },
   }
 }
