@@ -105,6 +105,24 @@ export class DesktopText {
     }
   }
 
+  /**
+   * The question asked before a link opens in the browser: links in the app are written by
+   * members, any of whom may mean harm. The host is named as the browser will read it
+   * (punycode: `xn--` gives away letters that only look Latin), the whole address below it.
+   */
+  externalLinkQuestion(url: string): {
+    message: string
+    detail: string
+    buttons: [open: string, cancel: string]
+  } {
+    const host = new URL(url).hostname
+    return {
+      message: this.i18n.t('link.question', { host }),
+      detail: this.i18n.t('link.detail', { url }),
+      buttons: [this.i18n.t('link.open'), this.i18n.t('link.cancel')],
+    }
+  }
+
   /** A notification as the page says it; the node's English text for a network not known yet. */
   sentence(entry: NotificationEntry, network: NetworkInfo | undefined): string {
     if (!network) return entry.text

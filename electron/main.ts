@@ -139,14 +139,14 @@ class DesktopApp {
         if (target.kind === 'app') return
         details.preventDefault()
         if (!details.isMainFrame) return
-        if (target.kind === 'external') void shell.openExternal(target.url)
+        if (target.kind === 'external') void this.openExternal(target.url)
         else if (target.kind === 'invite') this.openInvite(target.link)
         else this.log.warn('blocked a navigation', { url: details.url.slice(0, 200) })
       })
       contents.on('will-attach-webview', (event) => event.preventDefault())
       contents.setWindowOpenHandler(({ url }) => {
         const target = navigationTarget(url, appUrl)
-        if (target.kind === 'external') void shell.openExternal(target.url)
+        if (target.kind === 'external') void this.openExternal(target.url)
         else if (target.kind === 'invite') this.openInvite(target.link)
         else this.log.warn('blocked a new window', { url: url.slice(0, 200) })
         return { action: 'deny' }
@@ -483,6 +483,29 @@ class DesktopApp {
     this.showWindow()
     if (window.webContents.isLoading()) this.pendingRoute = route
     else window.webContents.send(NAVIGATE_CHANNEL, route)
+  }
+
+  /** Opens a link in the system browser once the user said yes to where it goes. */
+  private async openExternal(url: string): Promise<void> {
+    const question = this.text.externalLinkQuestion(url)
+    const options = {
+      type: 'question' as const,
+      message: question.message,
+      detail: question.detail,
+      buttons: question.buttons,
+      defaultId: 1,
+      cancelId: 1,
+      noLink: true,
+    }
+    const window = this.window
+    const { response } =
+      window && !window.isDestroyed()
+        ? await dialog.showMessageBox(window, options)
+        : await dialog.showMessageBox(options)
+    if (response !== 0) return
+    await shell
+      .openExternal(url)
+      .catch((err: unknown) => this.log.warn('could not open a link', { error: String(err) }))
   }
 
   private openInvite(link: string): void {

@@ -186,3 +186,22 @@ describe('the chosen language', () => {
     expect(systemLanguage(['de-DE'])).toBe('en')
   })
 })
+
+describe('links written by members', () => {
+  it('are opened only after a question that names their host, in the chosen language', () => {
+    const url = 'https://bank.example/pay?to=anna'
+    expect(new DesktopText('en').externalLinkQuestion(url)).toEqual({
+      message: 'Open bank.example in your browser?',
+      detail: `${url}\n\nA member wrote this link. Open it only if you trust where it goes.`,
+      buttons: ['Open in browser', 'Cancel'],
+    })
+    expect(new DesktopText('uk').externalLinkQuestion(url).message).toBe(
+      'Відкрити bank.example у браузері?',
+    )
+    // A host of letters that only look Latin is named as the browser reads it.
+    const lookalike = 'https://b\u0430nk.example/' // a Cyrillic "а"
+    expect(new DesktopText('ru').externalLinkQuestion(lookalike).message).toBe(
+      'Открыть xn--bnk-6cd.example в браузере?',
+    )
+  })
+})
