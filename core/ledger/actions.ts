@@ -4,7 +4,7 @@
  * predicates, and the UI offers exactly the steps they allow (`allowedActions`). Pure: the
  * renderer imports it.
  */
-import type { Pledge, Status } from './model.ts'
+import type { LedgerEvent, Pledge, Status } from './model.ts'
 import type { OpType } from './ops.ts'
 
 /** An intention still in force: it may be cancelled, committed, or asked to be. */
@@ -105,4 +105,36 @@ export function allowedActions(
     if (rule.side !== side || rule.kind !== p.kind || !rule.when(p)) return false
     return !rule.recipient || recipientStatus === undefined || rule.recipient(p, recipientStatus)
   })
+}
+
+/**
+ * Events whose sentence asks a member to act on a pledge, and whether the pledge, as it is
+ * now, still waits for that.
+ */
+const ASKS: Partial<Record<string, (p: Pledge) => boolean>> = {
+  'obligation.fulfilled': (p) => p.state === 'fulfilled',
+  'intention.frozen': (p) => p.kind === 'intention' && p.state === 'frozen',
+  'request.commit': (p) => p.kind === 'intention' && (p.state === 'active' || p.state === 'frozen'),
+  'request.fulfil': (p) => p.kind === 'obligation' && p.state === 'open',
+  'request.confirm': (p) => p.state === 'fulfilled',
+}
+
+/** Whether `e` is of a kind that asks a member to act on its pledge (see answered). */
+export function asks(e: { kind: string; pledge?: string | undefined }): boolean {
+  return e.pledge !== undefined && ASKS[e.kind] !== undefined
+}
+
+/**
+ * Whether `e` asked `me` to act on its pledge and the pledge, as it is now (`now`; null if it
+ * is gone), no longer waits for it: "Anna marked €50 as given" rather than "please confirm".
+ */
+export function answered(
+  e: { kind: string } & Pick<LedgerEvent, 'actor' | 'subject' | 'pledge'>,
+  me: string,
+  now: Pledge | null | undefined,
+): boolean {
+  const waits = ASKS[e.kind]
+  if (!waits || !e.pledge) return false
+  const toMe = e.kind === 'obligation.fulfilled' ? e.subject === me : e.actor !== me
+  return toMe && !(now && waits(now))
 }

@@ -29,6 +29,11 @@ export interface Notification {
    * sentence in another language needs besides the rest (the desktop shell has no member list).
    */
   names?: Record<string, string>
+  /**
+   * It asked me to act on its pledge (confirm, answer a request...) and the pledge no longer
+   * waits for that: it is told as what happened, without the call to act (see answered).
+   */
+  answered?: boolean
   /** Why my op was refused (`op.refused`), as a reason code and its values. */
   refusal?: StoredRefusal
   /** English text for the CLI; the UI and the desktop shell say it in the user's language. */
@@ -104,11 +109,35 @@ function describe(e: LedgerEvent, me: string, name: Names, amount: (n?: number) 
   }
 }
 
+/** What an event that asked me to act says once answered (see Notification.answered). */
+function describeDone(e: LedgerEvent, me: string, name: Names, sum: string): string | null {
+  const subject = e.subject === me ? 'you' : name(e.subject)
+  switch (e.kind) {
+    case 'obligation.fulfilled':
+      return `${name(e.actor)} marked ${sum} to ${subject} as given`
+    case 'intention.frozen':
+      return `${subject} needed emergency help: your intention of ${sum} was put on hold`
+    case 'request.commit':
+      return `${name(e.actor)} asked you to turn your intention of ${sum} into an obligation`
+    case 'request.fulfil':
+      return `${name(e.actor)} asked you to give the ${sum} you promised`
+    case 'request.confirm':
+      return `${name(e.actor)} reminded you to confirm receiving ${sum}`
+    default:
+      return null
+  }
+}
+
+/**
+ * My notifications of `events`; `answered` tells which of those that asked me to act no
+ * longer wait for me (see actions.ts answered): they are told without the call to act.
+ */
 export function notificationsFor(
   events: LedgerEvent[],
   me: Member,
   meta: NetworkMeta,
   nameOf: (id: string) => string | undefined,
+  answered: (e: LedgerEvent) => boolean = () => false,
 ): Notification[] {
   const name: Names = (id) => (id ? (nameOf(id) ?? id.slice(0, 8)) : 'someone')
   const amount = (n?: number) =>
@@ -123,18 +152,22 @@ export function notificationsFor(
   }
   return events
     .filter((e) => concerns(e, me))
-    .map((e) => ({
-      id: e.id,
-      kind: e.kind,
-      at: e.at,
-      ...(e.actor ? { actor: e.actor } : {}),
-      ...(e.subject ? { subject: e.subject } : {}),
-      ...(e.pledge ? { pledge: e.pledge } : {}),
-      ...(e.amount !== undefined ? { amount: e.amount } : {}),
-      ...(e.data ? { data: e.data } : {}),
-      ...namesOf(e),
-      text: describe(e, me.id, name, amount),
-    }))
+    .map((e) => {
+      const done = answered(e) ? describeDone(e, me.id, name, amount(e.amount)) : null
+      return {
+        id: e.id,
+        kind: e.kind,
+        at: e.at,
+        ...(e.actor ? { actor: e.actor } : {}),
+        ...(e.subject ? { subject: e.subject } : {}),
+        ...(e.pledge ? { pledge: e.pledge } : {}),
+        ...(e.amount !== undefined ? { amount: e.amount } : {}),
+        ...(e.data ? { data: e.data } : {}),
+        ...namesOf(e),
+        ...(done ? { answered: true } : {}),
+        text: done ?? describe(e, me.id, name, amount),
+      }
+    })
 }
 
 /**

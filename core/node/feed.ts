@@ -4,6 +4,7 @@
  * each update, remembering what was seen so a restart pushes nothing twice.
  */
 import type { NodeEvent, NotificationEntry } from '../api/results.ts'
+import { answered, asks } from '../ledger/actions.ts'
 import { currentOutgoing } from '../ledger/ledger.ts'
 import { lastEntries } from '../ledger/kv.ts'
 import {
@@ -11,6 +12,7 @@ import {
   type LedgerEvent,
   type Member,
   type NetworkMeta,
+  type Pledge,
   type Rejection,
 } from '../ledger/model.ts'
 import {
@@ -98,9 +100,17 @@ export class NotificationFeed {
       if (!meta || !member) return []
       const events = (await latestEvents(kv)).filter((e) => concerns(e, member))
       const { names } = await named(await this.o.members(kv), events.flatMap(parties))
+      // What asked me to act and no longer waits for me is told without the call to act.
+      const asking = [...new Set(events.filter(asks).map((e) => e.pledge!))]
+      const now = new Map(
+        await Promise.all(
+          asking.map(async (id) => [id, await kv.get<Pledge>(keys.pledge(id))] as const),
+        ),
+      )
+      const done = (e: LedgerEvent) => asks(e) && answered(e, me, now.get(e.pledge!))
       const refused = await lastEntries<Rejection>(kv, keys.rejections, RECENT_REFUSALS)
       const list = [
-        ...notificationsFor(events, member, meta, (id) => names[id]),
+        ...notificationsFor(events, member, meta, (id) => names[id], done),
         ...calendarNotifications(this.o.clock(), meta, await currentOutgoing(kv, me)),
         ...refusalNotifications(
           refused.map((e) => e.value),

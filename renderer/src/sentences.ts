@@ -21,6 +21,8 @@ export type Describable = Pick<LedgerEvent, 'actor' | 'subject' | 'amount' | 'da
   text?: string
   /** Why my op was refused, for `op.refused`. */
   refusal?: StoredRefusal
+  /** It asked me to act and no longer waits for me: said without the call to act. */
+  answered?: boolean
 }
 
 /** What a sentence needs to know of its network, besides the event itself. */
@@ -92,7 +94,8 @@ export function eventSentence(i18n: i18n, e: Describable, about: Speaking): stri
   const money = about.money ?? String
   const someone = i18n.t('someone', ns)
   const name = (id: string | undefined) => (id ? (about.nameOf(id) ?? someone) : someone)
-  const key = `event.${keyOf(e)}`
+  const done = `done.${e.kind}`
+  const key = e.answered && i18n.exists(done, ns) ? done : `event.${keyOf(e)}`
   if (!i18n.exists(key, ns)) return e.text ?? e.kind
   const context =
     e.actor === about.me && e.actor !== undefined

@@ -8,6 +8,7 @@ import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { HomeState, NotificationEntry } from '../../../core/api/contract.ts'
+import { answered } from '../../../core/ledger/actions.ts'
 import { isFor, type LedgerEvent, type Pledge } from '../../../core/ledger/model.ts'
 import type { MemberCard, Organizer, Owed } from '../../../core/ledger/queries.ts'
 import { CallFailed } from '../api.ts'
@@ -393,19 +394,6 @@ function RequestItem(props: {
   )
 }
 
-/**
- * Events whose sentence asks me to act on a pledge, and whether that is still to do with the
- * pledge as it is now (undefined: no longer between me and anyone, so nothing to do).
- */
-const ASKS_ME: Partial<Record<LedgerEvent['kind'], (p: Pledge | undefined) => boolean>> = {
-  'obligation.fulfilled': (p) => p?.state === 'fulfilled',
-  'intention.frozen': (p) => p?.kind === 'intention' && p.state === 'frozen',
-  'request.commit': (p) =>
-    p?.kind === 'intention' && (p.state === 'active' || p.state === 'frozen'),
-  'request.fulfil': (p) => p?.kind === 'obligation' && p.state === 'open',
-  'request.confirm': (p) => p?.state === 'fulfilled',
-}
-
 function Recent(props: {
   events: LedgerEvent[]
   me: string
@@ -413,7 +401,6 @@ function Recent(props: {
   organizer: Organizer
 }) {
   const { t, i18n } = useTranslation('home')
-  const money = useMoney()
   const describe = useDescribe(props.nameOf)
   const pledges = useMemo(() => {
     const all = new Map<string, Pledge>()
@@ -425,18 +412,9 @@ function Recent(props: {
     .filter((e) => e.actor === props.me || isFor(e, props.me))
     .slice(0, RECENT)
   // An event is told as it happened; a call to act in it ("please confirm") only while the
-  // pledge still waits for it.
-  const say = (e: LedgerEvent) => {
-    const stillToDo = ASKS_ME[e.kind]
-    const toMe = e.kind === 'obligation.fulfilled' ? e.subject === props.me : e.actor !== props.me
-    if (!stillToDo || !toMe || !e.pledge || stillToDo(pledges.get(e.pledge))) return describe(e)
-    const name = (id: string | undefined) => (id && props.nameOf(id)) || t('notifications:someone')
-    return t(`recent.done.${e.kind}`, {
-      actor: name(e.actor),
-      subject: name(e.subject),
-      amount: money(e.amount ?? 0),
-    })
-  }
+  // pledge still waits for it (organizer lists hold every pledge that does).
+  const say = (e: LedgerEvent) =>
+    describe({ ...e, answered: answered(e, props.me, e.pledge ? pledges.get(e.pledge) : null) })
   return (
     <Section title={t('recent.title')}>
       {mine.length === 0 ? (
