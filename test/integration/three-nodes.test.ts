@@ -103,10 +103,9 @@ describe('three nodes in separate processes', () => {
       supporters: 2,
     })
     expect(card.lines.incoming).toBe('2 👥→👤 (75 ❤️ / 400 🙏)')
+    // Confirmed already: the notification says what happened, no longer "please confirm".
     const notes = await anna.call('notifications.list', { network })
-    expect(notes.map((n) => n.text)).toContain(
-      'Boris marked 100 EUR to you as given: please confirm',
-    )
+    expect(notes.map((n) => n.text)).toContain('Boris marked 100 EUR to you as given')
     const peers = await anna.call('peers', { network })
     expect(peers.peers).toBeGreaterThanOrEqual(2)
     expect(peers.ownEntriesShared).toBe(true)
