@@ -6,9 +6,6 @@ import { z } from 'zod'
 import { reasonText, type Refusal } from '../errors.ts'
 import { knownZone } from './cycle-time.ts'
 
-/** Highest op schema version this app understands. Newer ops are kept and flagged. */
-export const OP_VERSION = 1
-
 import {
   ABOUT_MAX,
   CURRENCY_PATTERN,
@@ -26,16 +23,8 @@ import {
   RED_DAYS_MAX,
 } from './limits.ts'
 
-export {
-  ABOUT_MAX,
-  MAX_AMOUNT,
-  NAME_MAX,
-  NOTE_MAX,
-  PAYMENT_DETAILS_MAX,
-  PAYMENT_LABEL_MAX,
-  PAYMENT_VALUE_MAX,
-  RED_DAYS_MAX,
-}
+/** Highest op schema version this app understands. Newer ops are kept and flagged. */
+export const OP_VERSION = 1
 
 const hexKey = z
   .string()

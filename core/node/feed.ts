@@ -50,7 +50,7 @@ export interface FeedOptions {
 }
 
 /** Who an event is about: the members a notification of it names. */
-export function parties(e: LedgerEvent): string[] {
+function parties(e: LedgerEvent): string[] {
   return [e.actor, e.subject].filter((id) => id !== undefined)
 }
 

@@ -16,7 +16,6 @@ import z32 from 'z32'
 import { fail } from '../errors.ts'
 import { DAY } from '../ledger/cycle-time.ts'
 
-export { inviteLink, LINK_PREFIX } from './invite-link.ts'
 import { LINK_PREFIX } from './invite-link.ts'
 
 /**

@@ -3,9 +3,9 @@
  * the desktop notifications' text.
  */
 import { describe, expect, it } from 'vitest'
-import type { SyncState } from '../../core/api/contract.ts'
+import { syncState } from '../daemon/fake-node.ts'
 import { OptionError } from '../../core/daemon/options.ts'
-import { inviteLink, LINK_PREFIX } from '../../core/node/invite-code.ts'
+import { inviteLink, LINK_PREFIX } from '../../core/node/invite-link.ts'
 import { DesktopText } from '../../electron/desktop-text.ts'
 import { findAppLink, JOIN_PREFIX, joinRoute } from '../../electron/invite-link.ts'
 import { parseShellOptions } from '../../electron/shell-options.ts'
@@ -96,32 +96,24 @@ describe('shell options', () => {
   })
 })
 
-const sync = (peers: number): SyncState => ({
-  peers,
-  lastSync: null,
-  ownEntriesShared: true,
-  stateComplete: true,
-  writable: true,
-})
-
 describe('sync state in the tray', () => {
   const text = new DesktopText('en')
 
   it('counts peers per network', () => {
-    expect(text.syncLine({ name: 'Friends', sync: sync(2) })).toBe('Friends: 2 peers')
-    expect(text.syncLine({ name: 'Friends', sync: sync(1) })).toBe('Friends: 1 peer')
-    expect(text.syncLine({ name: 'Friends', sync: sync(0) })).toBe('Friends: offline')
+    expect(text.syncLine({ name: 'Friends', sync: syncState(2) })).toBe('Friends: 2 peers')
+    expect(text.syncLine({ name: 'Friends', sync: syncState(1) })).toBe('Friends: 1 peer')
+    expect(text.syncLine({ name: 'Friends', sync: syncState(0) })).toBe('Friends: offline')
   })
 
   it('lists networks by name, and says when there is none', () => {
     expect(
       text.syncLines([
-        { name: 'Neighbours', sync: sync(0) },
-        { name: 'Family', sync: sync(3) },
+        { name: 'Neighbours', sync: syncState(0) },
+        { name: 'Family', sync: syncState(3) },
       ]),
     ).toEqual(['Family: 3 peers', 'Neighbours: offline'])
     expect(text.syncLines([])).toEqual(['No networks yet'])
-    expect(text.trayTooltip('Exodus Circles', [{ name: 'Friends', sync: sync(2) }])).toBe(
+    expect(text.trayTooltip('Exodus Circles', [{ name: 'Friends', sync: syncState(2) }])).toBe(
       'Exodus Circles\nFriends: 2 peers',
     )
   })
