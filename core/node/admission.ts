@@ -3,7 +3,6 @@
  * invite the ledger still honours) and the newcomer's side (pair with any online member,
  * open the network, wait for it to sync, become a member). Waiting is on the base's events.
  */
-import { randomBytes } from 'node:crypto'
 import BlindPairing from 'blind-pairing'
 import crypto from 'hypercore-crypto'
 import Hyperswarm from 'hyperswarm'
@@ -16,7 +15,7 @@ import type { Logger } from '../logger.ts'
 import { LedgerBase } from '../network/ledger-base.ts'
 import { decodeInviteCode, encodeInviteCode } from './invite-code.ts'
 import type { LocalStateFile } from './local-state.ts'
-import { networkEntry, type Networks } from './networks.ts'
+import { networkEntry, newNamespace, type Networks } from './networks.ts'
 import { hex, type NetworkSession } from './session.ts'
 
 export interface AdmissionOptions {
@@ -42,7 +41,7 @@ export interface JoinParams {
  */
 function stillSyncing(err: unknown): boolean {
   if (!(err instanceof ApiError)) return false
-  return err.code === 'data-unavailable' || err.reason?.code === 'no-network'
+  return err.code === 'data-unavailable' || err.code === 'not-synced'
 }
 
 /** How a member's refusal of an invite is worded, from blind-pairing's rejection. */
@@ -129,7 +128,7 @@ export class Admission {
     // Retrying the same invite with the same writer key makes that admission ours, instead
     // of a stranger key that used up the invite.
     const pending = state.state.pendingJoins.find((j) => j.invite === invite.id)
-    const namespace = pending?.namespace ?? `network-${randomBytes(16).toString('hex')}`
+    const namespace = pending?.namespace ?? newNamespace()
     if (!pending) {
       state.state.pendingJoins.push({ invite: invite.id, namespace, at: clock() })
       await state.save()

@@ -37,6 +37,11 @@ export function parseBootstrap(list: string[] | undefined) {
   })
 }
 
+/** A new network's own namespace in the node's store (see LedgerBase). */
+export function newNamespace(): string {
+  return `network-${randomBytes(16).toString('hex')}`
+}
+
 /** A new entry for the bookkeeping file. */
 export function networkEntry(
   fields: Pick<NetworkEntry, 'key' | 'encryptionKey' | 'namespace' | 'addedAt' | 'joiningAs'>,
@@ -113,7 +118,7 @@ export class Networks {
   /** A new network with this node's writer as its creator, kept in the bookkeeping file. */
   async create(): Promise<NetworkSession> {
     const encryptionKey = randomBytes(32)
-    const namespace = `network-${randomBytes(16).toString('hex')}`
+    const namespace = newNamespace()
     const base = new LedgerBase({ store: this.o.store, key: null, encryptionKey, namespace })
     await base.ready()
     const entry = networkEntry({

@@ -290,6 +290,9 @@ export class NetworkSession extends ReadyResource {
       tryOp(kv, op, author, (err) => err instanceof DataUnavailableError),
     )
     if (missing) throw fail('data-unavailable')
+    // No network in the view: not a refusal but a view not (or no longer, mid fast-forward)
+    // synced. The caller may try again once it is.
+    if (!dry.accepted && dry.refusal?.code === 'no-network') throw fail('not-synced')
     if (!dry.accepted) throw refused(dry.refusal!)
     await this.base.append(op)
     await this.base.update()
