@@ -12,12 +12,18 @@ import {
   type NodeEvent,
   type Params,
   type Results,
+  type SyncState,
 } from '../../core/api/contract.ts'
 import type { Pledge } from '../../core/ledger/model.ts'
 import type { MemberCard } from '../../core/ledger/queries.ts'
 
 export const ME = 'a'.repeat(64)
 export const ANNA = 'b'.repeat(64)
+
+/** A network's sync state with `peers` connected, everything else settled. */
+export function syncState(peers: number): SyncState {
+  return { peers, lastSync: null, ownEntriesShared: true, stateComplete: true, writable: true }
+}
 
 export function summary(id: string, name: string, decimals = 2): NetworkSummary {
   return {
@@ -31,7 +37,7 @@ export function summary(id: string, name: string, decimals = 2): NetworkSummary 
     joined: true,
     left: false,
     syncing: true,
-    sync: { peers: 2, lastSync: null, ownEntriesShared: true, stateComplete: true, writable: true },
+    sync: syncState(2),
     needsUpdate: false,
     newerApp: [],
   }

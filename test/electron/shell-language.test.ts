@@ -7,7 +7,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { NotificationEntry, SyncState } from '../../core/api/contract.ts'
+import type { NotificationEntry } from '../../core/api/contract.ts'
+import { syncState } from '../daemon/fake-node.ts'
 import {
   DESKTOP_LANGUAGES,
   LANGUAGE_FILE,
@@ -24,17 +25,9 @@ const ME = 'a'.repeat(64)
 const BORIS = 'b'.repeat(64)
 const NET = 'c'.repeat(64)
 
-const sync = (peers: number): SyncState => ({
-  peers,
-  lastSync: null,
-  ownEntriesShared: true,
-  stateComplete: true,
-  writable: true,
-})
-
 const friends: NetworkInfo = {
   name: 'Friends',
-  sync: sync(2),
+  sync: syncState(2),
   me: ME,
   currency: 'EUR',
   decimals: 2,
@@ -110,7 +103,7 @@ describe('desktop notifications', () => {
 })
 
 describe('the tray and the app menu', () => {
-  const networks = [friends, { ...friends, name: 'Семья', sync: sync(0) }]
+  const networks = [friends, { ...friends, name: 'Семья', sync: syncState(0) }]
   const labelsOf = (items: ReturnType<DesktopText['trayMenu']>) =>
     items.map((i) => (i.type === 'separator' ? '—' : i.label))
 
@@ -133,7 +126,7 @@ describe('the tray and the app menu', () => {
 
   it('are in Ukrainian', () => {
     const uk = new DesktopText('uk')
-    const menu = uk.trayMenu('Exodus Circles', [{ ...friends, sync: sync(5) }], {
+    const menu = uk.trayMenu('Exodus Circles', [{ ...friends, sync: syncState(5) }], {
       open: () => {},
       quit: () => {},
     })
