@@ -98,6 +98,20 @@ export const ERRORS = {
       'Cannot make {path} private ({problem}): it holds your keys. Give the folder to the ' +
       'user running Exodus Circles, or use a folder on a disk that keeps permissions.',
   },
+  'data-old-version': {
+    status: 500,
+    text:
+      'The data folder {dir} was created by an older test build of Exodus Circles (its ' +
+      'node.json is version {version}; this version reads {supported}) and cannot be opened. ' +
+      'Nothing was changed. Start afresh: stop the app, move the folder away or delete it, ' +
+      'and start again (its networks and identity cannot be carried over).',
+    variants: {
+      newer:
+        'The data folder {dir} was written by a newer version of Exodus Circles (its ' +
+        'node.json is version {version}; this version reads {supported}). Nothing was ' +
+        'changed. Update the app to open it.',
+    },
+  },
   'data-unavailable': {
     status: 503,
     text:
@@ -174,6 +188,28 @@ export const ERRORS = {
     text:
       'You were admitted but the network has not synced yet. Stay online: it will finish in ' +
       'the background.',
+  },
+  // The recovery phrase (domain.md §12)
+  'phrase-invalid': {
+    status: 400,
+    text: 'This is not a recovery phrase: check the words.',
+    variants: {
+      empty: 'Type the 24 words of your recovery phrase.',
+      count:
+        'A recovery phrase has 24 words; this one has {given}. Check that no word is ' +
+        'missing or written twice.',
+      word: 'Word {position}, "{word}", is not a word of recovery phrases: check its spelling.',
+      checksum:
+        'These 24 words are not a recovery phrase: a word is wrong, or two are swapped. ' +
+        'Check the words.',
+    },
+  },
+  'restore-in-network': {
+    status: 409,
+    text:
+      'You are a member of {networks} on this device. Restoring from a recovery phrase ' +
+      'replaces who you are here, so this device must be in no network: leave those networks ' +
+      'or delete this device’s copy of them first, then restore.',
   },
 } as const satisfies Record<string, ErrorDef>
 
