@@ -1,15 +1,22 @@
 /**
- * What one install keeps only for itself, in DATA/node.json: its identity, the networks it
- * belongs to with their keys, the invites it created (their codes hold secrets), and which
- * notifications were read. Written atomically; a file that cannot be read is never
- * overwritten, so nothing is lost silently. The folder (0700) and the file (0600) are made
- * private on every open, whatever modes they had.
+ * What one install keeps only for itself, in DATA/node.json: its identity (the recovery
+ * phrase), the networks it belongs to with their keys, the invites it created (their codes
+ * hold secrets), and which notifications were read. Written atomically; a file that cannot be
+ * read is never overwritten, so nothing is lost silently. The folder (0700) and the file
+ * (0600) are made private on every open, whatever modes they had.
+ *
+ * Version 2 (protocol version 2, domain.md §12): the identity is a recovery phrase. Version 1
+ * came from test builds only, never released: such a folder is refused, not migrated.
  */
-import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { fail } from '../errors.ts'
+import { identityKeyPair, memberKeyPair, type Key, type KeyPair } from '../identity/member-key.ts'
+import { identitySeed, newPhrase, normalisePhrase } from '../identity/phrase.ts'
+
+/** The version of node.json this app reads and writes. */
+export const LOCAL_STATE_VERSION = 2
 
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/)
 
@@ -49,9 +56,53 @@ const inviteEntry = z.object({
   createdAt: z.number(),
 })
 
+/** Whether `text` is a recovery phrase in its canonical form (as node.json keeps it). */
+function canonicalPhrase(text: string): boolean {
+  try {
+    return normalisePhrase(text) === text
+  } catch {
+    return false
+  }
+}
+
+/** This install's identity key (hex) for the seed of its phrase: see identityKeyPair. */
+function identityPublicKey(seed: Buffer): string {
+  return identityKeyPair(seed).publicKey.toString('hex')
+}
+
+const identitySchema = z
+  .object({
+    /** The name this install uses by default when it creates or joins a network. */
+    name: z.string(),
+    /**
+     * The recovery phrase (domain.md §12): 24 words of the BIP39 English list, lower case,
+     * single spaces. Everything this person's keys come from (core/identity/); kept only
+     * here, in a 0600 file of a 0700 folder, and shown to the person on request.
+     */
+    phrase: z.string().refine(canonicalPhrase, 'is not a recovery phrase of 24 known words'),
+    /**
+     * This install's identity key: the public key (hex) of identityKeyPair, derived from the
+     * phrase's seed, so a restored phrase brings it back. Shown to the person (Settings,
+     * `exodus identity`), never written to a network: there each network has its own member
+     * key (memberKeyPair), which nothing links to this one.
+     */
+    publicKey: hex32,
+    /** The person said they wrote the phrase down (first run), or typed it in to restore. */
+    phraseWritten: z.boolean().default(false),
+  })
+  // A phrase that is not one is reported by its own field.
+  .refine(
+    (id) =>
+      !canonicalPhrase(id.phrase) || identityPublicKey(identitySeed(id.phrase)) === id.publicKey,
+    {
+      path: ['publicKey'],
+      message: 'is not the key of identity.phrase',
+    },
+  )
+
 const localStateSchema = z.object({
-  version: z.literal(1),
-  identity: z.object({ name: z.string(), publicKey: hex32 }),
+  version: z.literal(LOCAL_STATE_VERSION),
+  identity: identitySchema,
   networks: z.array(networkEntry),
   invites: z.array(inviteEntry).default([]),
   /** Joins that have not been answered yet: a retry reuses the same writer key. */
@@ -120,6 +171,8 @@ export class LocalStateFile {
   readonly path: string
   private writing: Promise<void> = Promise.resolve()
   private saveTimer: NodeJS.Timeout | null = null
+  /** The identity seed, derived from the phrase once (a few ms) when first needed. */
+  private seed: Buffer | null = null
 
   private constructor(
     dataDir: string,
@@ -151,14 +204,17 @@ export class LocalStateFile {
       throw fail('data-incomplete', { path, store: opts.store })
     }
     if (text === null) {
+      const phrase = newPhrase()
+      const seed = identitySeed(phrase)
       const file = new LocalStateFile(dataDir, {
-        version: 1,
-        identity: { name: '', publicKey: randomBytes(32).toString('hex') },
+        version: LOCAL_STATE_VERSION,
+        identity: { name: '', phrase, publicKey: identityPublicKey(seed), phraseWritten: false },
         networks: [],
         invites: [],
         pendingJoins: [],
         read: {},
       })
+      file.seed = seed
       await file.save()
       return file
     }
@@ -167,6 +223,13 @@ export class LocalStateFile {
       parsed = JSON.parse(text)
     } catch {
       throw fail('data-corrupt', { path }, 'json')
+    }
+    const version = (parsed as { version?: unknown } | null)?.version
+    if (typeof version === 'number' && version !== LOCAL_STATE_VERSION) {
+      const params = { dir: dataDir, version, supported: LOCAL_STATE_VERSION }
+      throw version > LOCAL_STATE_VERSION
+        ? fail('data-old-version', params, 'newer')
+        : fail('data-old-version', params)
     }
     const result = localStateSchema.safeParse(parsed)
     if (!result.success) {
@@ -202,6 +265,56 @@ export class LocalStateFile {
       await rename(tmp, this.path)
     })
     return this.writing
+  }
+
+  /**
+   * This install's identity seed (32 bytes, from the recovery phrase): what every key of
+   * this person is derived from. Keep it in memory only.
+   */
+  identitySeed(): Buffer {
+    this.seed ??= identitySeed(this.state.identity.phrase)
+    return this.seed
+  }
+
+  /** This person's member key pair in the network whose key is `networkKey`. */
+  memberKeyPair(networkKey: Key): KeyPair {
+    return memberKeyPair(this.identitySeed(), networkKey)
+  }
+
+  /** The recovery phrase's words, in order. */
+  phraseWords(): string[] {
+    return this.state.identity.phrase.split(' ')
+  }
+
+  /** The person wrote the phrase down: the app stops asking them to. */
+  async markPhraseWritten(): Promise<void> {
+    if (this.state.identity.phraseWritten) return
+    this.state.identity.phraseWritten = true
+    await this.save()
+  }
+
+  /**
+   * Makes `text` (a recovery phrase, however typed) this install's identity, keeping its
+   * name. Refused (`restore-in-network`) while the install is in a network it has not left,
+   * joining included: the phrase replaces who the person is here, and the networks know
+   * them by the member key of the identity they joined with. `nameOf` names a network in
+   * that refusal. Refused (`phrase-invalid`) when the words are not a phrase.
+   */
+  async restoreIdentity(text: string, nameOf: (key: string) => string): Promise<void> {
+    const joined = this.state.networks.filter((n) => !n.left)
+    if (joined.length > 0) {
+      throw fail('restore-in-network', { networks: joined.map((n) => nameOf(n.key)).join(', ') })
+    }
+    const phrase = normalisePhrase(text)
+    const seed = identitySeed(phrase)
+    this.state.identity = {
+      ...this.state.identity,
+      phrase,
+      publicKey: identityPublicKey(seed),
+      phraseWritten: true,
+    }
+    this.seed = seed
+    await this.save()
   }
 
   network(key: string): NetworkEntry | undefined {

@@ -1,7 +1,8 @@
 /**
  * A damaged or unreadable data folder gets a clear message and is never overwritten; the
  * folder and its secrets are private whatever modes they had; a lost node.json or a copied
- * store is refused with what to do, and nothing on disk is changed.
+ * store is refused with what to do, and nothing on disk is changed; so is a folder of an
+ * older test build (node.json version 1), or of a newer app.
  */
 import { createHash } from 'node:crypto'
 import {
@@ -21,6 +22,8 @@ import { join, relative } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import { ApiError } from '../../core/api/contract.ts'
 import { statusOf } from '../../core/errors.ts'
+import { identityKeyPair } from '../../core/identity/member-key.ts'
+import { identitySeed } from '../../core/identity/phrase.ts'
 import { createNode } from '../../core/node/node.ts'
 
 const dirs: string[] = []
@@ -45,9 +48,17 @@ async function openError(dir: string): Promise<ApiError> {
   throw new Error('expected the node to refuse the folder')
 }
 
+/** BIP39's phrase of 32 zero bytes, and the identity node.json keeps for it. */
+const PHRASE = `${'abandon '.repeat(23)}art`
+const IDENTITY = {
+  name: 'Anna',
+  phrase: PHRASE,
+  publicKey: identityKeyPair(identitySeed(PHRASE)).publicKey.toString('hex'),
+}
+
 it.each([
-  ['not JSON', '{"version": 1, "identity": '],
-  ['the wrong shape', JSON.stringify({ version: 1, identity: { name: 'x' }, networks: 'none' })],
+  ['not JSON', '{"version": 2, "identity": '],
+  ['the wrong shape', JSON.stringify({ version: 2, identity: { name: 'x' }, networks: 'none' })],
 ])('refuses a local state file that is %s, and leaves it as it was', async (_what, text) => {
   const dir = await folder()
   await writeFile(join(dir, 'node.json'), text)
@@ -55,6 +66,41 @@ it.each([
   expect(err.code).toBe('data-corrupt')
   expect(err.message).toMatch(/node\.json is damaged .*It was left untouched/)
   expect(await readFile(join(dir, 'node.json'), 'utf8')).toBe(text)
+})
+
+it.each([
+  ['a phrase that is not one', { ...IDENTITY, phrase: PHRASE.replace('art', 'abandon') }, 'phrase'],
+  ['a key that is not its phrase’s', { ...IDENTITY, publicKey: 'ab'.repeat(32) }, 'publicKey'],
+])('refuses an identity with %s, and leaves the file as it was', async (_what, identity, field) => {
+  const dir = await folder()
+  const text = JSON.stringify({ version: 2, identity, networks: [] })
+  await writeFile(join(dir, 'node.json'), text)
+  const err = await openError(dir)
+  expect(err.code).toBe('data-corrupt')
+  expect(err.params.field).toBe(`identity.${field}`)
+  expect(await readFile(join(dir, 'node.json'), 'utf8')).toBe(text)
+})
+
+it('refuses a folder of an older test build (version 1) or a newer app, leaving it as it was', async () => {
+  const dir = await folder()
+  const v1 = JSON.stringify({ version: 1, identity: { name: 'Anna', publicKey: 'ab'.repeat(32) } })
+  await writeFile(join(dir, 'node.json'), v1)
+  const old = await openError(dir)
+  expect(old.code).toBe('data-old-version')
+  expect(statusOf(old.code)).toBe(500)
+  expect(old.message).toBe(
+    `The data folder ${dir} was created by an older test build of Exodus Circles (its ` +
+      'node.json is version 1; this version reads 2) and cannot be opened. Nothing was ' +
+      'changed. Start afresh: stop the app, move the folder away or delete it, and start ' +
+      'again (its networks and identity cannot be carried over).',
+  )
+  expect(await readFile(join(dir, 'node.json'), 'utf8')).toBe(v1)
+  expect(await readdir(dir)).toEqual(['node.json'])
+
+  await writeFile(join(dir, 'node.json'), JSON.stringify({ version: 3, identity: {} }))
+  const newer = await openError(dir)
+  expect([newer.code, newer.variant]).toEqual(['data-old-version', 'newer'])
+  expect(newer.message).toMatch(/written by a newer version .* Update the app to open it\.$/)
 })
 
 it('says so when the local state cannot be read', async () => {
@@ -112,8 +158,8 @@ async function usedFolder(dir: string): Promise<{ network: string; publicKey: st
 it('makes an existing loose folder, its node.json and its store private', async () => {
   const dir = await folder()
   await chmod(dir, 0o755)
-  const publicKey = 'ab'.repeat(32)
-  const state = { version: 1, identity: { name: 'Anna', publicKey }, networks: [] }
+  const { publicKey } = IDENTITY
+  const state = { version: 2, identity: IDENTITY, networks: [] }
   await writeFile(join(dir, 'node.json'), JSON.stringify(state), { mode: 0o644 })
   await chmod(join(dir, 'node.json'), 0o644) // whatever the umask
   expect([await modeOf(dir), await modeOf(join(dir, 'node.json'))]).toEqual(['755', '644'])
