@@ -138,7 +138,7 @@ export async function makePrivate(path: string, mode: number): Promise<void> {
 
 /**
  * Makes a folder and everything in it private: folders 0700, files 0600 (symlinks are left
- * alone). For the store, whose files hold the identity seed and every network's keys, and
+ * alone). For the store, whose files hold its primary key and every network's keys, and
  * which its libraries create with the process umask (usually world-readable).
  */
 export async function makeTreePrivate(dir: string): Promise<void> {
