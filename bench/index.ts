@@ -16,11 +16,15 @@
  * The UI at scale (ui.ts): a daemon holding BENCH_UI_MEMBERS members (1,000) and BENCH_UI_OPS
  * ops (50,000) in headless Chromium: Home, a peer's intention on screen, query times, JS size.
  *
+ * The clearing of mutual obligations (clearing.ts) on 1k, 10k and 100k obligations
+ * (BENCH_CLEARING_SIZES), against the LP optimum and greedy cycle cancelling.
+ *
  * Sections live in their own files (ledger-throughput.ts, reopen.ts, sync-latency.ts,
- * join-catchup.ts, cli-startup.ts, ui.ts); add a new one by writing an async function that prints through
+ * join-catchup.ts, cli-startup.ts, ui.ts, clearing.ts); add a new one by writing an async function that prints through
  * report.ts and calling it below.
  */
 import os from 'node:os'
+import { clearingBench, clearingSummary } from './clearing.ts'
 import { CLI_TARGET_RATIO, cliStartup } from './cli-startup.ts'
 import { joinCatchup } from './join-catchup.ts'
 import { ledgerThroughput, TARGET_RATIO } from './ledger-throughput.ts'
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
     const net = await joinCatchup(quick)
     const cli = await cliStartup()
     const ui = await uiAtScale()
+    const clearing = await clearingBench()
 
     heading('Summary')
     const peak = memory.peak
@@ -140,6 +145,7 @@ async function main(): Promise<void> {
           `${(ui.initialJsGzipBytes / 1024).toFixed(0)} KB`,
           `<= ${UI_TARGETS.jsKB} KB`,
         ],
+        ...clearingSummary(clearing),
         ['peak rss / heap used (whole run)', `${fmtMB(peak.rss)} / ${fmtMB(peak.heapUsed)}`, ''],
         ['total bench time', fmtMs(performance.now() - started), ''],
         [
