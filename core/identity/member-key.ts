@@ -38,7 +38,10 @@ function keyBytes(key: Key, bytes = KEY_BYTES): Uint8Array | null {
   if (typeof key === 'string') {
     return key.length === bytes * 2 && /^[0-9a-f]*$/.test(key) ? Buffer.from(key, 'hex') : null
   }
-  return key instanceof Uint8Array && key.byteLength === bytes ? key : null
+  // Not instanceof: bytes made in another realm (a test's DOM, a worker) are bytes too.
+  return ArrayBuffer.isView(key) && key.byteLength === bytes
+    ? new Uint8Array(key.buffer, key.byteOffset, bytes)
+    : null
 }
 
 function mustBeKey(key: Key, what: string, bytes = KEY_BYTES): Uint8Array {
