@@ -12,8 +12,8 @@
  * admitted by an existing member (invite.create, writer.add) and joins (member.join), over
  * two days; ~20% of members go orange and a few red; then a weighted mix of intentions,
  * obligations, fulfilments, confirmations, requests, status changes, profile edits and
- * rejected ops, spread evenly in time up to `end`, with a `cycle` op appended at each month
- * boundary (as an app does when its clock crosses one).
+ * rejected ops, spread evenly in time up to `end`, with `cycle` ops from more than half of the
+ * members at each month start and red deadline (as apps do when their clock crosses one).
  */
 import { createHash } from 'node:crypto'
 import { cycleOf, cycleStart, DAY, nextCycle } from '../core/ledger/cycle-time.ts'
@@ -164,6 +164,7 @@ const MIX: Array<[string, number]> = [
 const MIX_TOTAL = MIX.reduce((n, [, w]) => n + w, 0)
 
 export const ORANGE_SHARE = 0.2
+const MINUTE = 60_000
 export const INITIAL_REDS = 3
 
 export function generateStream(opts: StreamOptions): OpStream {
@@ -289,21 +290,37 @@ class Generator {
 
   // --- emitting -------------------------------------------------------------------------
 
-  /** Appends a cycle op first if `ts` crosses a month boundary, moves time, then the op. */
+  /**
+   * Moves time to `ts`, then appends the op. When `ts` passes the next month start or red
+   * deadline, more than half of the members' apps first append a cycle op (as apps whose clock
+   * crosses one do): network time is the median of the members' clocks, in whole minutes
+   * (core/ledger/network-time.ts), so that is when the rules see it pass.
+   */
   private step(time: number, make: () => Draft | null): void {
     const ts = Math.floor(time)
-    if (ts >= this.nextBoundary) {
+    const due = Math.ceil(this.nextEvent() / MINUTE) * MINUTE
+    if (ts >= due) {
       // Within a minute of the boundary, and never after the op that crosses it.
-      const at =
-        this.nextBoundary + Math.floor(this.rng() * Math.min(60_000, ts - this.nextBoundary + 1))
+      const at = due + Math.floor(this.rng() * Math.min(MINUTE, ts - due + 1))
       this.advance(at)
-      this.emit(at, { as: this.randomMember().id, type: 'cycle' })
-      if (this.out.length >= this.opts.ops) return
+      const from = Math.floor(this.rng() * this.members.length)
+      for (let i = 0; i <= this.members.length / 2; i++) {
+        const m = this.members[(from + i) % this.members.length]!
+        this.emit(at, { as: m.id, type: 'cycle' })
+        if (this.out.length >= this.opts.ops) return
+      }
     }
-    this.advance(ts)
+    this.advance(Math.min(ts, this.nextEvent() - 1))
     this.now = ts
     const draft = make() ?? this.fallback()
     this.emit(ts, draft)
+  }
+
+  /** The next month start or red deadline. */
+  private nextEvent(): number {
+    let next = this.nextBoundary
+    for (const m of this.byStatus.red.items) next = Math.min(next, m.red!.deadline)
+    return next
   }
 
   private emit(ts: number, draft: Draft): void {

@@ -7,7 +7,7 @@ import { Ledger, Rejected, reject, type Effect, type MemberOpType } from './ledg
 import { keys, type Member, type NetworkMeta, type Rejection } from './model.ts'
 import { decodeOp, type Op } from './ops.ts'
 import { reasonText, type Refusal } from '../errors.ts'
-import { advanceTo } from './rules/cycle.ts'
+import { followBoundary, noteClock, recordTime } from './network-time.ts'
 import { intentionRules } from './rules/intention.ts'
 import { createNetwork, memberJoin, memberRules as ownRecordRules } from './rules/member.ts'
 import { inviteRules } from './rules/invite.ts'
@@ -74,13 +74,16 @@ export async function applyOp(
   if (op.type === 'network.create')
     return rejected(kv, author, ref, op, { code: 'network-exists', params: {} })
 
-  // Time moves forward for every well-formed op from an admitted writer, even one the
-  // rules then reject: the author's clock says that much time has passed.
+  // Every well-formed op from a member counts as their clock, even one the rules then
+  // reject; network time moves when the members' clocks agree (network-time.ts).
   const clock = new Transaction(kv)
   let emitted = 0
-  if (await clock.get(keys.writer(author))) {
-    const l = new Ledger(clock, meta, ref, op.ts)
-    await advanceTo(l, op.ts)
+  const member = (await clock.get(keys.writer(author)))
+    ? await clock.get<Member>(keys.member(author))
+    : undefined
+  if (member && !member.left) {
+    const l = new Ledger(clock, meta, ref, meta.now)
+    await noteClock(l, member.id, op.ts)
     await l.saveMeta()
     emitted = l.emitted
   }
@@ -92,11 +95,14 @@ export async function applyOp(
       // What the clock stored is a copy of it (Transaction.put): the rules may change this one.
       meta,
       ref,
-      Math.max(meta.now, op.ts),
+      recordTime(meta, op.ts),
       // Events of the time that passed were named `<ref>#0...`: the op's own follow them.
       emitted,
     )
     await route(l, author, op)
+    // A newcomer's clock counts from their first op, the join.
+    if (op.type === 'member.join') await noteClock(l, author, op.ts)
+    else await followBoundary(l)
     await l.saveMeta()
     await tx.commit()
     await clock.commit()

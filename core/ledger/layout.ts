@@ -11,8 +11,10 @@
  *    malformed; a jump over months starts the fourth and later at once (one event); month
  *    starts come from the shipped zone data (cycle-time.ts), not the runtime's; the meta
  *    records who wrote a newer op version (`newer`), not a lasting `needsUpdate` flag.
+ * 4: network time is the median of the members' clocks (network-time.ts: `clock/<member>`,
+ *    the meta's `clocks`); records carry network time, not a stamp past the next boundary.
  */
-export const VIEW_LAYOUT = 3
+export const VIEW_LAYOUT = 4
 
 /** The view key holding the layout the view was built with, written by its first apply call. */
 export const LAYOUT_KEY = 'layout'

@@ -8,6 +8,21 @@ import type { StoredRefusal } from '../errors.ts'
 
 export type Status = 'green' | 'orange' | 'red'
 
+/**
+ * What network time needs to know between two passes over the members' clocks (see
+ * network-time.ts): how many clocks are active, how many of them passed `boundary` and how many
+ * are a step ahead of network time, the two highest clocks, and a lower bound of the active ones.
+ */
+export interface ClockCounts {
+  active: number
+  passed: number
+  ahead: number
+  /** The boundary `passed` counts against (nextBoundary when it was counted). */
+  boundary: number
+  top: Array<{ member: string; clock: number }>
+  oldest: number
+}
+
 export interface NetworkMeta {
   name: string
   currency: string
@@ -15,8 +30,13 @@ export interface NetworkMeta {
   timeZone: string
   creator: string
   createdAt: number
-  /** Latest time any applied op has carried (ms). Time never runs backwards. */
+  /**
+   * Network time (ms, domain.md §11): the lower median of the active members' latest clocks
+   * (see network-time.ts). It never runs backwards.
+   */
   now: number
+  /** Counters of the members' clocks, which move `now`. */
+  clocks: ClockCounts
   /** Current monthly cycle, `YYYY-MM` in the network's time zone. */
   cycle: string
   /** Running red collections: member id → deadline (ms). */
@@ -198,6 +218,9 @@ export const keys = {
   members: 'member/',
   writer: (key: string) => `writer/${key}`,
   writers: 'writer/',
+  /** A member's latest clock: the highest stamp of their ops, in whole minutes. */
+  clock: (member: string) => `clock/${member}`,
+  clocks: 'clock/',
   invite: (id: string) => `invite/${id}`,
   invites: 'invite/',
   /**

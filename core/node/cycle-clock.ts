@@ -1,12 +1,14 @@
 /**
  * The cycle clock: this node's clock checked against each network's calendar. It pushes the
  * calendar's notifications when they come due, tells the screens when days left ⏳ go down,
- * and appends a cycle op when the clock has passed a month start or a red deadline.
+ * and appends a cycle op when the clock has passed a month start or a red deadline (once per
+ * boundary: it is this node's say in network time).
  */
 import type { NodeEvent } from '../api/results.ts'
-import { cycleStart, daysLeft, nextCycle } from '../ledger/cycle-time.ts'
+import { daysLeft } from '../ledger/cycle-time.ts'
 import { currentOutgoing } from '../ledger/ledger.ts'
 import { keys, type Member, type NetworkMeta } from '../ledger/model.ts'
+import { nextBoundary } from '../ledger/network-time.ts'
 import { calendarNotifications } from '../ledger/notifications.ts'
 import type { Logger } from '../logger.ts'
 import type { NetworkSession } from './session.ts'
@@ -64,16 +66,21 @@ export class CycleClock {
         const meta = await n.meta()
         if (!meta) continue
         this.followDaysLeft(n, meta)
-        const [member, mine] = await n.read((kv) =>
-          Promise.all([kv.get<Member>(keys.member(n.me)), currentOutgoing(kv, n.me)]),
+        const [member, mine, recorded] = await n.read((kv) =>
+          Promise.all([
+            kv.get<Member>(keys.member(n.me)),
+            currentOutgoing(kv, n.me),
+            kv.get<number>(keys.clock(n.me)),
+          ]),
         )
         if (!member || member.left) continue
         const now = this.o.clock()
         n.feed.pushCalendar(calendarNotifications(now, meta, mine))
         if (!n.base.writable) continue
-        const boundary = cycleStart(nextCycle(meta.cycle), meta.timeZone)
-        const due = Object.values(meta.reds).some((deadline) => deadline <= now)
-        if (now >= boundary || due) {
+        // This node's clock counts once per boundary (network-time.ts): once the network has
+        // it past the boundary, the others' clocks decide when the network passes it.
+        const boundary = nextBoundary(meta)
+        if (now >= boundary && (recorded ?? 0) < boundary) {
           await n.append({ type: 'cycle' })
           this.o.log.info('time passed a boundary: cycle op appended', { network: n.short })
         }

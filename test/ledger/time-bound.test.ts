@@ -67,16 +67,18 @@ describe('far-future stamps', () => {
     expect([a.cycle, a.now, a.reds]).toEqual([b.cycle, b.now, b.reds])
   })
 
-  it('refuses a stamp after year 9999, and takes the last instant of it quickly', async () => {
+  it('refuses a stamp after year 9999; its last instant moves nothing alone, and is quick for all', async () => {
     const t = await busyNetwork()
     const late = { v: OP_VERSION, id: 'op900001', ts: MAX_TIMESTAMP + 1, type: 'cycle' }
     expect((await t.raw('gleb', late)).refusal).toMatchObject({
       code: 'malformed-field',
       params: { type: 'cycle', field: 'ts' },
     })
-    const started = performance.now()
     const last = { ...late, id: 'op900002', ts: MAX_TIMESTAMP }
     expect((await t.raw('gleb', last)).accepted).toBe(true)
+    expect((await t.meta()).cycle).toBe('2026-11')
+    const started = performance.now()
+    await cycleAt(t, MAX_TIMESTAMP)
     expect(performance.now() - started).toBeLessThan(50)
     expect((await t.meta()).cycle).toBe('9999-12')
   })

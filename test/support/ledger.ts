@@ -1,6 +1,11 @@
 /**
  * Drives the real ledger rules on an in-memory store: members are fake writer keys, ops are
  * given without their envelope and stamped with an injectable clock.
+ *
+ * Network time follows the median of the members' clocks (core/ledger/network-time.ts). By
+ * default every member's app is online: when a test moves `now`, the next op is preceded by a
+ * `cycle` op from every other member stamped with the new time, as their apps would append.
+ * Tests of the median itself set `everyoneOnline = false` and stamp ops one by one.
  */
 import { createHash } from 'node:crypto'
 import { applyOp, type ApplyResult } from '../../core/ledger/apply.ts'
@@ -25,9 +30,15 @@ export class TestLedger {
   readonly kv = new MemoryKV()
   private counter = 0
   private lengths = new Map<string, number>()
+  /** Members who joined and have not left, by name: the apps that note time passing. */
+  private readonly present = new Set<string>()
+  private synced: number
+  everyoneOnline = true
 
   /** Time of the next op (ms); tests move it forward. */
-  constructor(public now = Date.UTC(2026, 10, 3, 12)) {}
+  constructor(public now = Date.UTC(2026, 10, 3, 12)) {
+    this.synced = now
+  }
 
   /** Appends an op as `author` (a name, turned into a stable key), returns the result and the op id. */
   async op(
@@ -35,6 +46,17 @@ export class TestLedger {
     input: OpInput,
     ts = this.now,
   ): Promise<ApplyResult & { id: string; pledge: string }> {
+    if (this.everyoneOnline && this.now > this.synced) {
+      this.synced = this.now
+      for (const name of this.present) if (name !== author) await this.tick(name)
+    }
+    const result = await this.tick(author, input, ts)
+    if (result.accepted && input.type === 'member.join') this.present.add(author)
+    if (result.accepted && input.type === 'member.leave') this.present.delete(author)
+    return result
+  }
+
+  private tick(author: string, input: OpInput = { type: 'cycle' }, ts = this.now) {
     const id = `op${(++this.counter).toString().padStart(6, '0')}`
     return this.raw(author, { v: OP_VERSION, id, ts, ...input }, id)
   }

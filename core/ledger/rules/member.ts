@@ -5,6 +5,7 @@
 import { cycleOf } from '../cycle-time.ts'
 import { reject, type Ledger, type MemberRules } from '../ledger.ts'
 import { EVERYONE, keys, type Member, type NetworkMeta } from '../model.ts'
+import { emptyCounts, forgetClock } from '../network-time.ts'
 import type { OpOf } from '../ops.ts'
 import { cancelIntentionsTo, endRed } from './status.ts'
 
@@ -23,6 +24,7 @@ export function createNetwork(op: OpOf<'network.create'>, author: string): Netwo
     creator: author,
     createdAt: op.ts,
     now: op.ts,
+    clocks: emptyCounts(),
     cycle: cycleOf(op.ts, op.timeZone),
     reds: {},
     indexers: [author],
@@ -106,6 +108,7 @@ export async function memberLeave(l: Ledger, author: Member) {
     })
   }
   author.left = true
+  await forgetClock(l, author.id)
   author.leftAt = l.now
   author.status = 'green'
   author.monthly = 0
