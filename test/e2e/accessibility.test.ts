@@ -9,7 +9,7 @@ import { AxeBuilder } from '@axe-core/playwright'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Daemon } from '../support/daemons.ts'
-import { nav, Person, sees, Stage, STEP, urlOf } from './browser.ts'
+import { confirmStep, nav, Person, sees, Stage, STEP, urlOf, writePhraseDown } from './browser.ts'
 
 /** What axe found wrong on one screen, enough to find and fix it. */
 interface Finding {
@@ -60,12 +60,23 @@ describe('accessibility of every screen', () => {
     const a = anna.page
     const findings: Finding[] = []
 
-    // First run: the name step, then the choice between a new network and an invite.
+    // First run: the name step, the recovery phrase (and restoring from one, with what is
+    // wrong shown next to the field), then the choice between a new network and an invite.
     await a.goto(urlOf(annaNode))
     await a.getByRole('heading', { name: 'Welcome to Exodus Circles' }).waitFor()
     await audit(a, 'first run: name', findings)
     await a.getByLabel('Your name', { exact: true }).fill('Anna')
     await a.getByRole('button', { name: 'Continue' }).click()
+    await a.getByRole('list', { name: 'The 24 words of your recovery phrase' }).waitFor()
+    await audit(a, 'first run: recovery phrase', findings)
+    const restore = a.getByRole('region', { name: 'Already have a recovery phrase?' })
+    await restore.getByRole('button', { name: 'Restore from recovery phrase' }).click()
+    await restore.getByLabel('Recovery phrase (24 words)').fill('abandon art')
+    await restore.getByRole('button', { name: 'Restore', exact: true }).click()
+    await sees(restore.getByRole('alert'), /^A recovery phrase has 24 words; this one has 2\./)
+    await audit(a, 'first run: restoring, with an error', findings)
+    await restore.getByRole('button', { name: 'Cancel' }).click()
+    await writePhraseDown(a)
     const create = a.getByRole('region', { name: 'Start a new network' })
     await create.getByLabel('Network name').waitFor()
     await audit(a, 'first run: create or join', findings)
@@ -132,8 +143,13 @@ describe('accessibility of every screen', () => {
             .first()
             .waitFor()
         }
-        // Folded-away parts are checked open.
-        if (name === 'Settings') await a.getByText('Advanced', { exact: true }).click()
+        // Folded-away parts are checked open, the recovery phrase shown.
+        if (name === 'Settings') {
+          await a.getByText('Advanced', { exact: true }).click()
+          const phrase = a.getByRole('region', { name: 'Recovery phrase' })
+          await confirmStep(phrase, 'Show recovery phrase…')
+          await phrase.getByRole('list').waitFor()
+        }
         await audit(a, `${name} (${when})`, findings)
         if (name === 'Profile') {
           // Status first: it is what someone in need comes to change.

@@ -161,6 +161,17 @@ export async function confirmStep(
   await scope.getByRole('group').getByRole('button', { name: yes, exact: true }).click()
 }
 
+/**
+ * First run's recovery phrase: the 24 words show, and the person ticks that they wrote them
+ * down before going on.
+ */
+export async function writePhraseDown(page: Page): Promise<void> {
+  const step = page.getByRole('region', { name: 'Your recovery phrase' })
+  await step.getByRole('list', { name: 'The 24 words of your recovery phrase' }).waitFor()
+  await step.getByRole('checkbox', { name: 'I have written these words down' }).check()
+  await step.getByRole('button', { name: 'Continue' }).click()
+}
+
 /** Waits until `text` is on the page (the UI follows the node without reloading). */
 export async function sees(
   page: Page | Locator,

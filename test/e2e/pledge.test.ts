@@ -17,6 +17,7 @@ import {
   STEP,
   tour,
   urlOf,
+  writePhraseDown,
 } from './browser.ts'
 
 describe('two people in their browsers', () => {
@@ -43,6 +44,7 @@ describe('two people in their browsers', () => {
     await anna.screenshot('first-run')
     await a.getByLabel('Your name', { exact: true }).fill('Anna')
     await a.getByRole('button', { name: 'Continue' }).click()
+    await writePhraseDown(a)
     const create = a.getByRole('region', { name: 'Start a new network' })
     await create.getByLabel('Network name').fill('Friends')
     await create.getByLabel('Unit of account').selectOption('EUR')
@@ -81,6 +83,7 @@ describe('two people in their browsers', () => {
     await b.goto(urlOf(borisNode))
     await b.getByLabel('Your name', { exact: true }).fill('Boris')
     await b.getByRole('button', { name: 'Continue' }).click()
+    await writePhraseDown(b)
     const join = b.getByRole('region', { name: 'Join with an invite' })
     await join.getByLabel('Invite code or link').fill(code)
     expect(await join.getByLabel('Your name in this network').inputValue()).toBe('Boris')

@@ -2,10 +2,12 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { screen, waitFor } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { Route, Routes, useParams } from 'react-router-dom'
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
+import { identityKeyPair } from '../../core/identity/member-key.ts'
+import { identitySeed } from '../../core/identity/phrase.ts'
 import { createNode } from '../../core/node/node.ts'
 import { FirstRun, inviteFromAddress } from '../../renderer/src/screens/FirstRun.tsx'
 import { DirectApi, renderScreen, World } from './support.tsx'
@@ -57,7 +59,7 @@ it('reads an invite from the address', () => {
   expect(inviteFromAddress('?other=1', '')).toBe('')
 })
 
-it('creates the profile, then a network through the real node, and calls onReady', async () => {
+it('creates the profile, shows the recovery phrase, then a network through the real node, and calls onReady', async () => {
   const api = await freshNode()
   const onReady = vi.fn()
   await renderScreen(api, app(onReady), { path: '/join' })
@@ -68,6 +70,28 @@ it('creates the profile, then a network through the real node, and calls onReady
   await user.click(screen.getByRole('button', { name: 'Continue' }))
   await screen.findByText('You are Anna.')
   expect((await api.call('identity.get', {})).name).toBe('Anna')
+
+  // The 24 words, numbered, until Anna ticks that she wrote them down.
+  const step = await screen.findByRole('region', { name: 'Your recovery phrase' })
+  const list = await within(step).findByRole('list', {
+    name: 'The 24 words of your recovery phrase',
+  })
+  const { words } = await api.call('identity.phrase', { confirm: true })
+  expect(list.tagName).toBe('OL')
+  expect(
+    within(list)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent),
+  ).toEqual(words)
+  expect(screen.queryByRole('region', { name: 'Start a new network' })).toBeNull()
+  const proceed = within(step).getByRole('button', { name: 'Continue' })
+  expect(proceed).toHaveProperty('disabled', true)
+  await user.click(within(step).getByRole('checkbox', { name: 'I have written these words down' }))
+  expect(proceed).toHaveProperty('disabled', false)
+  await user.click(proceed)
+  await screen.findByRole('region', { name: 'Start a new network' })
+  expect(screen.queryByRole('region', { name: 'Your recovery phrase' })).toBeNull()
+  expect((await api.call('identity.get', {})).phraseWritten).toBe(true)
 
   await user.type(screen.getByRole('textbox', { name: 'Network name' }), 'Friends')
   const unit = screen.getByRole('combobox', { name: 'Unit of account' })
@@ -107,6 +131,7 @@ it('joins with a real invite from another node and lands on the member it names'
   const annaId = network.me
   const invite = await anna.call('invite.create', { network: network.id, for: annaId })
   const boris = await world.node('Boris')
+  await boris.call('identity.phraseWritten', {}) // Boris went through the first run before
   const onReady = vi.fn()
   await renderScreen(boris, app(onReady), {
     path: `/join?invite=${encodeURIComponent(invite.link)}`,
@@ -119,6 +144,7 @@ it('joins with a real invite from another node and lands on the member it names'
   expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual([
     'Join with an invite',
     'Start a new network',
+    'Already have a recovery phrase?',
   ])
   expect(screen.getAllByRole('textbox', { name: 'Your name in this network' })[0]).toHaveProperty(
     'value',
@@ -140,6 +166,7 @@ it('shows the node’s errors: a malformed invite, and no member online with "ke
   const invite = await anna.call('invite.create', { network: network.id, uses: 5 })
   const boris = await freshNode()
   await boris.call('identity.set', { name: 'Boris' })
+  await boris.call('identity.phraseWritten', {})
   await renderScreen(boris, app(vi.fn()), { path: '/join' })
   const user = userEvent.setup()
 
@@ -170,4 +197,48 @@ it('shows the node’s errors: a malformed invite, and no member online with "ke
   await freshNode(annaDir)
   await screen.findByText('Home screen', undefined, SLOW)
   await waitFor(async () => expect(await boris.call('network.list', {})).toHaveLength(1))
+})
+
+it('restores from a recovery phrase instead, saying what is wrong next to the field', async () => {
+  const api = await freshNode()
+  await api.call('identity.set', { name: 'Вера' })
+  await renderScreen(api, app(vi.fn()), { path: '/join', language: 'ru' })
+  const user = userEvent.setup()
+
+  const restore = await screen.findByRole('region', { name: 'Уже есть фраза восстановления?' })
+  expect(screen.getByRole('region', { name: 'Ваша фраза восстановления' })).toBeTruthy()
+  await user.click(within(restore).getByRole('button', { name: 'Восстановить по фразе' }))
+  // The new words make way for the form.
+  expect(screen.queryByRole('region', { name: 'Ваша фраза восстановления' })).toBeNull()
+  const field = within(restore).getByRole('textbox', { name: 'Фраза восстановления (24 слова)' })
+  const zeros = `${'abandon '.repeat(23)}art`
+  await user.type(field, zeros.replace(/art$/, 'arts'))
+  await user.click(within(restore).getByRole('button', { name: 'Восстановить' }))
+  const alert = await within(restore).findByRole('alert')
+  expect(alert.textContent).toBe(
+    'Слово 24, «arts», не из словаря фраз восстановления: проверьте, как оно написано.',
+  )
+  expect(field.getAttribute('aria-invalid')).toBe('true')
+  expect(field.getAttribute('aria-describedby')?.split(' ')).toContain(alert.id)
+
+  // Typed as written on paper: capitals, numbers and new lines do not matter.
+  await user.clear(field)
+  expect(within(restore).queryByRole('alert')).toBeNull()
+  await user.type(
+    field,
+    zeros
+      .toUpperCase()
+      .split(' ')
+      .map((w, i) => `${i + 1}. ${w}`)
+      .join('\n'),
+  )
+  await user.click(within(restore).getByRole('button', { name: 'Восстановить' }))
+  await screen.findByText(/^С возвращением: это устройство снова — вы\./)
+  await screen.findByRole('region', { name: 'Присоединиться по приглашению' })
+  expect(screen.queryByRole('region', { name: 'Уже есть фраза восстановления?' })).toBeNull()
+  expect(await api.call('identity.get', {})).toEqual({
+    name: 'Вера',
+    publicKey: identityKeyPair(identitySeed(zeros)).publicKey.toString('hex'),
+    phraseWritten: true,
+  })
 })

@@ -112,3 +112,45 @@ it('exports the network, and deletes this device’s copy only after a plain war
     HTMLAnchorElement.prototype.click = click
   }
 })
+
+it('shows the recovery phrase only after a plain warning, and hides it again', async () => {
+  const { api: anna, network } = await world.founder('Anna', 'Friends')
+  await renderScreen(anna, <Settings />, { path: '/settings', network: network.id })
+  const user = userEvent.setup()
+  const section = await screen.findByRole('region', { name: 'Recovery phrase' })
+  expect(within(section).getByText(/^You have not yet said that you wrote/)).toBeTruthy()
+  expect(within(section).queryByRole('list')).toBeNull()
+
+  // First press: the warning, as a question. "No" leaves the words hidden.
+  await user.click(within(section).getByRole('button', { name: 'Show recovery phrase…' }))
+  const question = within(section).getByRole('group')
+  expect(within(question).getByRole('alert').textContent).toBe(
+    'Anyone who sees these words can act as you in every network. Show them now, with nobody ' +
+      'else looking at your screen?',
+  )
+  await user.click(within(question).getByRole('button', { name: 'No' }))
+  expect(within(section).queryByRole('list')).toBeNull()
+
+  await user.click(within(section).getByRole('button', { name: 'Show recovery phrase…' }))
+  await user.click(within(section).getByRole('button', { name: 'Yes' }))
+  const list = await within(section).findByRole('list', {
+    name: 'The 24 words of your recovery phrase',
+  })
+  const { words } = await anna.call('identity.phrase', { confirm: true })
+  expect(
+    within(list)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent),
+  ).toEqual(words)
+  expect(document.activeElement).toBe(list)
+
+  await user.click(within(section).getByRole('button', { name: 'I have written these words down' }))
+  await waitFor(() => expect(within(section).queryByText(/^You have not yet said/)).toBeNull())
+  expect((await anna.call('identity.get', {})).phraseWritten).toBe(true)
+  expect(within(section).queryByRole('button', { name: 'I have written these words down' })).toBe(
+    null,
+  )
+  await user.click(within(section).getByRole('button', { name: 'Hide the words' }))
+  expect(within(section).queryByRole('list')).toBeNull()
+  expect(within(section).getByRole('button', { name: 'Show recovery phrase…' })).toBeTruthy()
+})

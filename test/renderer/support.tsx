@@ -39,7 +39,8 @@ export class DirectApi implements Api {
   async call<C extends Command>(command: C, params: Params<C>): Promise<Results[C]> {
     const reply = JSON.parse(JSON.stringify(await dispatch(this.node, command, params))) as Reply
     if (reply.ok) return reply.result as Results[C]
-    throw new CallFailed(reply.error.code, reply.error.message)
+    const { code, message, ...more } = reply.error
+    throw new CallFailed(code, message, more)
   }
 
   subscribe(listener: (event: NodeEvent) => void): () => void {

@@ -1,7 +1,10 @@
 /**
- * First run (and "join or create another network"): your name, then either a new network
- * (name, unit of account, time zone, your name in it) or joining one with an invite code or
- * exodus:// link. An invite in the address (`#/join?invite=CODE`, as the desktop shell opens
+ * First run (and "join or create another network"): your name, then your recovery phrase
+ * (24 words to write down, domain.md §12: the app asks until you tick that you did), then
+ * either a new network (name, unit of account, time zone, your name in it) or joining one
+ * with an invite code or exodus:// link. A person who has a phrase already restores from it
+ * instead (while this install is in no network); joining with an invite then brings their
+ * membership back. An invite in the address (`#/join?invite=CODE`, as the desktop shell opens
  * exodus:// links) fills the form in. After joining through an invite that names a member in
  * need, the app goes straight to that member's card.
  */
@@ -11,6 +14,7 @@ import { CURRENCY_INPUT_PATTERN, CURRENCY_PATTERN, NAME_MAX } from '../../../cor
 import { useLocation, useNavigate } from 'react-router-dom'
 import { CallFailed } from '../api.ts'
 import { ErrorMessage, Loading } from '../components/Feedback.tsx'
+import { PhraseWords, RestoreForm } from '../components/RecoveryPhrase.tsx'
 import { useAction, useApi, useQuery } from '../hooks.ts'
 
 const CURRENCIES = ['EUR', 'USD', 'RUB', 'UAH', 'GBP'] as const
@@ -59,7 +63,10 @@ function useErrorText() {
 export function FirstRun({ onReady }: { onReady: (networkId: string) => void }) {
   const { t } = useTranslation('firstRun')
   const identity = useQuery('identity.get', {})
+  const networks = useQuery('network.list', {})
   const [editing, setEditing] = useState(false)
+  const [restoring, setRestoring] = useState(false)
+  const [restored, setRestored] = useState(false)
   const location = useLocation()
   const invite = useMemo(() => inviteFromAddress(location.search), [location.search])
 
@@ -68,6 +75,9 @@ export function FirstRun({ onReady }: { onReady: (networkId: string) => void }) 
   }
   const name = identity.data.name.trim()
   const named = name !== '' && !editing
+  const { phraseWritten } = identity.data
+  // Restoring replaces who you are: the node allows it only outside every network.
+  const canRestore = networks.data?.every((n) => n.left) ?? false
 
   const join = <JoinNetwork key="join" defaultName={name} invite={invite} onReady={onReady} />
   const create = <CreateNetwork key="create" defaultName={name} onReady={onReady} />
@@ -91,7 +101,26 @@ export function FirstRun({ onReady }: { onReady: (networkId: string) => void }) 
           }}
         />
       )}
-      {named && <div className="first-run-choices">{invite ? [join, create] : [create, join]}</div>}
+      {named && !phraseWritten && !restoring && <PhraseStep onDone={() => identity.reload()} />}
+      {restored && (
+        <p role="status" className="card">
+          {t('restore.done')}
+        </p>
+      )}
+      {named && phraseWritten && (
+        <div className="first-run-choices">{invite ? [join, create] : [create, join]}</div>
+      )}
+      {named && canRestore && !restored && (
+        <RestoreStep
+          open={restoring}
+          onOpen={setRestoring}
+          onRestored={() => {
+            setRestoring(false)
+            setRestored(true)
+            identity.reload()
+          }}
+        />
+      )}
     </article>
   )
 }
@@ -131,6 +160,75 @@ function ProfileStep(props: { initial: string; onDone: () => void }) {
         </button>
         <ErrorMessage error={save.error} />
       </form>
+    </section>
+  )
+}
+
+/** The new identity's 24 words, until the person says they wrote them down. */
+function PhraseStep(props: { onDone: () => void }) {
+  const { t } = useTranslation('firstRun')
+  const api = useApi()
+  const phrase = useQuery('identity.phrase', { confirm: true })
+  const [written, setWritten] = useState(false)
+  const done = useAction(() => api.call('identity.phraseWritten', {}))
+  const id = useId()
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (await done.run()) props.onDone()
+  }
+  return (
+    <section aria-labelledby={`${id}-title`} className="card">
+      <h2 id={`${id}-title`}>{t('phrase.title')}</h2>
+      <p>{t('phrase.intro')}</p>
+      <p>
+        <strong>{t('phrase.warning')}</strong>
+      </p>
+      {phrase.data ? (
+        <PhraseWords words={phrase.data.words} label={t('phrase.words')} />
+      ) : phrase.error ? (
+        <ErrorMessage error={phrase.error} />
+      ) : (
+        <Loading />
+      )}
+      <form onSubmit={submit}>
+        <p>
+          <input
+            type="checkbox"
+            id={`${id}-written`}
+            checked={written}
+            style={{ width: 'auto' }}
+            onChange={(e) => setWritten(e.target.checked)}
+          />{' '}
+          <label htmlFor={`${id}-written`}>{t('phrase.written')}</label>
+        </p>
+        <button type="submit" className="primary" disabled={!written || !phrase.data || done.busy}>
+          {t('phrase.continue')}
+        </button>
+        <ErrorMessage error={done.error} />
+      </form>
+    </section>
+  )
+}
+
+/** "I have a recovery phrase": folded until asked for, then the form. */
+function RestoreStep(props: {
+  open: boolean
+  onOpen: (open: boolean) => void
+  onRestored: () => void
+}) {
+  const { t } = useTranslation('firstRun')
+  const id = useId()
+  return (
+    <section aria-labelledby={`${id}-title`} className="card">
+      <h2 id={`${id}-title`}>{t('restore.title')}</h2>
+      <p className="muted">{t('restore.intro')}</p>
+      {props.open ? (
+        <RestoreForm onRestored={props.onRestored} onCancel={() => props.onOpen(false)} />
+      ) : (
+        <button type="button" onClick={() => props.onOpen(true)}>
+          {t('restore.open')}
+        </button>
+      )}
     </section>
   )
 }

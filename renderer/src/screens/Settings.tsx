@@ -1,8 +1,8 @@
 /**
  * Settings: the networks on this device with their sync state (peers, last sync, whether my
- * latest entries reached anyone) and a switch between them, this node's identity, the UI
- * language, and, folded away under "Advanced", where the data folder and bootstrap nodes are
- * set.
+ * latest entries reached anyone) and a switch between them, this node's identity and its
+ * recovery phrase (shown after a warning), the UI language, and, folded away under
+ * "Advanced", where the data folder and bootstrap nodes are set.
  */
 import { useId, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -10,6 +10,7 @@ import { Link } from 'react-router-dom'
 import type { NetworkSummary, Results } from '../../../core/api/contract.ts'
 import { LanguageSelect } from '../components/LanguageSelect.tsx'
 import { ConfirmButton, ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
+import { PhraseWords } from '../components/RecoveryPhrase.tsx'
 import { formatDateTime } from '../format.ts'
 import { useAction, useApi, useQuery } from '../hooks.ts'
 import { useNetwork } from '../network.tsx'
@@ -25,6 +26,7 @@ export function Settings() {
       <Networks />
       <NetworkData />
       <IdentitySettings />
+      <RecoveryPhrase />
       <DeviceSettings />
       <RemoveAllData />
     </article>
@@ -190,6 +192,63 @@ function IdentitySettings() {
           </p>
         </>
       )}
+    </Section>
+  )
+}
+
+/**
+ * The recovery phrase (domain.md §12), shown only after a plain warning and hidden again on
+ * request or when the screen is left; a phrase not yet written down is said so.
+ */
+function RecoveryPhrase() {
+  const { t } = useTranslation('settings')
+  const api = useApi()
+  const identity = useQuery('identity.get', {})
+  const [words, setWords] = useState<string[] | null>(null)
+  const show = useAction(() => api.call('identity.phrase', { confirm: true }))
+  const written = useAction(() => api.call('identity.phraseWritten', {}))
+  const notWritten = identity.data?.phraseWritten === false
+  return (
+    <Section title={t('phrase.title')}>
+      <p>{t('phrase.explain')}</p>
+      {notWritten && <p className="muted">{t('phrase.notWritten')}</p>}
+      {words ? (
+        <>
+          <PhraseWords words={words} label={t('phrase.words')} focus />
+          <p>
+            {notWritten && (
+              <>
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={written.busy}
+                  onClick={async () => {
+                    if (await written.run()) identity.reload()
+                  }}
+                >
+                  {t('phrase.written')}
+                </button>{' '}
+              </>
+            )}
+            <button type="button" onClick={() => setWords(null)}>
+              {t('phrase.hide')}
+            </button>
+          </p>
+        </>
+      ) : (
+        <p>
+          <ConfirmButton
+            label={t('phrase.show')}
+            question={t('phrase.warning')}
+            disabled={show.busy}
+            onConfirm={async () => {
+              const shown = await show.run()
+              if (shown) setWords(shown.words)
+            }}
+          />
+        </p>
+      )}
+      <ErrorMessage error={show.error ?? written.error} />
     </Section>
   )
 }
