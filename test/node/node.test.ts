@@ -11,12 +11,14 @@ import {
   type Params,
   type Results,
 } from '../../core/api/contract.ts'
+import { silentLogger } from '../../core/logger.ts'
 import { ExodusNode, createNode } from '../../core/node/node.ts'
 import {
   afterTest,
   bootstrapOf,
   create,
   errorOf,
+  pair,
   eventually,
   startNode,
   tempFolder,
@@ -155,6 +157,41 @@ describe('time passing', () => {
     expect(next[0]!.cycle! > cycle).toBe(true)
     const state = await call(anna, 'state', { network: net.id })
     expect(state.home.recent.some((e) => e.kind === 'cycle.started')).toBe(true)
+  })
+  it('a node whose clock is ten years ahead says so once, and moves nothing for the others', async () => {
+    const anna = await create(undefined, { network: { timeZone: 'UTC' } })
+    const boris = await pair(anna, 'Boris')
+    const cycleOps: string[] = []
+    const log = {
+      ...silentLogger,
+      info: (message: string) => {
+        if (message.startsWith('time passed a boundary')) cycleOps.push(message)
+      },
+    }
+    const before = (await call(anna.node, 'network.list', {}))[0]!.cycle
+    let ahead = 0
+    const gleb = await pair(anna, 'Gleb', {
+      node: { clock: () => Date.now() + ahead, cycleCheckMs: 50, log },
+    })
+    ahead = 3_650 * 86_400_000
+    await eventually(
+      async () => cycleOps.length,
+      (n) => n >= 1,
+    )
+    // Many checks later, still one: its clock counted once for this boundary.
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    expect(cycleOps).toHaveLength(1)
+    // Written after the cycle op: once Anna and Boris see it, they applied that too.
+    await call(gleb.node, 'status.set', { network: gleb.net.id, status: 'orange', amount: 100 })
+    for (const peer of [anna, boris]) {
+      await eventually(
+        () => call(peer.node, 'member.card', { network: peer.net.id, member: gleb.net.me }),
+        (c) => c.status === 'orange',
+      )
+    }
+    for (const peer of [anna, boris, gleb]) {
+      expect((await call(peer.node, 'network.list', {}))[0]!.cycle).toBe(before)
+    }
   })
 })
 
