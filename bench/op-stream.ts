@@ -16,6 +16,7 @@
  * members at each month start and red deadline (as apps do when their clock crosses one).
  */
 import { createHash } from 'node:crypto'
+import { joinProof, receiptFor, testInvite } from '../test/support/admission.ts'
 import { cycleOf, cycleStart, DAY, nextCycle } from '../core/ledger/cycle-time.ts'
 import { pledgeIdOf } from '../core/ledger/model.ts'
 import { OP_VERSION } from '../core/ledger/ops.ts'
@@ -231,25 +232,38 @@ class Generator {
       type: 'network.create',
       fields: { name: 'Bench circle', currency: 'EUR', decimals: 2, timeZone: this.tz },
     })
-    this.emit((ts += joinStep), { as: creator, type: 'member.join', fields: { name: 'Member 0' } })
+    this.emit((ts += joinStep), {
+      as: creator,
+      type: 'member.join',
+      fields: { name: 'Member 0', ...joinProof('bench member 0', creator, creator) },
+    })
     this.addMember(creator)
     for (let i = 1; i < count; i++) {
       const inviter = this.members[Math.floor(this.rng() * this.members.length)]!.id
-      const invite = keyOf(`bench invite ${i}`)
+      const invite = testInvite(`bench invite ${i}`)
       this.emit((ts += joinStep), {
         as: inviter,
         type: 'invite.create',
-        fields: { invite, publicKey: invite, expires: ts + 7 * DAY, uses: 1 },
+        fields: {
+          invite: invite.id,
+          publicKey: invite.publicKey,
+          expires: ts + 7 * DAY,
+          uses: 1,
+        },
       })
       this.emit((ts += joinStep), {
         as: inviter,
         type: 'writer.add',
-        fields: { key: keys[i], invite },
+        fields: { key: keys[i], invite: invite.id, receipt: receiptFor(invite, keys[i]!) },
       })
       this.emit((ts += joinStep), {
         as: keys[i]!,
         type: 'member.join',
-        fields: { name: `Member ${i}`, about: `Simulated member number ${i}` },
+        fields: {
+          name: `Member ${i}`,
+          about: `Simulated member number ${i}`,
+          ...joinProof(`bench member ${i}`, creator, keys[i]!),
+        },
       })
       this.addMember(keys[i]!)
     }
@@ -752,11 +766,16 @@ class Generator {
   }
 
   private inviteCreate(): Draft {
-    const invite = keyOf(`bench extra invite ${this.opCounter}`)
+    const invite = testInvite(`bench extra invite ${this.opCounter}`)
     return {
       as: this.randomMember().id,
       type: 'invite.create',
-      fields: { invite, publicKey: invite, expires: this.now + 7 * DAY, uses: this.int(1, 5) },
+      fields: {
+        invite: invite.id,
+        publicKey: invite.publicKey,
+        expires: this.now + 7 * DAY,
+        uses: this.int(1, 5),
+      },
     }
   }
 
@@ -822,10 +841,20 @@ class Generator {
         return {
           as: this.randomMember().id,
           type: 'writer.add',
-          fields: { key: keyOf(`newcomer ${this.opCounter}`), invite: keyOf('no such invite') },
+          fields: {
+            key: keyOf(`newcomer ${this.opCounter}`),
+            invite: keyOf('no such invite'),
+            receipt: 'ab'.repeat(64),
+          },
         }
-      case 'second join':
-        return { as: this.randomMember().id, type: 'member.join', fields: { name: 'Again' } }
+      case 'second join': {
+        const m = this.randomMember()
+        return {
+          as: m.id,
+          type: 'member.join',
+          fields: { name: 'Again', ...joinProof(`again ${m.id}`, this.members[0]!.id, m.id) },
+        }
+      }
       case 'intention change to the same amount': {
         const p = this.pickState('active')
         if (!p) return null

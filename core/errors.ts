@@ -250,6 +250,12 @@ export const REASONS = {
   'invite-expired': 'this invite has expired',
   'invite-used-up': 'this invite has been used up ({used} of {uses})',
   'writer-exists': 'writer {id} is already in this network',
+  'pairing-unproven':
+    'no proof that this writer paired with the invite: only its holder can sign one',
+  'join-unproven': 'the member key does not prove this device may join with it',
+  'device-unlinked': 'this device was unlinked from its member',
+  'not-your-device': 'device {id} is not one of yours',
+  'last-device': 'this is your only device: leave the network instead',
   'already-green': 'you are already green',
   'same-monthly': 'your monthly amount is already {amount}',
   'help-yourself': 'you cannot promise help to yourself',

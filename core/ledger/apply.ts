@@ -4,12 +4,17 @@
  */
 import { Transaction, type KV } from './kv.ts'
 import { Ledger, Rejected, reject, type Effect, type MemberOpType } from './ledger.ts'
-import { keys, type Member, type NetworkMeta, type Rejection } from './model.ts'
+import { keys, type Member, type NetworkMeta, type Rejection, type WriterRecord } from './model.ts'
 import { decodeOp, type Op } from './ops.ts'
 import { reasonText, type Refusal } from '../errors.ts'
 import { followBoundary, noteClock, recordTime } from './network-time.ts'
 import { intentionRules } from './rules/intention.ts'
-import { createNetwork, memberJoin, memberRules as ownRecordRules } from './rules/member.ts'
+import {
+  createNetwork,
+  handOverSilentIndexers,
+  memberJoin,
+  memberRules as ownRecordRules,
+} from './rules/member.ts'
 import { inviteRules } from './rules/invite.ts'
 import { obligationRules } from './rules/obligation.ts'
 import { requestRules } from './rules/request.ts'
@@ -75,17 +80,24 @@ export async function applyOp(
     return rejected(kv, author, ref, op, { code: 'network-exists', params: {} })
 
   // Every well-formed op from a member counts as their clock, even one the rules then
-  // reject; network time moves when the members' clocks agree (network-time.ts).
+  // reject; network time moves when the members' clocks agree (network-time.ts), and indexer
+  // places of devices silent for long are handed on.
   const clock = new Transaction(kv)
+  const writer = await clock.get<WriterRecord>(keys.writer(author))
+  const member = writer?.member ? await clock.get<Member>(keys.member(writer.member)) : null
+  const timeEffects: Effect[] = []
   let emitted = 0
-  const member = (await clock.get(keys.writer(author)))
-    ? await clock.get<Member>(keys.member(author))
-    : undefined
-  if (member && !member.left) {
+  if (member && !member.left && writer?.unlinkedAt === undefined) {
     const l = new Ledger(clock, meta, ref, meta.now)
     await noteClock(l, member.id, op.ts)
+    if (author in meta.indexerSeen) {
+      // It wrote: not silent, whatever its clock says (a slow one counts as network time).
+      meta.indexerSeen[author] = Math.max(meta.indexerSeen[author]!, op.ts, meta.now)
+    }
+    await handOverSilentIndexers(l)
     await l.saveMeta()
     emitted = l.emitted
+    timeEffects.push(...l.effects)
   }
 
   const tx = new Transaction(clock)
@@ -99,14 +111,16 @@ export async function applyOp(
       // Events of the time that passed were named `<ref>#0...`: the op's own follow them.
       emitted,
     )
-    await route(l, author, op)
+    await route(l, author, writer, member, op)
     // A newcomer's clock counts from their first op, the join.
-    if (op.type === 'member.join') await noteClock(l, author, op.ts)
-    else await followBoundary(l)
+    if (op.type === 'member.join') {
+      const joined = await tx.get<WriterRecord>(keys.writer(author))
+      await noteClock(l, joined!.member!, op.ts)
+    } else await followBoundary(l)
     await l.saveMeta()
     await tx.commit()
     await clock.commit()
-    return { accepted: true, effects: l.effects }
+    return { accepted: true, effects: [...timeEffects, ...l.effects] }
   } catch (err) {
     tx.discard()
     await clock.commit()
@@ -116,21 +130,30 @@ export async function applyOp(
       err instanceof Rejected
         ? err.refusal
         : { code: 'internal', params: { type: op.type, problem: String(err) } }
-    return rejected(kv, author, ref, op, refusal)
+    return { ...(await rejected(kv, author, ref, op, refusal)), effects: timeEffects }
   }
 }
 
+/**
+ * Sends the op to its rule: joining is for admitted writers, every other op for a device of a
+ * member in good standing, acting as that member.
+ */
 async function route(
   l: Ledger,
   author: string,
+  writer: WriterRecord | null,
+  member: Member | null,
   op: Exclude<Op, { type: 'network.create' }>,
 ): Promise<void> {
+  // A cycle op only counts as a clock (above), whoever appends it.
   if (op.type === 'cycle') return
   if (op.type === 'member.join') return memberJoin(l, author, op)
-  const member = await l.member(author)
+  if (writer?.unlinkedAt !== undefined) reject('device-unlinked')
   if (!member) reject('join-first')
   if (member.left) reject('you-left')
-  await memberRules[op.type](l, member, op as never)
+  // The time counted above changed the stored copy only: the rules get the current one.
+  const current = (await l.member(member.id))!
+  await memberRules[op.type](l, current, op as never)
 }
 
 async function rejected(

@@ -13,8 +13,10 @@
  *    records who wrote a newer op version (`newer`), not a lasting `needsUpdate` flag.
  * 4: network time is the median of the members' clocks (network-time.ts: `clock/<member>`,
  *    the meta's `clocks`); records carry network time, not a stamp past the next boundary.
+ * 5: protocol version 2: members hold a member key (`mkey/`) and devices (`writer/<key>.member`),
+ *    writers are admitted with a pairing receipt, indexer places go one per member.
  */
-export const VIEW_LAYOUT = 4
+export const VIEW_LAYOUT = 5
 
 /** The view key holding the layout the view was built with, written by its first apply call. */
 export const LAYOUT_KEY = 'layout'

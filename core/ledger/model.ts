@@ -43,6 +43,8 @@ export interface NetworkMeta {
   reds: Record<string, number>
   /** Writer keys of the indexers, oldest first. */
   indexers: string[]
+  /** When each indexer device last wrote (network time): a long silence hands its place on. */
+  indexerSeen: Record<string, number>
   /**
    * Writers who appended ops of a newer schema version than the app that applied them knew,
    * each with the highest such version. An app asks to be updated while one is newer than it
@@ -79,6 +81,22 @@ export interface Member {
   joinedEvent: number
   left: boolean
   leftAt?: number
+  /** The person's member key in this network (domain.md §12): what signs their proofs. */
+  key: string
+  /** Writer keys of the devices that act for this member now (unlinked ones are gone). */
+  devices: string[]
+}
+
+/** An admitted writer (a device). */
+export interface WriterRecord {
+  addedBy: string
+  at: number
+  /** The invite it paired with (not for the network's creator). */
+  invite?: string
+  /** The member it acts for, once it joined (as a new member or as a device of one). */
+  member?: string
+  /** When it was unlinked: what it wrote before stays, anything after is refused. */
+  unlinkedAt?: number
 }
 
 export type PledgeKind = 'intention' | 'obligation'
@@ -133,6 +151,8 @@ export type EventKind =
   | 'network.created'
   | 'member.joined'
   | 'member.left'
+  | 'device.linked'
+  | 'device.unlinked'
   | 'status.changed'
   | 'intention.created'
   | 'intention.changed'
@@ -218,6 +238,8 @@ export const keys = {
   members: 'member/',
   writer: (key: string) => `writer/${key}`,
   writers: 'writer/',
+  /** Which member holds a member key (value: member id). */
+  memberKey: (key: string) => `mkey/${key}`,
   /** A member's latest clock: the highest stamp of their ops, in whole minutes. */
   clock: (member: string) => `clock/${member}`,
   clocks: 'clock/',
@@ -254,6 +276,14 @@ export const keys = {
   /** Why an op was refused (a Refusal), by op ref: an app tells its user why it did not count. */
   refusal: (ref: string) => `refusal/${ref}`,
   refusals: 'refusal/',
+}
+
+/**
+ * What member keys are derived for and their proofs name as the network: its first writer,
+ * which its record keeps (every node knows it once it has the network's first op).
+ */
+export function networkId(meta: NetworkMeta): string {
+  return meta.creator
 }
 
 export function pad(n: number): string {

@@ -60,6 +60,10 @@ function describe(e: LedgerEvent, me: string, name: Names, amount: (n?: number) 
       return `${actor} joined the network`
     case 'member.left':
       return `${actor} left the network`
+    case 'device.linked':
+      return 'A new device was linked to your membership'
+    case 'device.unlinked':
+      return 'A device was unlinked from your membership'
     case 'status.changed':
       if (d.status === 'orange') return `${subject} needs monthly support of ${sum}`
       if (d.status === 'red') return `${subject} needs emergency help: ${sum}`

@@ -24,13 +24,20 @@ import {
 } from './limits.ts'
 
 /** Highest op schema version this app understands. Newer ops are kept and flagged. */
-export const OP_VERSION = 1
+export const OP_VERSION = 2
 
 const hexKey = z
   .string()
   .regex(/^[0-9a-f]{64}$/, 'must be a 64-character lowercase hex key')
   .describe('writer key / member id')
 export const memberId = hexKey
+/** An ed25519 signature (a member key's proof, domain.md §12), 128 hex characters. */
+const proof = z.string().regex(/^[0-9a-f]{128}$/, 'must be a 128-character lowercase hex signature')
+/** blind-pairing's receipt of a pairing, hex: what only the invite's holder can sign. */
+const receipt = z
+  .string()
+  .max(1024)
+  .regex(/^([0-9a-f]{2})+$/, 'must be lowercase hex')
 export const opId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{6,32}$/, 'must be 6-32 characters of [A-Za-z0-9_-]')
@@ -89,12 +96,15 @@ export const opSchemas = {
     type: z.literal('writer.add'),
     key: hexKey,
     invite: hexKey.describe('the invite the newcomer paired with'),
+    receipt: receipt.describe("the pairing request's receipt, signed with the invite's key"),
   }),
   'member.join': z.object({
     ...envelope,
     type: z.literal('member.join'),
     name,
     about: about.optional(),
+    key: hexKey.describe("the person's member key in this network"),
+    proof: proof.describe("the member key's 'join' proof for the joining writer"),
   }),
   'member.profile': z.object({
     ...envelope,
@@ -113,6 +123,7 @@ export const opSchemas = {
       }),
   }),
   'member.leave': z.object({ ...envelope, type: z.literal('member.leave') }),
+  'device.unlink': z.object({ ...envelope, type: z.literal('device.unlink'), device: hexKey }),
   'status.green': z.object({ ...envelope, type: z.literal('status.green') }),
   'status.orange': z.object({ ...envelope, type: z.literal('status.orange'), amount }),
   'status.red': z.object({

@@ -102,7 +102,16 @@ export class Admission {
         return
       }
       const already = await n.read((kv) => kv.get(keys.writer(writer)))
-      if (!already) await n.append({ type: 'writer.add', key: writer, invite: inviteId })
+      // The request's receipt, signed with the invite's key: the ledger's proof that this
+      // writer paired with the invite (no member can spend an invite on a writer of theirs).
+      if (!already && request.receipt) {
+        await n.append({
+          type: 'writer.add',
+          key: writer,
+          invite: inviteId,
+          receipt: hex(request.receipt),
+        })
+      }
       request.confirm({ key: n.base.key, encryptionKey: Buffer.from(n.entry.encryptionKey, 'hex') })
       log.info('admitted a new member', { network: n.short, writer: writer.slice(0, 8) })
     } catch (err) {
@@ -219,8 +228,12 @@ export class Admission {
   private async becomeMember(n: NetworkSession): Promise<void> {
     const name = n.entry.joiningAs
     if (name === null) return
+    await n.findMe()
     const me = await n.read((kv) => kv.get<Member>(keys.member(n.me)))
-    if (!me) await n.append({ type: 'member.join', name })
+    if (!me) {
+      await n.append(await n.joinOp(name))
+      await n.findMe()
+    }
     n.entry.joiningAs = null
     await this.o.state.save()
   }

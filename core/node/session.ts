@@ -13,7 +13,16 @@ import z32 from 'z32'
 import { randomBytes } from 'node:crypto'
 import { ApiError, fail, refused, type StoredRefusal } from '../errors.ts'
 import type { Appended, NetworkSummary, NodeEvent, SyncState } from '../api/results.ts'
-import { keys, pledgeIdOf, type Member, type NetworkMeta, type Pledge } from '../ledger/model.ts'
+import { signProof } from '../identity/member-key.ts'
+import {
+  keys,
+  networkId,
+  pledgeIdOf,
+  type Member,
+  type NetworkMeta,
+  type Pledge,
+  type WriterRecord,
+} from '../ledger/model.ts'
 import { newerWriters, OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
 import { tryOp } from '../ledger/try-op.ts'
 import type { Logger } from '../logger.ts'
@@ -82,6 +91,7 @@ export class NetworkSession extends ReadyResource {
       knownAs: (meta) => this.knownAs(meta),
     })
     this.base.on('update', () => {
+      void this.findMe().catch(() => {})
       if (this.connections.size > 0) this.lastSync = opts.clock()
       opts.push({ type: 'state', network: this.key })
       this.feed.schedule()
@@ -100,9 +110,32 @@ export class NetworkSession extends ReadyResource {
     return this.entry.key.slice(0, 8)
   }
 
-  /** My member id in this network: the local writer key. */
+  /**
+   * My member id in this network: the member this device acts for (found in the view once it
+   * joined), else this device's writer key, which is the id it joins as unless its member key
+   * is a member's already (a linked device, a restored membership).
+   */
   get me(): string {
-    return this.base.localKey
+    return this.memberId ?? this.base.localKey
+  }
+
+  private memberId: string | null = null
+
+  /** Looks up which member this device acts for, until it does (after it joined). */
+  async findMe(): Promise<void> {
+    if (this.memberId !== null) return
+    const writer = await this.read((kv) => kv.get<WriterRecord>(keys.writer(this.base.localKey)))
+    if (writer?.member) this.memberId = writer.member
+  }
+
+  /** My member.join: the name, and the proof that this device holds my member key here. */
+  async joinOp(name: string): Promise<OpInput<'member.join'>> {
+    const meta = await this.meta()
+    if (!meta) throw fail('not-synced')
+    const network = networkId(meta)
+    const pair = this.opts.state.memberKeyPair(network)
+    const proof = signProof(pair.secretKey, 'join', network, this.base.localKey)
+    return { type: 'member.join', name, key: hex(pair.publicKey), proof: hex(proof) }
   }
 
   override async _open(): Promise<void> {
@@ -112,7 +145,7 @@ export class NetworkSession extends ReadyResource {
     // the index, and reading it while they ask doubles their wait (Home's first visit at 1,000
     // members: 1.23 s, 0.5 s once it was read). A view still arriving (after a fast-forward)
     // could make this wait for peers, so then it is read in the background.
-    if (this.base.viewComplete) await warm().catch(() => {})
+    if (this.base.viewComplete) await Promise.all([warm(), this.findMe()]).catch(() => {})
     this.feed.start(warm())
     if (!(this.entry.left && this.base.ownEntriesShared)) this.startSync()
   }

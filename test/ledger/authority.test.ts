@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { OpInput, OpType } from '../../core/ledger/ops.ts'
+import { testInvite } from '../support/admission.ts'
 import { DAY, TestLedger, keyOf } from '../support/ledger.ts'
 import { rejects } from '../support/events.ts'
 
@@ -30,6 +31,7 @@ const NOT_MEMBER = 'you are not a member of this network: join first'
 const LEFT = 'you have left this network'
 const EXISTS = 'the network already exists'
 const ALREADY = 'you are already a member of this network'
+const NOT_YOUR_DEVICE = `device ${keyOf('boris phone').slice(0, 8)} is not one of yours`
 const NOT_INTENTION_AUTHOR = 'only the author of intention {pledge} may do this'
 const NOT_OBLIGATION_AUTHOR = 'only the author of obligation {pledge} may do this'
 
@@ -62,6 +64,14 @@ const MATRIX: Record<OpType, Record<Role, string>> = {
   'member.profile': { author: OK, recipient: OK, third: OK, writer: NOT_MEMBER, left: LEFT },
   'member.payment': { author: OK, recipient: OK, third: OK, writer: NOT_MEMBER, left: LEFT },
   'member.leave': { author: OK, recipient: OK, third: OK, writer: NOT_MEMBER, left: LEFT },
+  // Boris's phone is his second device: only he may unlink it.
+  'device.unlink': {
+    author: OK,
+    recipient: NOT_YOUR_DEVICE,
+    third: NOT_YOUR_DEVICE,
+    writer: NOT_MEMBER,
+    left: LEFT,
+  },
   // Status ops act on their author, who is orange here (boris and vera too).
   'status.green': { author: OK, recipient: OK, third: OK, writer: NOT_MEMBER, left: LEFT },
   'status.orange': { author: OK, recipient: OK, third: OK, writer: NOT_MEMBER, left: LEFT },
@@ -170,15 +180,8 @@ interface Arranged {
 async function network(): Promise<TestLedger> {
   const t = await new TestLedger(START).network('anna', ['boris', 'vera', 'lev'])
   await t.ok('anna', { type: 'status.orange', amount: 50_000 })
-  const invite = keyOf('invite for wanda')
-  await t.ok('anna', {
-    type: 'invite.create',
-    invite,
-    publicKey: invite,
-    expires: START + DAY,
-    uses: 1,
-  })
-  await t.ok('anna', { type: 'writer.add', key: keyOf('wanda'), invite })
+  const invite = await t.invite('anna', 'invite for wanda', { expires: START + DAY })
+  await t.ok('anna', t.admitOp(invite, 'wanda'))
   await t.ok('lev', { type: 'member.leave' })
   return t
 }
@@ -209,12 +212,12 @@ const ARRANGE: Record<OpType, (t: TestLedger) => Promise<Arranged>> = {
     input: { type: 'network.create', name: 'Other', currency: 'EUR', decimals: 2, timeZone: 'UTC' },
   }),
   'invite.create': async (t) => {
-    const invite = keyOf('matrix invite')
+    const invite = testInvite('matrix invite')
     return {
       input: {
         type: 'invite.create',
-        invite,
-        publicKey: invite,
+        invite: invite.id,
+        publicKey: invite.publicKey,
         expires: t.now + DAY,
         uses: 1,
         for: keyOf('anna'),
@@ -222,35 +225,24 @@ const ARRANGE: Record<OpType, (t: TestLedger) => Promise<Arranged>> = {
     }
   },
   'invite.revoke': async (t) => {
-    const invite = keyOf('matrix invite')
-    await t.ok('boris', {
-      type: 'invite.create',
-      invite,
-      publicKey: invite,
-      expires: t.now + DAY,
-      uses: 1,
-      for: keyOf('anna'),
-    })
-    return { input: { type: 'invite.revoke', invite }, invite }
+    const invite = await t.invite('boris', 'matrix invite', { for: keyOf('anna') })
+    return { input: { type: 'invite.revoke', invite: invite.id }, invite: invite.id }
   },
   'writer.add': async (t) => {
-    const invite = keyOf('matrix invite')
-    await t.ok('boris', {
-      type: 'invite.create',
-      invite,
-      publicKey: invite,
-      expires: t.now + DAY,
-      uses: 1,
-      for: keyOf('anna'),
-    })
-    return { input: { type: 'writer.add', key: keyOf('newcomer'), invite }, invite }
+    const invite = await t.invite('boris', 'matrix invite', { for: keyOf('anna') })
+    return { input: t.admitOp(invite, 'newcomer'), invite: invite.id }
   },
-  'member.join': async () => ({ input: { type: 'member.join', name: 'Someone' } }),
+  'member.join': async (t) => ({ input: t.joinOp('wanda', 'Someone') }),
   'member.profile': async () => ({ input: { type: 'member.profile', about: 'hello' } }),
   'member.payment': async () => ({
     input: { type: 'member.payment', details: [{ label: 'IBAN', value: 'X', isDefault: true }] },
   }),
   'member.leave': async () => ({ input: { type: 'member.leave' } }),
+  'device.unlink': async (t) => {
+    await t.ok('anna', t.admitOp(await t.invite('anna', 'phone of boris'), 'boris phone'))
+    await t.ok('boris phone', t.joinOp('boris phone', 'boris'))
+    return { input: { type: 'device.unlink', device: keyOf('boris phone') } }
+  },
   'status.green': async (t) => {
     await everyoneOrange(t)
     return { input: { type: 'status.green' } }

@@ -8,6 +8,7 @@ import { applyOp } from '../../core/ledger/apply.ts'
 import { keys, type NetworkMeta } from '../../core/ledger/model.ts'
 import { MAX_AMOUNT } from '../../core/ledger/limits.ts'
 import { OP_TYPES, OP_VERSION, newerWriters } from '../../core/ledger/ops.ts'
+import { testInvite } from '../support/admission.ts'
 import { TestLedger, keyOf } from '../support/ledger.ts'
 import { reasonText } from '../../core/errors.ts'
 
@@ -34,19 +35,14 @@ async function world(): Promise<World> {
   return { t, pI, pO }
 }
 
-const inviteFor = (name: string) => keyOf(`invite for ${name}`)
+const inviteFor = (name: string) => testInvite(`invite for ${name}`).id
+/** A receipt that would never verify: for ops refused before the receipt is looked at. */
+const receipt = 'ab'.repeat(64)
 
 /** Anna admits `name` as a writer through a single-use invite; they do not join. */
 async function admit(t: TestLedger, name: string) {
-  const invite = inviteFor(name)
-  await t.ok('anna', {
-    type: 'invite.create',
-    invite,
-    publicKey: invite,
-    expires: t.now + 86_400_000,
-    uses: 1,
-  })
-  await t.ok('anna', { type: 'writer.add', key: keyOf(name), invite })
+  const invite = await t.invite('anna', `invite for ${name}`, { expires: t.now + 86_400_000 })
+  await t.ok('anna', t.admitOp(invite, name))
 }
 
 /** Every key except the rejection log (and the reasons kept by op ref), serialised. */
@@ -117,7 +113,7 @@ const malformed: Array<[string, unknown, RegExp | string, (string | null)?]> = [
   [
     'v as a string',
     op('status.green', { v: '1' }),
-    'malformed status.green: v Invalid input: expected 1',
+    `malformed status.green: v Invalid input: expected ${OP_VERSION}`,
     'status.green',
   ],
   ['v null', op('status.green', { v: null }), /^malformed status\.green: v /],
@@ -406,7 +402,7 @@ const malformed: Array<[string, unknown, RegExp | string, (string | null)?]> = [
   ],
   [
     'invite not a key',
-    op('writer.add', { key: keyOf('x'), invite: 'i'.repeat(129) }),
+    op('writer.add', { key: keyOf('x'), invite: 'i'.repeat(129), receipt }),
     'malformed writer.add: invite must be a 64-character lowercase hex key',
   ],
   [
@@ -454,19 +450,19 @@ const malformed: Array<[string, unknown, RegExp | string, (string | null)?]> = [
   ['NaN in JSON bytes', bytes('{"amount":NaN}'), 'malformed op: not valid JSON', null],
   [
     'Infinity in JSON bytes',
-    bytes(`{"v":1,"id":"abcdef","ts":${NOW},"type":"status.orange","amount":Infinity}`),
+    bytes(`{"v":${OP_VERSION},"id":"abcdef","ts":${NOW},"type":"status.orange","amount":Infinity}`),
     'malformed op: not valid JSON',
     null,
   ],
   [
     '1e400 in JSON bytes',
-    bytes(`{"v":1,"id":"abcdef","ts":${NOW},"type":"status.orange","amount":1e400}`),
+    bytes(`{"v":${OP_VERSION},"id":"abcdef","ts":${NOW},"type":"status.orange","amount":1e400}`),
     'malformed status.orange: amount Invalid input: expected number, received Infinity',
     'status.orange',
   ],
   [
     'truncated JSON',
-    bytes(`{"v":1,"id":"abcdef","ts":${NOW},"type":"status.or`),
+    bytes(`{"v":${OP_VERSION},"id":"abcdef","ts":${NOW},"type":"status.or`),
     'malformed op: not valid JSON',
     null,
   ],
@@ -529,7 +525,7 @@ describe('malformed ops are rejected without touching the state', () => {
         await t.ok('boris', { type: 'member.profile', about: 'still here' })
         expect((await t.member('boris')).about).toBe('still here')
       } else {
-        await t.ok('stranger', { type: 'member.join', name: 'Stranger' })
+        await t.ok('stranger', t.joinOp('stranger'))
         expect((await t.member('stranger')).status).toBe('green')
       }
     })
@@ -540,14 +536,17 @@ describe('malformed ops are rejected without touching the state', () => {
     expect(newerWriters(await t.meta())).toEqual([])
     const before = snapshot(t, true)
     for (const [author, value] of [
-      ['boris', op('pool.claim', { v: 2, amount: 100 })],
-      ['stranger', op('status.orange', { v: 2, amount: 'a new kind of amount' })],
-      ['boris', bytes('{"v":3,"type":"initiative.create","cost":{"n":1}}')],
+      ['boris', op('pool.claim', { v: OP_VERSION + 1, amount: 100 })],
+      ['stranger', op('status.orange', { v: OP_VERSION + 1, amount: 'a new kind of amount' })],
+      ['boris', bytes(`{"v":${OP_VERSION + 2},"type":"initiative.create","cost":{"n":1}}`)],
     ] as const) {
       const result = await t.raw(author, value)
       expect(result.accepted).toBe(false)
       expect(result.reason).toMatch(
-        /^op schema version [23] is newer than this app understands \(1\): update the app$/,
+        new RegExp(
+          `^op schema version (${OP_VERSION + 1}|${OP_VERSION + 2}) is newer than this app ` +
+            `understands \\(${OP_VERSION}\\): update the app$`,
+        ),
       )
     }
     const rejections = await t.rejections()
@@ -557,7 +556,10 @@ describe('malformed ops are rejected without touching the state', () => {
       ['initiative.create', true],
     ])
     // Who wrote which newer version: the app asks to be updated while it reads none of them.
-    expect((await t.meta()).newer).toEqual({ [keyOf('boris')]: 3, [keyOf('stranger')]: 2 })
+    expect((await t.meta()).newer).toEqual({
+      [keyOf('boris')]: OP_VERSION + 2,
+      [keyOf('stranger')]: OP_VERSION + 1,
+    })
     expect(newerWriters(await t.meta())).toEqual([keyOf('boris'), keyOf('stranger')].sort())
     // A version this app reads asks for nothing: the question goes with the update.
     expect(newerWriters({ newer: { a: OP_VERSION } })).toEqual([])
@@ -673,17 +675,17 @@ describe('well-formed ops that forge or overreach are rejected by the rules', ()
       ],
       [
         'boris',
-        op('writer.add', { key: keyOf('stranger'), invite: inviteFor('stranger') }),
+        op('writer.add', { key: keyOf('stranger'), invite: inviteFor('stranger'), receipt }),
         `writer ${keyOf('stranger').slice(0, 8)} is already in this network`,
       ],
       [
         'boris',
-        op('writer.add', { key: keyOf('mallory'), invite: inviteFor('stranger') }),
+        op('writer.add', { key: keyOf('mallory'), invite: inviteFor('stranger'), receipt }),
         'this invite has been used up (1 of 1)',
       ],
       [
         'boris',
-        op('writer.add', { key: keyOf('mallory'), invite: inviteFor('mallory') }),
+        op('writer.add', { key: keyOf('mallory'), invite: inviteFor('mallory'), receipt }),
         'this invite is not known to the network',
       ],
       [
@@ -693,7 +695,7 @@ describe('well-formed ops that forge or overreach are rejected by the rules', ()
       ],
       [
         'boris',
-        op('member.join', { name: 'Boris again' }),
+        op('member.join', { ...t.joinOp('boris'), name: 'Boris again' }),
         'you are already a member of this network',
       ],
       ['boris', op('status.green'), 'you are already green'],
@@ -726,7 +728,7 @@ describe('well-formed ops that forge or overreach are rejected by the rules', ()
         op('intention.create', { to: anna, amount: 100 }),
         op('obligation.confirm', { pledge: pO }),
         op('intention.cancel', { pledge: pI }),
-        op('writer.add', { key: keyOf('mallory'), invite: inviteFor('vera') }),
+        op('writer.add', { key: keyOf('mallory'), invite: inviteFor('vera'), receipt }),
         op('invite.create', {
           invite: keyOf('i'),
           publicKey: keyOf('i'),
@@ -740,7 +742,7 @@ describe('well-formed ops that forge or overreach are rejected by the rules', ()
     await expectRejected(
       t,
       'ghost',
-      op('member.join', { name: 'Ghost' }),
+      op('member.join', { ...t.joinOp('ghost'), name: 'Ghost' }),
       'this writer was never admitted to the network',
     )
     // An unknown writer cannot move the ledger's clock, even with a well-formed op.
@@ -751,7 +753,7 @@ describe('well-formed ops that forge or overreach are rejected by the rules', ()
       'you are not a member of this network: join first',
     )
     expect((await t.meta()).cycle).toBe('2026-11')
-    await t.ok('stranger', { type: 'member.join', name: 'Stranger' })
+    await t.ok('stranger', t.joinOp('stranger'))
     await t.ok('stranger', { type: 'intention.create', to: anna, amount: 100 })
   })
 })
@@ -761,9 +763,12 @@ describe('before the network exists', () => {
     const t = new TestLedger(NOW)
     const cases: Array<[unknown, string | RegExp]> = [
       [op('status.orange', { amount: 100 }), 'the network has not been created yet'],
-      [op('member.join', { name: 'Anna' }), 'the network has not been created yet'],
       [
-        op('writer.add', { key: keyOf('boris'), invite: inviteFor('boris') }),
+        op('member.join', { ...t.joinOp('anna'), name: 'Anna' }),
+        'the network has not been created yet',
+      ],
+      [
+        op('writer.add', { key: keyOf('boris'), invite: inviteFor('boris'), receipt }),
         'the network has not been created yet',
       ],
       [op('cycle'), 'the network has not been created yet'],

@@ -5,16 +5,8 @@ import { eventsOf, rejects, supportersOf, toldBy } from '../support/events.ts'
 
 const START = Date.UTC(2026, 10, 3, 12)
 
-async function invite(t: TestLedger, by: string, forName: string) {
-  const id = keyOf(`test invite for ${forName}`)
-  await t.ok(by, {
-    type: 'invite.create',
-    invite: id,
-    publicKey: id,
-    expires: t.now + DAY,
-    uses: 1,
-  })
-  return id
+function invite(t: TestLedger, by: string, forName: string) {
+  return t.invite(by, `test invite for ${forName}`, { expires: t.now + DAY })
 }
 
 describe('network.create', () => {
@@ -50,6 +42,7 @@ describe('network.create', () => {
       cycle: '2026-11',
       reds: {},
       indexers: [keyOf('anna')],
+      indexerSeen: { [keyOf('anna')]: at },
       newer: {},
       seq: { event: 1, member: 0 },
     })
@@ -59,13 +52,14 @@ describe('network.create', () => {
       { kind: 'network.created', actor: 'anna', data: { name: 'Friends' }, to: ['anna'] },
     ])
     // The creator joins like everyone; already an indexer, so nothing more to do on the host.
-    const joined = await t.ok('anna', { type: 'member.join', name: 'Anna' })
+    t.networkId = keyOf('anna')
+    const joined = await t.ok('anna', t.joinOp('anna'))
     expect(joined.effects).toEqual([])
   })
 
   it('rejects any other op before the network exists', async () => {
     const t = new TestLedger(START)
-    const r = await t.op('anna', { type: 'member.join', name: 'Anna' })
+    const r = await t.op('anna', t.joinOp('anna'))
     expect(r.accepted).toBe(false)
     expect(r.reason).toBe('the network has not been created yet')
     expect(await t.kv.get(keys.meta)).toBeNull()
@@ -88,25 +82,25 @@ describe('network.create', () => {
 describe('writer.add', () => {
   it('admits a writer through an invite and asks the host to add it (not as indexer)', async () => {
     const t = await new TestLedger(START).network('anna', ['boris'])
-    const id = await invite(t, 'boris', 'vera')
+    const inv = await invite(t, 'boris', 'vera')
     t.now += 1000
-    const r = await t.ok('boris', { type: 'writer.add', key: keyOf('vera'), invite: id })
+    const r = await t.ok('boris', t.admitOp(inv, 'vera'))
     expect(r.effects).toEqual([{ type: 'addWriter', key: keyOf('vera'), indexer: false }])
     expect(await t.kv.get(keys.writer(keyOf('vera')))).toEqual({
       addedBy: keyOf('boris'),
       at: START + 1000,
-      invite: id,
+      invite: inv.id,
     })
     expect(await t.member('vera')).toBeNull()
   })
 
   it('rejects admitting a writer who is already in the network', async () => {
     const t = await new TestLedger(START).network('anna', ['boris'])
-    const id = await invite(t, 'anna', 'boris again')
+    const inv = await invite(t, 'anna', 'boris again')
     await rejects(
       t,
       'anna',
-      { type: 'writer.add', key: keyOf('boris'), invite: id },
+      t.admitOp(inv, 'boris'),
       `writer ${keyOf('boris').slice(0, 8)} is already in this network`,
     )
   })
@@ -115,12 +109,11 @@ describe('writer.add', () => {
 describe('member.join', () => {
   it('an admitted writer joins green; the network is told', async () => {
     const t = await new TestLedger(START).network('anna', ['boris'])
-    const id = await invite(t, 'anna', 'vera')
-    await t.ok('anna', { type: 'writer.add', key: keyOf('vera'), invite: id })
+    await t.ok('anna', t.admitOp(await invite(t, 'anna', 'vera'), 'vera'))
     t.now += DAY
     let effects: unknown
     const events = await toldBy(t, async () => {
-      effects = (await t.ok('vera', { type: 'member.join', name: 'Vera', about: 'hi' })).effects
+      effects = (await t.ok('vera', { ...t.joinOp('vera'), name: 'Vera', about: 'hi' })).effects
     })
     expect(await t.member('vera')).toMatchObject({
       id: keyOf('vera'),
@@ -142,9 +135,8 @@ describe('member.join', () => {
 
   it('only the first three members are indexers', async () => {
     const t = await new TestLedger(START).network('anna', ['boris', 'vera'])
-    const id = await invite(t, 'anna', 'gleb')
-    await t.ok('anna', { type: 'writer.add', key: keyOf('gleb'), invite: id })
-    const r = await t.ok('gleb', { type: 'member.join', name: 'gleb' })
+    await t.ok('anna', t.admitOp(await invite(t, 'anna', 'gleb'), 'gleb'))
+    const r = await t.ok('gleb', t.joinOp('gleb'))
     expect(r.effects).toEqual([])
     expect((await t.meta()).indexers).toEqual([keyOf('anna'), keyOf('boris'), keyOf('vera')])
     expect((await t.member('gleb')).index).toBe(4)
@@ -152,12 +144,7 @@ describe('member.join', () => {
 
   it('rejects a writer who was never admitted', async () => {
     const t = await new TestLedger(START).network('anna')
-    await rejects(
-      t,
-      'egor',
-      { type: 'member.join', name: 'egor' },
-      'this writer was never admitted to the network',
-    )
+    await rejects(t, 'egor', t.joinOp('egor'), 'this writer was never admitted to the network')
   })
 
   it('rejects joining twice', async () => {
@@ -165,7 +152,7 @@ describe('member.join', () => {
     await rejects(
       t,
       'boris',
-      { type: 'member.join', name: 'Boris again' },
+      { ...t.joinOp('boris'), name: 'Boris again' },
       'you are already a member of this network',
     )
   })
@@ -178,9 +165,8 @@ describe('member.join', () => {
     ],
   ])('rejects %o', async (fields, reason) => {
     const t = await new TestLedger(START).network('anna')
-    const id = await invite(t, 'anna', 'vera')
-    await t.ok('anna', { type: 'writer.add', key: keyOf('vera'), invite: id })
-    await rejects(t, 'vera', { type: 'member.join', ...fields }, reason)
+    await t.ok('anna', t.admitOp(await invite(t, 'anna', 'vera'), 'vera'))
+    await rejects(t, 'vera', { ...t.joinOp('vera'), ...fields }, reason)
   })
 
   it('accepts an about text of exactly 180 characters', async () => {
@@ -381,9 +367,8 @@ describe('member.leave', () => {
     const r = await t.ok('boris', { type: 'member.leave' })
     expect(r.effects).toEqual([{ type: 'removeWriter', key: keyOf('boris') }])
     expect((await t.meta()).indexers).toEqual([keyOf('anna'), keyOf('vera')])
-    const id = await invite(t, 'anna', 'gleb')
-    await t.ok('anna', { type: 'writer.add', key: keyOf('gleb'), invite: id })
-    const joined = await t.ok('gleb', { type: 'member.join', name: 'gleb' })
+    await t.ok('anna', t.admitOp(await invite(t, 'anna', 'gleb'), 'gleb'))
+    const joined = await t.ok('gleb', t.joinOp('gleb'))
     expect(joined.effects).toEqual([{ type: 'addWriter', key: keyOf('gleb'), indexer: true }])
     expect((await t.meta()).indexers).toEqual([keyOf('anna'), keyOf('vera'), keyOf('gleb')])
   })
@@ -402,15 +387,24 @@ describe('member.leave', () => {
     )
   })
 
-  it('a member who left cannot rejoin with the same writer key, but can with a new invite and key', async () => {
+  it('a member who left comes back as themselves, with a new device and invite', async () => {
     const t = await network()
-    await t.ok('lev', { type: 'status.orange', amount: 100 })
+    await t.ok('anna', { type: 'status.orange', amount: 1_000 })
+    const given = await t.ok('lev', { type: 'obligation.create', to: keyOf('anna'), amount: 100 })
     await t.ok('lev', { type: 'member.leave' })
-    const again = await t.op('lev', { type: 'member.join', name: 'Lev' })
+    const again = await t.op('lev', t.joinOp('lev'))
     expect(again.reason).toBe('you left this network: join again with a new invite')
-    await t.join('lev-2', 'anna')
-    expect(await t.member('lev-2')).toMatchObject({ name: 'lev-2', status: 'green', left: false })
-    expect(await t.member('lev')).toMatchObject({ left: true })
+    await t.ok('anna', t.admitOp(await invite(t, 'anna', 'lev again'), 'lev laptop'))
+    await t.ok('lev laptop', { ...t.joinOp('lev laptop', 'lev'), name: 'Lev' })
+    expect(await t.member('lev')).toMatchObject({
+      name: 'Lev',
+      status: 'green',
+      left: false,
+      devices: [keyOf('lev laptop')],
+    })
+    expect(await t.member('lev laptop')).toBeNull()
+    // What they owe is still theirs, and they act as Lev again.
+    await t.ok('lev laptop', { type: 'obligation.fulfil', pledge: given.pledge })
   })
 })
 

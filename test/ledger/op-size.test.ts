@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { MAX_OP_BYTES, MAX_OP_DEPTH, PAYMENT_DETAILS_MAX } from '../../core/ledger/limits.ts'
-import { encodeOp, type Op } from '../../core/ledger/ops.ts'
+import { encodeOp, OP_VERSION, type Op } from '../../core/ledger/ops.ts'
 import { tryOp } from '../../core/ledger/try-op.ts'
 import { TestLedger, keyOf } from '../support/ledger.ts'
 
@@ -42,7 +42,7 @@ describe('op size', () => {
     const inText = { type: 'member.profile', about: '[[[[{{{{[[[[{{{{' }
     const result = await t.raw(
       'boris',
-      bytes(JSON.stringify({ ...inText, v: 1, id: 'op000999', ts: t.now })),
+      bytes(JSON.stringify({ ...inText, v: OP_VERSION, id: 'op000999', ts: t.now })),
     )
     expect(result.refusal?.code).not.toBe('too-deep')
   })
@@ -56,7 +56,13 @@ describe('op size', () => {
       value: wide(200),
       isDefault: i === 0,
     }))
-    const largest = { v: 1, id: 'op000777', ts: t.now, type: 'member.payment', details } as Op
+    const largest = {
+      v: OP_VERSION,
+      id: 'op000777',
+      ts: t.now,
+      type: 'member.payment',
+      details,
+    } as Op
     expect(encodeOp(largest).length).toBeLessThan(MAX_OP_BYTES)
     expect((await t.raw('boris', encodeOp(largest))).accepted).toBe(true)
 

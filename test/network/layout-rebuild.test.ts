@@ -12,6 +12,7 @@ import { LAYOUT_KEY, VIEW_LAYOUT } from '../../core/ledger/layout.ts'
 import { keys, type Rejection } from '../../core/ledger/model.ts'
 import { OP_VERSION, type Op, type OpInput } from '../../core/ledger/ops.ts'
 import { LedgerBase } from '../../core/network/ledger-base.ts'
+import { joinProof } from '../support/admission.ts'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -51,7 +52,7 @@ it('rebuilds a ledger view of layout 1 with the real rules, the same but for its
   const key = old.key
   for (const input of [
     { type: 'network.create', name: 'Friends', currency: 'EUR', decimals: 2, timeZone: 'UTC' },
-    { type: 'member.join', name: 'Anna' },
+    { type: 'member.join', name: 'Anna', ...joinProof('anna', old.localKey, old.localKey) },
     { type: 'status.orange', amount: 50_000 },
     // Refused: the same monthly amount again.
     { type: 'status.orange', amount: 50_000 },

@@ -35,13 +35,14 @@ async function until(check: () => Promise<boolean>, ms = 15_000) {
 /** A founder whose node's clock can be moved forward, to cross a month start. */
 async function founderWithClock(w: World, name: string) {
   let offset = 0
+  const clock = () => Date.now() + offset
   const dir = await mkdtemp(join(tmpdir(), `exodus-ui-${name}-`))
   closing.push(() => rm(dir, { recursive: true, force: true }))
   const node = await createNode({
     dataDir: dir,
     bootstrap: w.testnet.bootstrap.map((b) => `${b.host}:${b.port}`),
     pairingTimeoutMs: 5_000,
-    clock: () => Date.now() + offset,
+    clock,
     cycleCheckMs: 100,
   })
   closing.push(() => node.close())
@@ -55,6 +56,7 @@ async function founderWithClock(w: World, name: string) {
   return {
     api,
     network,
+    clock,
     shift: (ms: number) => {
       offset += ms
     },
@@ -64,11 +66,18 @@ async function founderWithClock(w: World, name: string) {
 /** Anna (orange, 500 EUR a month) and Boris, who sees her status. */
 async function annaAndBoris(clocked = false) {
   world = await World.create()
-  const anna: { api: DirectApi; network: { id: string }; shift?: (ms: number) => void } = clocked
-    ? await founderWithClock(world, 'Anna')
-    : await world.founder('Anna')
+  const anna: {
+    api: DirectApi
+    network: { id: string }
+    clock?: () => number
+    shift?: (ms: number) => void
+  } = clocked ? await founderWithClock(world, 'Anna') : await world.founder('Anna')
   const network = anna.network.id
-  const boris = await world.node('Boris')
+  // Network time is the median of the members' clocks: of two, both must pass a month start.
+  const boris = await world.node(
+    'Boris',
+    anna.clock ? { clock: anna.clock, cycleCheckMs: 100 } : {},
+  )
   await world.join(anna.api, boris, network, 'Boris')
   await anna.api.call('status.set', { network, status: 'orange', amount: 50_000 })
   await until(
@@ -235,7 +244,7 @@ test('overdue promises stay owed: the recipient confirms one late and forgives a
   await boris.call('obligation.fulfil', { network, pledge: given.pledge!.id })
   await pledgeState(anna, network, given.pledge!.id, 'fulfilled')
 
-  // Anna's clock passes the next month start: both obligations go to the overdue archive.
+  // Their clocks pass the next month start: both obligations go to the overdue archive.
   shift(40 * 24 * 3_600_000)
   await until(async () => (await anna.call('state', { network })).organizer.overdue.length === 2)
   await until(async () => (await boris.call('state', { network })).organizer.overdue.length === 2)

@@ -17,8 +17,10 @@ import {
   type NetworkMeta,
   type Pledge,
   type Rejection,
+  type WriterRecord,
 } from '../../core/ledger/model.ts'
-import { OP_VERSION, type OpInput } from '../../core/ledger/ops.ts'
+import { OP_VERSION, type OpInput, type OpOf } from '../../core/ledger/ops.ts'
+import { joinProof, receiptFor, testInvite, type TestInvite } from './admission.ts'
 
 export const DAY = 86_400_000
 
@@ -70,7 +72,9 @@ export class TestLedger {
     const length = (this.lengths.get(key) ?? 0) + 1
     this.lengths.set(key, length)
     const result = await applyOp(this.kv, value, key, length)
-    return { ...result, id, pledge: pledgeIdOf(key, id) }
+    // Pledges are named after the member the device acts for.
+    const member = (await this.kv.get<WriterRecord>(keys.writer(key)))?.member ?? key
+    return { ...result, id, pledge: pledgeIdOf(member, id) }
   }
 
   /** Like `op` but fails the test if the op is rejected. */
@@ -79,6 +83,9 @@ export class TestLedger {
     if (!result.accepted) throw new Error(`${input.type} by ${author} rejected: ${result.reason}`)
     return result
   }
+
+  /** The network's id (its creator's writer key): what member keys are derived for. */
+  networkId = ''
 
   /** Creates the network with `creator` as first member, then admits and joins the others. */
   async network(creator: string, others: string[] = [], opts: { timeZone?: string } = {}) {
@@ -89,23 +96,48 @@ export class TestLedger {
       decimals: 2,
       timeZone: opts.timeZone ?? 'UTC',
     })
-    await this.ok(creator, { type: 'member.join', name: creator })
+    this.networkId = keyOf(creator)
+    await this.ok(creator, this.joinOp(creator))
     for (const name of others) await this.join(name, creator)
     return this
   }
 
   /** Admits `name` with a fresh single-use invite created by `by`, then joins. */
   async join(name: string, by: string) {
-    const invite = keyOf(`invite for ${name}`)
+    const invite = await this.invite(by, `invite for ${name}`)
+    await this.ok(by, this.admitOp(invite, name))
+    await this.ok(name, this.joinOp(name))
+  }
+
+  /** `by` creates the invite named `label` (single-use, for 7 days unless said otherwise). */
+  async invite(
+    by: string,
+    label: string,
+    terms: Partial<Omit<OpOf<'invite.create'>, 'v' | 'id' | 'ts' | 'type'>> = {},
+  ): Promise<TestInvite> {
+    const invite = testInvite(label)
     await this.ok(by, {
       type: 'invite.create',
-      invite,
-      publicKey: invite,
+      invite: invite.id,
+      publicKey: invite.publicKey,
       expires: this.now + 7 * DAY,
       uses: 1,
+      ...terms,
     })
-    await this.ok(by, { type: 'writer.add', key: keyOf(name), invite })
-    await this.ok(name, { type: 'member.join', name })
+    return invite
+  }
+
+  /** The writer.add that admits the writer of `name`, who paired with `invite`. */
+  admitOp(invite: TestInvite, name: string): OpInput<'writer.add'> {
+    const key = keyOf(name)
+    return { type: 'writer.add', key, invite: invite.id, receipt: receiptFor(invite, key) }
+  }
+
+  /** The member.join of the writer `writer` as the person `person` (by default the same). */
+  joinOp(writer: string, person = writer): OpInput<'member.join'> {
+    // Before the network exists (ops the rules must refuse), any key will do.
+    const network = this.networkId || keyOf(writer)
+    return { type: 'member.join', name: person, ...joinProof(person, network, keyOf(writer)) }
   }
 
   meta() {

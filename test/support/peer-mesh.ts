@@ -15,6 +15,7 @@ import { applyOp as ledgerApplyOp } from '../../core/ledger/apply.ts'
 import { LedgerBase, type ApplyOpFn, type OpRef } from '../../core/network/ledger-base.ts'
 import { keys } from '../../core/ledger/model.ts'
 import { OP_VERSION } from '../../core/ledger/ops.ts'
+import { joinProof, receiptFor, testInvite } from './admission.ts'
 import { DAY } from './ledger.ts'
 
 export interface Peer {
@@ -110,16 +111,24 @@ export class PeerMesh {
       decimals: 2,
       timeZone: 'UTC',
     })
-    await creator.base.append({ ...envelope(), type: 'member.join', name: creator.name })
+    // The network's id for member keys: the creator's writer key (networkId).
+    const network = creator.base.localKey
+    const join = (peer: Peer) => ({
+      ...envelope(),
+      type: 'member.join',
+      name: peer.name,
+      ...joinProof(peer.name, network, peer.base.localKey),
+    })
+    await creator.base.append(join(creator))
     for (let i = 1; i < size; i++) {
       const peer = await this.addPeer(creator.base.key)
       for (const other of this.peers) if (other !== peer) this.connect(other.index, peer.index)
-      const invite = crypto.randomBytes(32).toString('hex')
+      const invite = testInvite(`${crypto.randomBytes(8).toString('hex')} for ${peer.name}`)
       await creator.base.append({
         ...envelope(),
         type: 'invite.create',
-        invite,
-        publicKey: crypto.randomBytes(32).toString('hex'),
+        invite: invite.id,
+        publicKey: invite.publicKey,
         expires: ts + 7 * DAY,
         uses: 1,
       })
@@ -127,10 +136,11 @@ export class PeerMesh {
         ...envelope(),
         type: 'writer.add',
         key: peer.base.localKey,
-        invite,
+        invite: invite.id,
+        receipt: receiptFor(invite, peer.base.localKey),
       })
       await waitFor(this, () => peer.base.writable, `${peer.name} to become writable`)
-      await peer.base.append({ ...envelope(), type: 'member.join', name: peer.name })
+      await peer.base.append(join(peer))
     }
     const everyone = this.peers.map((p) => keys.member(p.base.localKey))
     for (const peer of this.peers) {

@@ -4,15 +4,10 @@
  * newcomer and every node enforces expiry, uses and revocation the same way.
  */
 import { reject, type Ledger, type MemberRules } from '../ledger.ts'
-import { keys, type Invite, type Member } from '../model.ts'
+import { verifyReceipt } from 'blind-pairing-core'
+import { keys, type Invite, type Member, type WriterRecord } from '../model.ts'
 import type { OpOf } from '../ops.ts'
 import type { Refusal } from '../../errors.ts'
-
-export interface WriterRecord {
-  addedBy: string
-  at: number
-  invite?: string
-}
 
 export async function inviteCreate(l: Ledger, author: Member, op: OpOf<'invite.create'>) {
   if (await l.kv.get(keys.invite(op.invite))) reject('invite-exists', { id: op.invite.slice(0, 8) })
@@ -52,12 +47,31 @@ export function inviteRefusal(invite: Invite | null, now: number): Refusal | nul
   return null
 }
 
+/**
+ * The writer key a pairing receipt was signed for, if `receipt` (hex) is blind-pairing's
+ * receipt of a request signed with the key of the invite whose public key is `publicKey`:
+ * only whoever holds the invite's code can make one. Null for anything else.
+ */
+export function pairedWriter(receipt: string, publicKey: string): string | null {
+  try {
+    const userData = verifyReceipt(Buffer.from(receipt, 'hex'), Buffer.from(publicKey, 'hex'))
+    return userData ? Buffer.from(userData).toString('hex') : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Admits the writer a newcomer paired with. The op must carry the pairing's receipt: a
+ * member cannot spend anyone's invite on a writer that never paired with it.
+ */
 export async function writerAdd(l: Ledger, author: Member, op: OpOf<'writer.add'>) {
   if (await l.kv.get(keys.writer(op.key))) reject('writer-exists', { id: op.key.slice(0, 8) })
   const invite = await l.kv.get<Invite>(keys.invite(op.invite))
   const refusal = inviteRefusal(invite, l.now)
   if (refusal) reject(refusal.code, refusal.params)
   if (!invite) reject('invite-unknown')
+  if (pairedWriter(op.receipt, invite.publicKey) !== op.key) reject('pairing-unproven')
   invite.used++
   await l.kv.put(keys.invite(op.invite), invite)
   const record: WriterRecord = { addedBy: author.id, at: l.now, invite: op.invite }

@@ -1,19 +1,32 @@
 /**
- * Networks and their members (domain.md §2, §9): creating a network, admitting writers,
- * joining, profile, payment details, leaving. Also the indexer rule.
+ * Networks, members and their devices (domain.md §2, §9, §12): creating a network, joining (as
+ * a new member, or as a device of a member whose key the joiner proves to hold), profile,
+ * payment details, unlinking a device, leaving. Also the indexer rule.
  */
-import { cycleOf } from '../cycle-time.ts'
+import { verifyProof } from '../../identity/member-key.ts'
+import { cycleOf, DAY } from '../cycle-time.ts'
 import { reject, type Ledger, type MemberRules } from '../ledger.ts'
-import { EVERYONE, keys, type Member, type NetworkMeta } from '../model.ts'
+import {
+  EVERYONE,
+  keys,
+  networkId,
+  type Member,
+  type NetworkMeta,
+  type WriterRecord,
+} from '../model.ts'
 import { emptyCounts, forgetClock } from '../network-time.ts'
 import type { OpOf } from '../ops.ts'
 import { cancelIntentionsTo, endRed } from './status.ts'
 
 /**
- * Indexer rule: the first MAX_INDEXERS members to join (the creator first) are indexers;
- * when one leaves, the longest-standing member who is not an indexer takes their place.
+ * Indexer rule (docs/protocol.md): indexers are devices, at most MAX_INDEXERS of them and at
+ * most one per member. A free place goes to the longest-standing member who holds none, is
+ * not left and wrote within INDEXER_SILENCE: to their most recently linked device. A place is
+ * freed when its device is unlinked, its member leaves, or it stays silent INDEXER_SILENCE of
+ * network time (it stays a writer, no longer an indexer).
  */
 export const MAX_INDEXERS = 3
+export const INDEXER_SILENCE = 30 * DAY
 
 export function createNetwork(op: OpOf<'network.create'>, author: string): NetworkMeta {
   return {
@@ -28,18 +41,52 @@ export function createNetwork(op: OpOf<'network.create'>, author: string): Netwo
     cycle: cycleOf(op.ts, op.timeZone),
     reds: {},
     indexers: [author],
+    indexerSeen: { [author]: op.ts },
     newer: {},
     seq: { event: 0, member: 0 },
   }
 }
 
+/**
+ * A writer joins with a member key it proves to hold. A key no member has makes a new member;
+ * the key of a member makes the writer one more device of theirs (a linked device, or a
+ * membership restored from the recovery phrase, with all its history).
+ */
 export async function memberJoin(l: Ledger, author: string, op: OpOf<'member.join'>) {
-  if (!(await l.kv.get(keys.writer(author)))) reject('never-admitted')
-  const existing = await l.member(author)
-  // Leaving removes the writer, so a member who left comes back through a new invite, with
-  // a new writer key: their old one stays the record of who they were.
-  if (existing?.left) reject('left-join-again')
-  if (existing) reject('already-member')
+  const writer = await l.kv.get<WriterRecord>(keys.writer(author))
+  if (!writer) reject('never-admitted')
+  if (writer.unlinkedAt !== undefined) reject('device-unlinked')
+  if (writer.member) {
+    if ((await l.member(writer.member))?.left) reject('left-join-again')
+    reject('already-member')
+  }
+  if (!verifyProof(op.key, 'join', networkId(l.meta), author, op.proof)) reject('join-unproven')
+  const holder = await l.kv.get<string>(keys.memberKey(op.key))
+  const existing = holder ? await l.member(holder) : null
+  if (existing?.left) {
+    // The person comes back: the same member, with their history, and a new profile.
+    existing.left = false
+    delete existing.leftAt
+    existing.name = op.name
+    existing.about = op.about ?? ''
+    existing.devices = [author]
+    existing.joinedEvent = l.meta.seq.event
+    await l.saveMember(existing)
+    await l.kv.put(keys.writer(author), { ...writer, member: existing.id })
+    await fillIndexers(l)
+    await l.emit('member.joined', [EVERYONE], { actor: existing.id, subject: existing.id })
+    return
+  }
+  if (existing) {
+    existing.devices.push(author)
+    await l.saveMember(existing)
+    await l.kv.put(keys.writer(author), { ...writer, member: existing.id })
+    await fillIndexers(l)
+    // Told to the member (no actor: it is news to each of their devices, a warning if
+    // someone else holds their phrase).
+    await l.emit('device.linked', [existing.id], { subject: existing.id, data: { device: author } })
+    return
+  }
   const member: Member = {
     id: author,
     index: ++l.meta.seq.member,
@@ -52,13 +99,88 @@ export async function memberJoin(l: Ledger, author: string, op: OpOf<'member.joi
     joinedAt: l.now,
     joinedEvent: l.meta.seq.event,
     left: false,
+    key: op.key,
+    devices: [author],
   }
   await l.saveMember(member)
-  if (l.meta.indexers.length < MAX_INDEXERS && !l.meta.indexers.includes(author)) {
-    l.meta.indexers.push(author)
-    l.effects.push({ type: 'addWriter', key: author, indexer: true })
-  }
+  await l.kv.put(keys.memberKey(op.key), author)
+  await l.kv.put(keys.writer(author), { ...writer, member: author })
+  await fillIndexers(l)
   await l.emit('member.joined', [EVERYONE], { actor: author, subject: author })
+}
+
+/**
+ * A member unlinks one of their devices (a lost or sold laptop): what it wrote stays, anything
+ * it writes afterwards is refused. Not the last one: that is leaving.
+ */
+export async function deviceUnlink(l: Ledger, author: Member, op: OpOf<'device.unlink'>) {
+  if (!author.devices.includes(op.device)) reject('not-your-device', { id: op.device.slice(0, 8) })
+  if (author.devices.length === 1) reject('last-device')
+  const writer = await l.kv.get<WriterRecord>(keys.writer(op.device))
+  author.devices = author.devices.filter((d) => d !== op.device)
+  await l.saveMember(author)
+  await l.kv.put(keys.writer(op.device), { ...writer, unlinkedAt: l.now })
+  await dropDevice(l, op.device)
+  await fillIndexers(l)
+  await l.emit('device.unlinked', [author.id], { subject: author.id, data: { device: op.device } })
+}
+
+/** A device leaves the network's writers, and its indexer place if it held one. */
+async function dropDevice(l: Ledger, device: string): Promise<void> {
+  l.effects.push({ type: 'removeWriter', key: device })
+  vacate(l, device)
+}
+
+function vacate(l: Ledger, device: string): void {
+  const at = l.meta.indexers.indexOf(device)
+  if (at < 0) return
+  l.meta.indexers.splice(at, 1)
+  delete l.meta.indexerSeen[device]
+}
+
+/**
+ * Hands on the place of every indexer device silent for INDEXER_SILENCE of network time (it
+ * stays a writer, no longer an indexer). A place nobody can take stays where it is, looked at
+ * again after as long. Run on every op: a comparison per indexer.
+ */
+export async function handOverSilentIndexers(l: Ledger): Promise<void> {
+  const silent = l.meta.indexers.filter(
+    (d) => (l.meta.indexerSeen[d] ?? 0) <= l.meta.now - INDEXER_SILENCE,
+  )
+  if (silent.length === 0) return
+  for (const device of silent) vacate(l, device)
+  await fillIndexers(l)
+  for (const device of silent) {
+    if (l.meta.indexers.includes(device)) continue
+    if (l.meta.indexers.length < MAX_INDEXERS) {
+      l.meta.indexers.push(device)
+      l.meta.indexerSeen[device] = l.meta.now
+    } else {
+      l.effects.push({ type: 'addWriter', key: device, indexer: false })
+    }
+  }
+}
+
+/** Gives free indexer places by the rule (see MAX_INDEXERS). */
+async function fillIndexers(l: Ledger): Promise<void> {
+  if (l.meta.indexers.length >= MAX_INDEXERS) return
+  const holders = new Set<string>()
+  for (const device of l.meta.indexers) {
+    const w = await l.kv.get<WriterRecord>(keys.writer(device))
+    holders.add(w?.member ?? device)
+  }
+  const candidates = (await l.members())
+    .filter((m) => !m.left && !holders.has(m.id) && m.devices.length > 0)
+    .sort((a, b) => a.index - b.index)
+  for (const m of candidates) {
+    if (l.meta.indexers.length >= MAX_INDEXERS) break
+    const clock = await l.kv.get<number>(keys.clock(m.id))
+    if (clock !== null && clock <= l.meta.now - INDEXER_SILENCE) continue
+    const device = m.devices[m.devices.length - 1]!
+    l.meta.indexers.push(device)
+    l.meta.indexerSeen[device] = l.now
+    l.effects.push({ type: 'addWriter', key: device, indexer: true })
+  }
 }
 
 export async function memberProfile(l: Ledger, author: Member, op: OpOf<'member.profile'>) {
@@ -108,25 +230,15 @@ export async function memberLeave(l: Ledger, author: Member) {
     })
   }
   author.left = true
-  await forgetClock(l, author.id)
   author.leftAt = l.now
   author.status = 'green'
   author.monthly = 0
   author.about = ''
   author.payment = []
+  for (const device of author.devices) await dropDevice(l, device)
   await l.saveMember(author)
-  l.effects.push({ type: 'removeWriter', key: author.id })
-  const at = l.meta.indexers.indexOf(author.id)
-  if (at >= 0) {
-    l.meta.indexers.splice(at, 1)
-    const next = (await l.members())
-      .filter((m) => !m.left && !l.meta.indexers.includes(m.id))
-      .sort((a, b) => a.index - b.index)[0]
-    if (next) {
-      l.meta.indexers.push(next.id)
-      l.effects.push({ type: 'addWriter', key: next.id, indexer: true })
-    }
-  }
+  await forgetClock(l, author.id)
+  await fillIndexers(l)
   await l.emit('member.left', [EVERYONE], { actor: author.id, subject: author.id })
 }
 
@@ -135,4 +247,5 @@ export const memberRules = {
   'member.profile': memberProfile,
   'member.payment': memberPayment,
   'member.leave': memberLeave,
+  'device.unlink': deviceUnlink,
 } satisfies MemberRules

@@ -36,7 +36,8 @@ export const networkCommands = {
         timeZone: p.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
       })
       const name = p.memberName ?? (ctx.state.state.identity.name || 'Me')
-      await n.append({ type: 'member.join', name })
+      await n.append(await n.joinOp(name))
+      await n.findMe()
       return n.summary()
     },
   ),
