@@ -54,7 +54,8 @@ declare module 'hypercore' {
   class Hypercore<T = Buffer> extends EventEmitter {
     constructor(storage: unknown, key?: Uint8Array | null, opts?: Hypercore.SessionOptions)
 
-    static key(manifest: Hypercore.Manifest): Buffer
+    /** A core's key from its manifest, or from a signer's public key (the default manifest). */
+    static key(manifest: Hypercore.Manifest | Uint8Array): Buffer
     static discoveryKey(key: Uint8Array): Buffer
     static createProtocolStream(
       isInitiator: boolean | NoiseSecretStream,

@@ -83,8 +83,13 @@ export interface Member {
   leftAt?: number
   /** The person's member key in this network (domain.md §12): what signs their proofs. */
   key: string
-  /** Writer keys of the devices that act for this member now (unlinked ones are gone). */
+  /**
+   * Writer keys of the devices that act for this member (kept when they leave: members' nodes
+   * stop replicating to them).
+   */
   devices: string[]
+  /** Devices the member unlinked: members' nodes stop replicating to them too. */
+  unlinked?: string[]
 }
 
 /** An admitted writer (a device). */

@@ -17,7 +17,7 @@
 import Autobase from 'autobase'
 import type Corestore from 'corestore'
 import ReadyResource from 'ready-resource'
-import crypto from 'hypercore-crypto'
+import crypto, { type KeyPair } from 'hypercore-crypto'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import { applyOp as ledgerApplyOp } from '../ledger/apply.ts'
 import { LAYOUT_KEY, VIEW_LAYOUT } from '../ledger/layout.ts'
@@ -226,6 +226,14 @@ export class LedgerBase extends ReadyResource {
   /** This device's writer key (hex), which the view maps to a member. */
   get localKey(): string {
     return (this.base.local.key as Buffer).toString('hex')
+  }
+
+  /**
+   * This device's writer key pair: the node joins the network's swarm with it, so that peers
+   * know which device a connection comes from.
+   */
+  get localKeyPair(): KeyPair {
+    return this.base.local.keyPair!
   }
 
   get writable(): boolean {

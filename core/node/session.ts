@@ -7,6 +7,7 @@
 import BlindPairing from 'blind-pairing'
 import crypto from 'hypercore-crypto'
 import type HyperDHT from 'hyperdht'
+import Hypercore from 'hypercore'
 import Hyperswarm from 'hyperswarm'
 import ReadyResource from 'ready-resource'
 import z32 from 'z32'
@@ -54,6 +55,14 @@ export function hex(buf: Uint8Array): string {
   return Buffer.from(buf).toString('hex')
 }
 
+/**
+ * The writer key (hex) of the device a swarm connection comes from: nodes join with their
+ * writer core's key pair, and a writer core's key is its default manifest's hash.
+ */
+export function writerOf(remotePublicKey: Uint8Array): string {
+  return hex(Hypercore.key(Buffer.from(remotePublicKey)))
+}
+
 function randomOpId(): string {
   return z32.encode(randomBytes(10)).slice(0, 12)
 }
@@ -67,7 +76,11 @@ export class NetworkSession extends ReadyResource {
   /** Null once this node stopped syncing the network (after leaving it). */
   swarm: Hyperswarm | null = null
   pairing: BlindPairing | null = null
-  readonly connections = new Set<{ remotePublicKey: Buffer; since: number }>()
+  readonly connections = new Set<{
+    remotePublicKey: Buffer
+    since: number
+    conn: { destroy(): void }
+  }>()
   lastSync: number | null = null
   /** The network's name, remembered from the last meta read (for names given as refs). */
   name: string | undefined
@@ -92,6 +105,7 @@ export class NetworkSession extends ReadyResource {
     })
     this.base.on('update', () => {
       void this.findMe().catch(() => {})
+      void this.followRefusals().catch(() => {})
       if (this.connections.size > 0) this.lastSync = opts.clock()
       opts.push({ type: 'state', network: this.key })
       this.feed.schedule()
@@ -157,14 +171,55 @@ export class NetworkSession extends ReadyResource {
     await this.base.close().catch(() => {})
   }
 
+  /**
+   * Writer keys this node no longer replicates to: the devices of members who left and the
+   * devices members unlinked (domain.md §9, §12). Each node joins the network's swarm with its
+   * writer's key pair, so a connection's remote key names the device it comes from (writerOf).
+   * A blocklist, no more: whoever kept the network's keys can still read it with another key
+   * (docs/protocol.md).
+   */
+  private refused = new Set<string>()
+
+  /** Rebuilds the blocklist from the members, and drops connections it now covers. */
+  private async followRefusals(): Promise<void> {
+    const members = await this.read(async (kv) => (await this.members.at(kv)).members())
+    const refused = new Set<string>()
+    for (const m of members) {
+      if (m.left) for (const d of m.devices) refused.add(d)
+      for (const d of m.unlinked ?? []) refused.add(d)
+    }
+    refused.delete(this.base.localKey)
+    this.refused = refused
+    const mine = await this.read((kv) => kv.get<WriterRecord>(keys.writer(this.base.localKey)))
+    if (mine?.unlinkedAt !== undefined && this.swarm) {
+      // This device was unlinked: what it writes no longer counts; it stops syncing.
+      this.opts.log.warn('this device was unlinked from its member: stopped syncing', {
+        network: this.short,
+      })
+      await this.stopSync()
+    }
+    for (const c of this.connections) {
+      if (!refused.has(writerOf(c.remotePublicKey))) continue
+      this.opts.log.info('stopped replicating to a device that left or was unlinked', {
+        network: this.short,
+        peer: writerOf(c.remotePublicKey).slice(0, 8),
+      })
+      c.conn.destroy()
+    }
+  }
+
   private startSync(): void {
     const { log, clock } = this.opts
-    const swarm = new Hyperswarm({ dht: this.opts.dht() })
+    const swarm = new Hyperswarm({
+      dht: this.opts.dht(),
+      keyPair: this.base.localKeyPair,
+      firewall: (remotePublicKey) => this.refused.has(writerOf(remotePublicKey)),
+    })
     const pairing = new BlindPairing(swarm, { poll: 5_000 })
     this.swarm = swarm
     this.pairing = pairing
     swarm.on('connection', (conn) => {
-      const record = { remotePublicKey: conn.remotePublicKey, since: clock() }
+      const record = { remotePublicKey: conn.remotePublicKey, since: clock(), conn }
       this.connections.add(record)
       this.lastSync = clock()
       log.info('peer connected', {

@@ -118,6 +118,7 @@ export async function deviceUnlink(l: Ledger, author: Member, op: OpOf<'device.u
   if (author.devices.length === 1) reject('last-device')
   const writer = await l.kv.get<WriterRecord>(keys.writer(op.device))
   author.devices = author.devices.filter((d) => d !== op.device)
+  author.unlinked = [...(author.unlinked ?? []), op.device]
   await l.saveMember(author)
   await l.kv.put(keys.writer(op.device), { ...writer, unlinkedAt: l.now })
   await dropDevice(l, op.device)
