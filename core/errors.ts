@@ -210,6 +210,67 @@ export const ERRORS = {
       'You are a member of {networks} on this device. Restoring from a recovery phrase ' +
       'replaces who you are here, so this device must be in no network: leave those networks ' +
       'or delete this device’s copy of them first, then restore.',
+    variants: {
+      link:
+        'You are a member of {networks} on this device. Linking makes this device the person ' +
+        'of your other device, so it must be in no network: leave those networks or delete ' +
+        'this device’s copy of them first. To add one more network to a device already ' +
+        'linked, make a link code in that network and join with it.',
+    },
+  },
+  // Devices (domain.md §12)
+  'link-malformed': {
+    status: 400,
+    text:
+      'This link code is not valid: a character is wrong or missing. Copy the whole code ' +
+      'again from your other device.',
+    variants: {
+      invite:
+        'This is an invite to a network, not a link code from your other device. Nothing was ' +
+        'changed. To join a network with it, use "Join with an invite" (exodus join).',
+    },
+  },
+  'link-expired': {
+    status: 410,
+    text:
+      'This link code has expired: a link code works for 10 minutes. Make a new one on your ' +
+      'other device (Settings, Devices, "Link a device").',
+  },
+  'link-no-answer': {
+    status: 504,
+    text:
+      'Your other device did not answer within {seconds} seconds. Open Exodus Circles on it, ' +
+      'keep it online, and try again (with a new code once this one has expired).',
+  },
+  'link-refused': {
+    status: 403,
+    text:
+      'Your other device refused this link code: it was used already, or it has expired. ' +
+      'Make a new one there.',
+  },
+  'link-invalid': {
+    status: 502,
+    text:
+      'The answer to this link code could not be read: it did not come from the device that ' +
+      'made the code. Nothing was changed. Make a new code there and try again.',
+  },
+  'link-other-identity': {
+    status: 409,
+    text:
+      'This link code was made by a device of another person (another recovery phrase) than ' +
+      'the one of this device. Nothing was changed. To make this device that person’s, it must ' +
+      'first be in no network.',
+  },
+  'unknown-device': {
+    status: 404,
+    text: 'No device "{ref}" of yours in this network',
+    variants: { several: '"{ref}" matches several of your devices: use more of its id' },
+  },
+  'device-this': {
+    status: 409,
+    text:
+      'This is the device you are using: to stop using this network here, leave it, or unlink ' +
+      'this device from another of yours.',
   },
 } as const satisfies Record<string, ErrorDef>
 

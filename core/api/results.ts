@@ -62,6 +62,41 @@ export interface InviteInfo {
   revoked: boolean
 }
 
+/** A link code to make another device mine (domain.md §12): single use, short-lived. */
+export interface DeviceLinkCode {
+  network: string
+  code: string
+  /** The code as an exodus:// link (the app opens it as it opens an invite). */
+  link: string
+  /** When the code stops working (ms). */
+  expires: number
+}
+
+/** One of my devices in a network: a writer of the network that acts as me. */
+export interface DeviceInfo {
+  /** Its writer key. */
+  key: string
+  /** The first 8 hex characters of the key, as people name it. */
+  id: string
+  /** Whether it is the device answering. */
+  thisDevice: boolean
+  /** When it was admitted to the network (its writer record), null if not known. */
+  linkedAt: number | null
+  /** Whether it holds one of the network's indexer places (docs/protocol.md). */
+  indexer: boolean
+}
+
+/** What linking this device with a link code did. */
+export interface LinkedDevice {
+  /** The networks this device joined as the person, the code's own first. */
+  networks: NetworkSummary[]
+  /**
+   * Networks of the person this device could not join now (more than one link carries, or
+   * one whose code failed): each is linked with a code of its own, made in that network.
+   */
+  notLinked: number
+}
+
 export interface NetworkState {
   network: NetworkSummary
   meta: NetworkMeta

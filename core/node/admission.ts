@@ -7,16 +7,29 @@ import BlindPairing from 'blind-pairing'
 import crypto from 'hypercore-crypto'
 import Hyperswarm from 'hyperswarm'
 import { ApiError, fail, reasonText } from '../errors.ts'
-import type { NetworkSummary } from '../api/results.ts'
+import type { LinkedDevice, NetworkSummary } from '../api/results.ts'
 import { DAY } from '../ledger/cycle-time.ts'
-import { keys, type Invite, type Member } from '../ledger/model.ts'
+import { keys, type Invite, type Member, type WriterRecord } from '../ledger/model.ts'
+import { OP_VERSION } from '../ledger/ops.ts'
 import { inviteRefusal } from '../ledger/rules/invite.ts'
 import type { Logger } from '../logger.ts'
 import { LedgerBase } from '../network/ledger-base.ts'
-import { decodeInviteCode, encodeInviteCode } from './invite-code.ts'
-import type { LocalStateFile } from './local-state.ts'
+import {
+  createLinkInvite,
+  decodeCode,
+  decodeLinkCode,
+  LINK_MS,
+  LINK_NETWORKS_MAX,
+  linkSecrets,
+  openLinkData,
+  sealLinkData,
+  type DecodedLink,
+  type LinkData,
+} from './device-link.ts'
+import { encodeInviteCode, type DecodedInvite } from './invite-code.ts'
+import type { InviteEntry, LocalStateFile } from './local-state.ts'
 import { networkEntry, newNamespace, type Networks } from './networks.ts'
-import { hex, type NetworkSession } from './session.ts'
+import { hex, randomOpId, type NetworkSession } from './session.ts'
 
 export interface AdmissionOptions {
   networks: Networks
@@ -54,6 +67,8 @@ function refusalVariant(err: Error): 'expired' | 'used' | undefined {
 
 export class Admission {
   private closing = false
+  /** Link codes whose device is being answered now. */
+  private readonly linking = new Set<string>()
 
   constructor(private readonly o: AdmissionOptions) {}
 
@@ -73,10 +88,32 @@ export class Admission {
     }
   }
 
+  /**
+   * A new link code for `n` (domain.md §12), kept here: `device` to link a device of mine,
+   * `network` for one more network of a device being linked. Nothing is appended until a
+   * device pairs with it (see admitDevice). Link codes past their time are dropped.
+   */
+  async newLink(n: NetworkSession, kind: 'device' | 'network') {
+    const { state, clock } = this.o
+    const now = clock()
+    const expires = now + LINK_MS
+    const created = createLinkInvite(n.base.key, expires)
+    const code = encodeInviteCode(created.invite)
+    const invites = state.state.invites.filter((i) => !i.link || (i.expires ?? 0) > now)
+    invites.push({ network: n.key, id: hex(created.id), code, createdAt: now, link: kind, expires })
+    state.state.invites = invites
+    await state.save()
+    return { code, expires }
+  }
+
   /** Member side of pairing: admit a candidate whose invite the ledger still honours. */
   async admit(n: NetworkSession, request: BlindPairing.MemberRequest): Promise<void> {
     const inviteId = hex(request.inviteId)
     const { log } = this.o
+    const link = this.o.state.state.invites.find(
+      (i) => i.link && i.network === n.key && i.id === inviteId,
+    )
+    if (link) return this.admitDevice(n, request, link)
     try {
       const invite = await n.read((kv) => kv.get<Invite>(keys.invite(inviteId)))
       const me = await n.read((kv) => kv.get<Member>(keys.member(n.me)))
@@ -124,10 +161,212 @@ export class Admission {
     }
   }
 
-  /** Candidate side: pair with any online member, then open the network and join it. */
+  /**
+   * Member side of a link code made here: only this device answers it, as only this device
+   * can seal the answer's data (see device-link.ts). The code's `invite.create` is appended
+   * now, with the `writer.add` of the device that paired, in one block of this device's log:
+   * no peer ever sees the invite without its use, which would let it answer in my place.
+   */
+  private async admitDevice(
+    n: NetworkSession,
+    request: BlindPairing.MemberRequest,
+    link: InviteEntry,
+  ): Promise<void> {
+    const { log, clock } = this.o
+    // The same request can come in twice (by the swarm and the DHT): it is answered once.
+    if (this.linking.has(link.id)) return
+    this.linking.add(link.id)
+    try {
+      const me = await n.read((kv) => kv.get<Member>(keys.member(n.me)))
+      if (!me || me.left || !n.base.writable) return
+      const secrets = linkSecrets(link.code)
+      const writer = hex(request.open(secrets.publicKey))
+      if (!/^[0-9a-f]{64}$/.test(writer) || !request.receipt) {
+        request.deny()
+        return
+      }
+      const [invite, admitted] = await n.read((kv) =>
+        Promise.all([
+          kv.get<Invite>(keys.invite(link.id)),
+          kv.get<WriterRecord>(keys.writer(writer)),
+        ]),
+      )
+      // Admitted already (an answer that did not arrive): answered again.
+      if (admitted?.invite !== link.id) {
+        const refusal = invite ? inviteRefusal(invite, clock()) : null
+        if (admitted || refusal || clock() >= (link.expires ?? 0)) {
+          log.warn('link code refused', { network: n.short, reason: refusal?.code ?? 'expired' })
+          request.deny({ status: refusal && refusal.code !== 'invite-expired' ? 2 : 3 })
+          return
+        }
+        const ts = clock()
+        const op = { v: OP_VERSION, ts }
+        await Promise.all([
+          n.base.append({
+            ...op,
+            id: randomOpId(),
+            type: 'invite.create',
+            invite: link.id,
+            publicKey: hex(secrets.publicKey),
+            expires: link.expires!,
+            uses: 1,
+          }),
+          n.base.append({
+            ...op,
+            id: randomOpId(),
+            type: 'writer.add',
+            key: writer,
+            invite: link.id,
+            receipt: hex(request.receipt),
+          }),
+        ])
+        await n.base.update()
+        const added = await n.read((kv) => kv.get<WriterRecord>(keys.writer(writer)))
+        if (added?.invite !== link.id) {
+          log.warn('link code not recorded', { network: n.short })
+          request.deny()
+          return
+        }
+      }
+      const { phrase, name } = this.o.state.state.identity
+      const data =
+        link.link === 'device' ? await this.linkData(n) : { phrase, name, invites: [], more: 0 }
+      request.confirm({
+        key: n.base.key,
+        encryptionKey: Buffer.from(n.entry.encryptionKey, 'hex'),
+        additional: sealLinkData(data, secrets.seed),
+      })
+      log.info('linked a device', { network: n.short, writer: writer.slice(0, 8) })
+    } catch (err) {
+      log.warn('could not link a device', { network: n.short, error: String(err) })
+      try {
+        request.deny()
+      } catch {
+        // the request may already be answered
+      }
+    } finally {
+      this.linking.delete(link.id)
+    }
+  }
+
+  /**
+   * What a link code's answer carries (device-link.ts): my phrase and name, and a new link
+   * code for each other network I am a member of, the first LINK_NETWORKS_MAX of them.
+   */
+  private async linkData(n: NetworkSession): Promise<LinkData> {
+    const others: NetworkSession[] = []
+    for (const s of this.o.networks.list()) {
+      if (s === n || s.entry.left || !s.base.writable) continue
+      const me = await s.read((kv) => kv.get<Member>(keys.member(s.me))).catch(() => null)
+      if (me && !me.left) others.push(s)
+    }
+    others.sort((a, b) => a.entry.addedAt - b.entry.addedAt)
+    const invites: string[] = []
+    for (const s of others.slice(0, LINK_NETWORKS_MAX)) {
+      invites.push((await this.newLink(s, 'network')).code)
+    }
+    const { phrase, name } = this.o.state.state.identity
+    return { phrase, name, invites, more: Math.max(0, others.length - LINK_NETWORKS_MAX) }
+  }
+
+  /**
+   * Candidate side: pair with any online member, then open the network and join it. A link
+   * code (device-link.ts) links this device instead: the whole person while this install is
+   * in no network (as identity.link), else one more network of the same person.
+   */
   async join(p: JoinParams): Promise<{ network: NetworkSummary; landing: string | null }> {
-    const { networks, state, clock, log } = this.o
-    const invite = decodeInviteCode(p.invite, clock())
+    const invite = decodeCode(p.invite, this.o.clock())
+    if (invite.isLink) {
+      if (this.joinedNetworks().length > 0) {
+        return { network: await this.joinByLink(invite, p.name, p.wait === true), landing: null }
+      }
+      const linked = await this.linkWith(invite, p.name)
+      return { network: linked.networks[0]!, landing: null }
+    }
+    const { paired, namespace } = await this.pairWith(invite, p.wait === true, 'invite')
+    return this.enter(invite, paired, namespace, p.name)
+  }
+
+  /**
+   * identity.link (domain.md §12): makes this install a device of the person whose other
+   * device made the link code, while it is in no network (as identity.restore): the phrase
+   * the answer carries becomes this install's identity, then this device joins the code's
+   * network and each network the answer carries a code for, as that person.
+   */
+  async link(p: { code: string; name?: string | undefined }): Promise<LinkedDevice> {
+    const joined = this.joinedNetworks()
+    if (joined.length > 0) {
+      const networks = joined.map((e) => this.networkName(e.key)).join(', ')
+      throw fail('restore-in-network', { networks }, 'link')
+    }
+    return this.linkWith(decodeLinkCode(p.code, this.o.clock()), p.name)
+  }
+
+  private joinedNetworks() {
+    return this.o.state.state.networks.filter((n) => !n.left)
+  }
+
+  private networkName(key: string): string {
+    const n = this.o.networks.list().find((s) => s.key === key)
+    return n?.name ?? key.slice(0, 8)
+  }
+
+  private async linkWith(invite: DecodedLink, name?: string): Promise<LinkedDevice> {
+    const { state, log } = this.o
+    const { paired, namespace } = await this.pairWith(invite, false, 'link')
+    const data = openLinkData(paired.data, invite.seed)
+    await state.restoreIdentity(data.phrase, (key) => this.networkName(key))
+    if (!state.state.identity.name && data.name) {
+      state.state.identity.name = data.name
+      await state.save()
+    }
+    const as = name ?? (data.name || undefined)
+    const networks: NetworkSummary[] = []
+    let notLinked = data.more
+    const joining = async (run: () => Promise<NetworkSummary>, key?: string) => {
+      try {
+        networks.push(await run())
+        return true
+      } catch (err) {
+        // Admitted, still syncing: it completes in the background, as after a join.
+        const n = this.o.networks.list().find((s) => s.key === key)
+        if (err instanceof ApiError && err.code === 'join-not-synced' && n) {
+          networks.push(await n.summary())
+          return true
+        }
+        return err
+      }
+    }
+    const first = await joining(
+      async () => (await this.enter(invite, paired, namespace, as)).network,
+      hex(paired.key),
+    )
+    if (first !== true) throw first
+    for (const code of data.invites) {
+      const done = await joining(() => this.joinByLink(decodeCode(code, this.o.clock()), as))
+      if (done === true) continue
+      notLinked++
+      log.warn('a network of the link could not be joined', { error: String(done) })
+    }
+    log.info('this device is linked', { networks: networks.length, notLinked })
+    return { networks, notLinked }
+  }
+
+  /** One more network of the person this install is, with a link code from their device. */
+  private async joinByLink(
+    invite: DecodedLink,
+    name: string | undefined,
+    wait = false,
+  ): Promise<NetworkSummary> {
+    const { paired, namespace } = await this.pairWith(invite, wait, 'link')
+    const data = openLinkData(paired.data, invite.seed)
+    if (data.phrase !== this.o.state.state.identity.phrase) throw fail('link-other-identity')
+    return (await this.enter(invite, paired, namespace, name ?? (data.name || undefined))).network
+  }
+
+  /** Pairs with a member through `invite`, with the writer key of a pending join if any. */
+  private async pairWith(invite: DecodedInvite, wait: boolean, kind: 'invite' | 'link') {
+    const { networks, state, clock } = this.o
     const existing = networks
       .list()
       .find((n) => hex(crypto.discoveryKey(n.base.key)) === invite.discoveryKey)
@@ -142,14 +381,24 @@ export class Admission {
       state.state.pendingJoins.push({ invite: invite.id, namespace, at: clock() })
       await state.save()
     }
-    const paired = await this.pair(invite, namespace, p.wait === true)
-    const name = p.name ?? (state.state.identity.name || 'New member')
+    const paired = await this.pair(invite, namespace, wait, kind)
+    return { paired, namespace }
+  }
+
+  /** Once paired: opens the network, waits for it to sync, and joins it. */
+  private async enter(
+    invite: DecodedInvite,
+    paired: BlindPairing.Paired,
+    namespace: string,
+    name: string | undefined,
+  ): Promise<{ network: NetworkSummary; landing: string | null }> {
+    const { networks, state, clock, log } = this.o
     const entry = networkEntry({
       key: hex(paired.key),
       encryptionKey: hex(paired.encryptionKey!),
       namespace,
       addedAt: clock(),
-      joiningAs: name,
+      joiningAs: name ?? (state.state.identity.name || 'New member'),
     })
     state.state.networks.push(entry)
     state.state.pendingJoins = state.state.pendingJoins.filter((j) => j.invite !== invite.id)
@@ -181,9 +430,10 @@ export class Admission {
 
   /** Pairs with a member through the invite: the network's key and encryption key. */
   private async pair(
-    invite: ReturnType<typeof decodeInviteCode>,
+    invite: DecodedInvite,
     namespace: string,
     wait: boolean,
+    kind: 'invite' | 'link',
   ): Promise<BlindPairing.Paired> {
     const { networks, log, pairingTimeoutMs } = this.o
     const writerKey = await LedgerBase.localKeyFor(networks.store, namespace)
@@ -211,11 +461,13 @@ export class Admission {
     }
     if (outcome && 'rejected' in outcome) {
       log.warn('invite refused by a member', { reason: outcome.rejected.message ?? '' })
+      if (kind === 'link') throw fail('link-refused')
       throw fail('invite-refused', {}, refusalVariant(outcome.rejected))
     }
     if (!outcome) {
       log.warn('no member admitted the invite in time', { invite: invite.id.slice(0, 8) })
-      throw fail('invite-no-answer', { seconds: Math.round(pairingTimeoutMs / 1000) })
+      const seconds = Math.round(pairingTimeoutMs / 1000)
+      throw fail(kind === 'link' ? 'link-no-answer' : 'invite-no-answer', { seconds })
     }
     if (!outcome.paired.encryptionKey) throw fail('invite-refused', {}, 'no-key')
     return outcome.paired

@@ -54,6 +54,15 @@ const inviteEntry = z.object({
   id: hex32,
   code: z.string(),
   createdAt: z.number(),
+  /**
+   * A link code (domain.md §12, core/node/device-link.ts) rather than an invite: `device`,
+   * made by the person to link a device (its answer carries the phrase and codes for the
+   * other networks); `network`, one of those codes. Only this device answers it, and its
+   * `invite.create` is appended when a device pairs with it.
+   */
+  link: z.enum(['device', 'network']).optional(),
+  /** When a link code stops working (ms). */
+  expires: z.number().optional(),
 })
 
 /** Whether `text` is a recovery phrase in its canonical form (as node.json keeps it). */

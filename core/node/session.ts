@@ -63,7 +63,7 @@ export function writerOf(remotePublicKey: Uint8Array): string {
   return hex(Hypercore.key(Buffer.from(remotePublicKey)))
 }
 
-function randomOpId(): string {
+export function randomOpId(): string {
   return z32.encode(randomBytes(10)).slice(0, 12)
 }
 
@@ -370,6 +370,11 @@ export class NetworkSession extends ReadyResource {
   async append(input: OpInput): Promise<Appended> {
     const op = { v: OP_VERSION, id: randomOpId(), ts: this.opts.clock(), ...input } as Op
     const author = this.me
+    // Not a writer any more: this device was unlinked from its member (domain.md §12).
+    const mine = () => this.read((kv) => kv.get<WriterRecord>(keys.writer(this.base.localKey)))
+    if (!this.base.writable && (await mine())?.unlinkedAt !== undefined) {
+      throw refused({ code: 'device-unlinked', params: {} })
+    }
     if (!this.base.writable) await this.until(() => this.base.writable, WRITABLE_BLINK_MS)
     if (!this.base.writable) {
       throw fail('not-writable')

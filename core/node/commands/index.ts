@@ -2,6 +2,7 @@
  * Every command of the API, by domain (mirroring core/ledger/rules/). The contract takes the
  * parameter schemas from here; the node runs the commands.
  */
+import { deviceCommands } from './device.ts'
 import { inviteCommands } from './invite.ts'
 import { memberCommands } from './member.ts'
 import { networkCommands } from './network.ts'
@@ -15,6 +16,7 @@ export const COMMAND_DEFS = {
   ...nodeCommands,
   ...networkCommands,
   ...inviteCommands,
+  ...deviceCommands,
   ...memberCommands,
   ...statusCommands,
   ...pledgeCommands,

@@ -16,7 +16,8 @@ import { command, member, network, opFields } from './define.ts'
  * network's invites would read one per member who ever joined.
  */
 async function listInvites(ctx: NodeContext, n: NetworkSession): Promise<InviteInfo[]> {
-  const mine = ctx.state.state.invites.filter((i) => i.network === n.key)
+  // Link codes (device.link) are no invites: they make a device mine, not a newcomer.
+  const mine = ctx.state.state.invites.filter((i) => i.network === n.key && !i.link)
   const list = await n.read(async (kv) => {
     const records = await Promise.all(mine.map((i) => kv.get<Invite>(keys.invite(i.id))))
     const source = await n.members.at(kv)

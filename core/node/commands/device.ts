@@ -1,0 +1,86 @@
+/**
+ * My devices (domain.md §12): a link code that makes another device mine, linking this
+ * install with one, the list of my devices in a network, and unlinking one of them.
+ */
+import { z } from 'zod'
+import { fail, refused } from '../../errors.ts'
+import type { DeviceInfo, DeviceLinkCode, LinkedDevice } from '../../api/results.ts'
+import { keys, type Member, type NetworkMeta, type WriterRecord } from '../../ledger/model.ts'
+import { inviteLink } from '../invite-link.ts'
+import type { NetworkSession } from '../session.ts'
+import { command, network, opFields } from './define.ts'
+
+/** My member record in `n`, refused as the ledger would if I am not (or no longer) one. */
+async function myRecord(n: NetworkSession): Promise<Member> {
+  await n.findMe()
+  const me = await n.read((kv) => kv.get<Member>(keys.member(n.me)))
+  if (!me) throw refused({ code: 'join-first', params: {} })
+  if (me.left) throw refused({ code: 'you-left', params: {} })
+  return me
+}
+
+async function listDevices(n: NetworkSession): Promise<DeviceInfo[]> {
+  const me = await myRecord(n)
+  return n.read(async (kv) => {
+    const meta = await kv.get<NetworkMeta>(keys.meta)
+    const writers = await Promise.all(me.devices.map((d) => kv.get<WriterRecord>(keys.writer(d))))
+    return me.devices.map((key, i) => ({
+      key,
+      id: key.slice(0, 8),
+      thisDevice: key === n.base.localKey,
+      linkedAt: writers[i]?.at ?? null,
+      indexer: meta?.indexers.includes(key) ?? false,
+    }))
+  })
+}
+
+export const deviceCommands = {
+  /**
+   * A link code for another device of mine, in `network`: single use, for 10 minutes. The
+   * device that uses it becomes me, in this network and (with codes of their own, carried in
+   * the answer) in my other networks.
+   */
+  'device.link': command(z.object({ network }), async (ctx, p): Promise<DeviceLinkCode> => {
+    const n = ctx.networks.get(p.network)
+    await myRecord(n)
+    if (!n.base.writable) throw fail('not-writable')
+    const { code, expires } = await ctx.admission.newLink(n, 'device')
+    return { network: n.key, code, link: inviteLink(code), expires }
+  }),
+  /** My devices in `network`, in the order they were linked. */
+  'device.list': command(z.object({ network }), (ctx, p) =>
+    listDevices(ctx.networks.get(p.network)),
+  ),
+  /**
+   * Unlinks one of my other devices (a lost or sold laptop), named by its key or a unique
+   * prefix of it: what it wrote stays, anything it writes afterwards is refused.
+   */
+  'device.unlink': command(
+    z.object({
+      network,
+      device: z.string().trim().min(1, 'name a device').max(64, 'a device id is 64 characters'),
+    }),
+    async (ctx, p) => {
+      const n = ctx.networks.get(p.network)
+      const ref = p.device.toLowerCase()
+      const matches = (await listDevices(n)).filter((d) => d.key.startsWith(ref))
+      if (matches.length !== 1) {
+        throw fail('unknown-device', { ref: p.device }, matches.length ? 'several' : undefined)
+      }
+      const device = matches[0]!
+      if (device.thisDevice) throw fail('device-this')
+      return n.append({ type: 'device.unlink', device: device.key })
+    },
+  ),
+  /**
+   * Makes this install a device of the person whose other device made `code`, while it is
+   * in no network (as identity.restore): see Admission.link.
+   */
+  'identity.link': command(
+    z.object({
+      code: z.string().trim().min(1, 'paste the link code from your other device').max(2_000),
+      name: opFields('member.join').shape.name.optional(),
+    }),
+    (ctx, p): Promise<LinkedDevice> => ctx.admission.link(p),
+  ),
+}
