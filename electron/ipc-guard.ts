@@ -32,10 +32,12 @@ function refuse(error: ApiError): GuardedCall {
 }
 
 /**
- * Whether `url` is the app's page `appUrl` (a file: URL), whatever its #route or ?query.
- * Windows file paths are compared without case, as the file system does.
+ * Whether `url` is the app's page `appUrl` (main.ts: app://exodus/index.html), whatever its
+ * #route or ?query: the same scheme, host and port, no credentials, and the same path as the
+ * browser reports it (not decoded, not case-folded). A file:// page, a page of another host or
+ * another page of the app's origin is not it.
  */
-export function isAppPage(url: string | null, appUrl: string, platform = process.platform) {
+export function isAppPage(url: string | null, appUrl: string): boolean {
   if (url === null) return false
   let page: URL
   let app: URL
@@ -45,10 +47,13 @@ export function isAppPage(url: string | null, appUrl: string, platform = process
   } catch {
     return false
   }
-  if (page.protocol !== 'file:' || app.protocol !== 'file:' || page.host !== app.host) return false
-  const a = decodeURIComponent(page.pathname)
-  const b = decodeURIComponent(app.pathname)
-  return platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b
+  return (
+    page.protocol === app.protocol &&
+    page.host === app.host &&
+    !page.username &&
+    !page.password &&
+    page.pathname === app.pathname
+  )
 }
 
 function fromAppWindow(sender: CallSender, appUrl: string): boolean {

@@ -1,8 +1,9 @@
 /**
  * The desktop app's main process. It owns the window (and remembers its place), the core
- * process that runs the node (core.ts, a utilityProcess), exodus:// links, desktop
- * notifications and the tray. It holds no business logic: each renderer call is checked
- * (ipc-guard.ts) and relayed to the core, and node events flow back to the window.
+ * process that runs the node (core.ts, a utilityProcess), the app:// scheme the UI is served
+ * from (app-protocol.ts), exodus:// links, desktop notifications and the tray. It holds no
+ * business logic: each renderer call is checked (ipc-guard.ts) and relayed to the core, and
+ * node events flow back to the window.
  *
  *   renderer ─window.exodus─▶ preload ─ipc invoke─▶ main ─MessagePort─▶ core (node)
  *   renderer ◀─ipc send (events)──────── main ◀─────────────────────── core (events)
@@ -11,7 +12,6 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import {
   app,
   BrowserWindow,
@@ -21,6 +21,7 @@ import {
   MessageChannelMain,
   nativeImage,
   Notification,
+  protocol,
   screen,
   session,
   shell,
@@ -38,6 +39,13 @@ import type {
 import { openLog, silentLog, type Log, type LogFile } from '../core/daemon/log.ts'
 import { fail } from '../core/errors.ts'
 import { defaultDataDir } from '../core/daemon/options.ts'
+import {
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  APP_URL,
+  appPageUrl,
+  serveAppRequest,
+} from './app-protocol.ts'
 import type { CoreInit } from './core-channel.ts'
 import { CoreConnection } from './core-connection.ts'
 import {
@@ -51,13 +59,7 @@ import { CALL_CHANNEL, EVENT_CHANNEL, LANGUAGE_CHANNEL, NAVIGATE_CHANNEL } from 
 import { guardCall, guardLanguage, type CallSender } from './ipc-guard.ts'
 import { findAppLink, isAppLink, joinRoute, SCHEME } from './invite-link.ts'
 import { parseShellOptions, type ShellOptions } from './shell-options.ts'
-import {
-  ALLOWED_PERMISSIONS,
-  CONTENT_SECURITY_POLICY,
-  isAllowedRequest,
-  navigationTarget,
-  rendererPrefix,
-} from './web-security.ts'
+import { ALLOWED_PERMISSIONS, isAllowedRequest, navigationTarget } from './web-security.ts'
 import { fitWindowState, MIN_SIZE, readWindowState, writeWindowState } from './window-state.ts'
 
 const PRODUCT_NAME = 'Exodus Circles'
@@ -75,7 +77,6 @@ const NETWORK_COMMANDS: ReadonlySet<Command> = new Set([
 const here = __dirname
 const rendererDir = path.resolve(here, '..', '..', 'dist', 'renderer')
 const indexHtml = path.join(rendererDir, 'index.html')
-const appUrl = pathToFileURL(indexHtml).href
 const assetsDir = path.join(here, 'assets')
 
 function readOptions(): ShellOptions | null {
@@ -123,6 +124,10 @@ class DesktopApp {
 
   /** Everything that must be registered before 'ready'. */
   install(): void {
+    // The UI's own origin, app://exodus, in place of file:// (app-protocol.ts).
+    protocol.registerSchemesAsPrivileged([
+      { scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } },
+    ])
     app.on('second-instance', (_event, argv, _cwd, data) => {
       const link = findAppLink(argv) ?? linkFromData(data)
       this.showWindow()
@@ -135,7 +140,7 @@ class DesktopApp {
     })
     app.on('web-contents-created', (_event, contents) => {
       contents.on('will-frame-navigate', (details) => {
-        const target = navigationTarget(details.url, appUrl)
+        const target = navigationTarget(details.url, APP_URL)
         if (target.kind === 'app') return
         details.preventDefault()
         if (!details.isMainFrame) return
@@ -145,7 +150,7 @@ class DesktopApp {
       })
       contents.on('will-attach-webview', (event) => event.preventDefault())
       contents.setWindowOpenHandler(({ url }) => {
-        const target = navigationTarget(url, appUrl)
+        const target = navigationTarget(url, APP_URL)
         if (target.kind === 'external') void this.openExternal(target.url)
         else if (target.kind === 'invite') this.openInvite(target.link)
         else this.log.warn('blocked a new window', { url: url.slice(0, 200) })
@@ -196,12 +201,13 @@ class DesktopApp {
     }
     this.registerProtocol()
     this.secureSession()
+    this.serveUi()
     this.startCore()
     ipcMain.handle(CALL_CHANNEL, (event, command: unknown, params: unknown) =>
       this.call(this.senderOf(event), command, params),
     )
     ipcMain.on(LANGUAGE_CHANNEL, (event, language: unknown) => {
-      const chosen = guardLanguage(this.senderOf(event), appUrl, language)
+      const chosen = guardLanguage(this.senderOf(event), APP_URL, language)
       if (chosen) this.useLanguage(chosen)
       else this.log.warn('refused a language from the renderer', { language: String(language) })
     })
@@ -237,7 +243,7 @@ class DesktopApp {
   }
 
   private async call(sender: CallSender, command: unknown, params: unknown): Promise<Reply> {
-    const guarded = guardCall(sender, appUrl, command, params)
+    const guarded = guardCall(sender, APP_URL, command, params)
     if (!guarded.ok) {
       this.log.warn('refused a call from the renderer', {
         command: typeof command === 'string' ? command.slice(0, 60) : typeof command,
@@ -267,19 +273,26 @@ class DesktopApp {
       callback(ALLOWED_PERMISSIONS.has(permission)),
     )
     ses.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission))
-    const prefix = rendererPrefix(rendererDir)
     ses.webRequest.onBeforeRequest((details, callback) => {
-      const allowed = isAllowedRequest(details.url, prefix)
+      const allowed = isAllowedRequest(details.url, APP_URL)
       if (!allowed) this.log.warn('blocked a request', { url: details.url.slice(0, 200) })
       callback({ cancel: !allowed })
     })
-    ses.webRequest.onHeadersReceived((details, callback) => {
-      callback({
-        responseHeaders: {
-          ...details.responseHeaders,
-          'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
-        },
-      })
+  }
+
+  /**
+   * Serves the built UI on app://exodus/. Every answer carries the Content-Security-Policy and
+   * nosniff itself, rather than through webRequest.onHeadersReceived, which is not promised to
+   * run for custom schemes (and never had headers to change for the file:// page of before).
+   */
+  private serveUi(): void {
+    protocol.handle(APP_SCHEME, async (request) => {
+      const response = await serveAppRequest(rendererDir, request)
+      const fields = { status: response.status, url: request.url.slice(0, 200) }
+      // A missing file is a build's business (or a favicon); anything else is someone trying.
+      if (response.status === 404) this.log.debug('no such file in the UI', fields)
+      else if (response.status !== 200) this.log.warn('refused a request for the UI', fields)
+      return response
     })
   }
 
@@ -454,7 +467,7 @@ class DesktopApp {
 
     const route = this.pendingRoute
     this.pendingRoute = null
-    void window.loadFile(indexHtml, route ? { hash: route } : {}).catch((err: unknown) => {
+    void window.loadURL(appPageUrl(route)).catch((err: unknown) => {
       this.log.error('the window could not load the UI', { error: err })
     })
     this.window = window

@@ -3,7 +3,6 @@
  * may navigate, which requests it may make, the Content-Security-Policy, which permissions it
  * gets. main.ts wires them to Electron; they are tested here without it.
  */
-import { pathToFileURL } from 'node:url'
 import { isAppPage } from './ipc-guard.ts'
 import { isAppLink } from './invite-link.ts'
 
@@ -62,17 +61,31 @@ export function externalUrl(url: string): string | null {
   return parsed.href
 }
 
-/** The file: URL prefix every file of the built UI starts with. */
-export function rendererPrefix(rendererDir: string): string {
-  const href = pathToFileURL(rendererDir).href
-  return href.endsWith('/') ? href : href + '/'
+/** Whether `url` is of the app's origin (`appUrl`'s scheme, host and port), with no credentials. */
+export function isAppOrigin(url: string, appUrl: string): boolean {
+  let page: URL
+  let app: URL
+  try {
+    page = new URL(url)
+    app = new URL(appUrl)
+  } catch {
+    return false
+  }
+  return (
+    page.protocol === app.protocol &&
+    page.host === app.host &&
+    page.host !== '' &&
+    !page.username &&
+    !page.password
+  )
 }
 
 /**
- * Whether the renderer may load `url`: the built UI's own files, inline data and blobs, the
- * developer tools. Everything else (the network, other files on disk) is refused.
+ * Whether the renderer may load `url`: the built UI, served from the app's origin (app-protocol.ts
+ * keeps it inside its folder), inline data and blobs, the developer tools. Everything else (the
+ * network, files on disk through file://) is refused.
  */
-export function isAllowedRequest(url: string, prefix: string, platform = process.platform) {
+export function isAllowedRequest(url: string, appUrl: string): boolean {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -84,14 +97,9 @@ export function isAllowedRequest(url: string, prefix: string, platform = process
     case 'blob:':
     case 'devtools:':
       return true
-    case 'file:': {
-      // new URL() has resolved any ../ already.
-      const href = parsed.href.split(/[?#]/)[0] ?? ''
-      return platform === 'win32'
-        ? href.toLowerCase().startsWith(prefix.toLowerCase())
-        : href.startsWith(prefix)
-    }
-    default:
+    case 'file:':
       return false
+    default:
+      return isAppOrigin(url, appUrl)
   }
 }

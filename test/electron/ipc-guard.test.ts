@@ -5,10 +5,12 @@
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { dispatch } from '../../core/api/contract.ts'
+import { APP_URL } from '../../electron/app-protocol.ts'
 import { guardCall, isAppPage, type CallSender } from '../../electron/ipc-guard.ts'
 import { FakeNode } from '../daemon/fake-node.ts'
 
-const APP_URL = pathToFileURL(
+/** Where the UI was loaded from before app://: now a file like any other. */
+const OLD_FILE_URL = pathToFileURL(
   '/opt/Exodus Circles/resources/app.asar/dist/renderer/index.html',
 ).href
 const app: CallSender = { url: `${APP_URL}#/people`, appMainFrame: true }
@@ -84,6 +86,12 @@ describe('the IPC guard', () => {
       { url: null, appMainFrame: true }, // the frame is gone
       { url: 'https://example.org/index.html', appMainFrame: true },
       { url: pathToFileURL('/home/me/Downloads/index.html').href, appMainFrame: true },
+      { url: OLD_FILE_URL, appMainFrame: true }, // the UI's own files, but through file://
+      { url: 'file:///index.html', appMainFrame: true },
+      { url: 'app://other/index.html', appMainFrame: true },
+      { url: 'app://exodus.evil/index.html', appMainFrame: true },
+      { url: 'app://exodus/other.html', appMainFrame: true },
+      { url: 'https://exodus/index.html', appMainFrame: true },
       { url: `${APP_URL}/../../../../evil.html`, appMainFrame: true },
       { url: 'devtools://devtools/bundled/index.html', appMainFrame: true },
       { url: 'not a url', appMainFrame: true },
@@ -98,18 +106,41 @@ describe('the IPC guard', () => {
 })
 
 describe('the app page', () => {
-  it('is the app file whatever its route or query', () => {
+  it('is app://exodus/index.html whatever its route or query', () => {
+    expect(APP_URL).toBe('app://exodus/index.html')
     expect(isAppPage(APP_URL, APP_URL)).toBe(true)
     expect(isAppPage(`${APP_URL}#/join?invite=abc`, APP_URL)).toBe(true)
+    expect(isAppPage(`${APP_URL}#/people/abc%20def`, APP_URL)).toBe(true)
     expect(isAppPage(`${APP_URL}?x=1`, APP_URL)).toBe(true)
-    expect(isAppPage(APP_URL.replace('index.html', 'other.html'), APP_URL)).toBe(false)
-    expect(isAppPage(APP_URL.replace('file://', 'http://'), APP_URL)).toBe(false)
+    expect(
+      guardCall({ url: `${APP_URL}#/people/x`, appMainFrame: true }, APP_URL, 'network.list', {})
+        .ok,
+    ).toBe(true)
   })
 
-  it('ignores case on Windows only', () => {
-    const win = 'file:///C:/Program%20Files/Exodus/resources/app.asar/dist/renderer/index.html'
-    const other = win.replace('C:/Program%20Files', 'c:/program files')
-    expect(isAppPage(other, win, 'win32')).toBe(true)
-    expect(isAppPage(other, win, 'linux')).toBe(false)
+  it('is not a file:// page, another scheme, host, port or page', () => {
+    for (const url of [
+      OLD_FILE_URL,
+      'file:///index.html',
+      'file://exodus/index.html',
+      'http://exodus/index.html',
+      'https://exodus/index.html',
+      'exodus://exodus/index.html',
+      'app://other/index.html',
+      'app://exodus.example/index.html',
+      'app://EXODUS/index.html',
+      'app://exodus:443/index.html',
+      'app://me@exodus/index.html',
+      'app://me:pw@exodus/index.html',
+      'app://exodus/',
+      'app://exodus/other.html',
+      'app://exodus/index.html/',
+      'app://exodus/assets/index.html',
+      'app://exodus/%69ndex.html',
+      'app://exodus/../index.html/..',
+      null,
+    ]) {
+      expect(isAppPage(url, APP_URL), String(url)).toBe(false)
+    }
   })
 })

@@ -7,13 +7,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
+import { APP_URL } from '../../electron/app-protocol.ts'
 import {
   ALLOWED_PERMISSIONS,
   CONTENT_SECURITY_POLICY,
   externalUrl,
   isAllowedRequest,
+  isAppOrigin,
   navigationTarget,
-  rendererPrefix,
 } from '../../electron/web-security.ts'
 import {
   DEFAULT_STATE,
@@ -25,12 +26,14 @@ import {
 } from '../../electron/window-state.ts'
 
 const RENDERER = '/opt/Exodus Circles/resources/app.asar/dist/renderer'
-const APP_URL = pathToFileURL(path.join(RENDERER, 'index.html')).href
-const PREFIX = rendererPrefix(RENDERER)
+/** Where the UI was loaded from before app://: now a place like any other on disk. */
+const OLD_FILE_URL = pathToFileURL(path.join(RENDERER, 'index.html')).href
 
 describe('navigation', () => {
-  it('stays on the app page (a reload)', () => {
-    expect(navigationTarget(`${APP_URL}#/people`, APP_URL)).toEqual({ kind: 'app' })
+  it('stays on the app page (a reload, a deep link)', () => {
+    expect(APP_URL).toBe('app://exodus/index.html')
+    expect(navigationTarget(APP_URL, APP_URL)).toEqual({ kind: 'app' })
+    expect(navigationTarget(`${APP_URL}#/people/abc`, APP_URL)).toEqual({ kind: 'app' })
   })
 
   it('sends web links to the system browser', () => {
@@ -54,7 +57,15 @@ describe('navigation', () => {
   it('blocks everything else', () => {
     for (const url of [
       'file:///etc/passwd',
-      pathToFileURL(path.join(RENDERER, 'other.html')).href,
+      OLD_FILE_URL,
+      'app://exodus/other.html',
+      'app://exodus/assets/index-abc.js',
+      'app://exodus/',
+      'app://other/index.html',
+      'app://exodus.evil/index.html',
+      'app://exodus:8080/index.html',
+      'app://me@exodus/index.html',
+      'exodus-app://exodus/index.html',
       'javascript:alert(1)',
       'data:text/html,<script>alert(1)</script>',
       'smb://server/share',
@@ -70,25 +81,35 @@ describe('navigation', () => {
 })
 
 describe('requests from the renderer', () => {
-  it('may load the built UI, inline data and blobs', () => {
-    expect(isAllowedRequest(APP_URL, PREFIX)).toBe(true)
-    expect(isAllowedRequest(`${PREFIX}assets/index-abc.js`, PREFIX)).toBe(true)
-    expect(isAllowedRequest('data:image/png;base64,AAAA', PREFIX)).toBe(true)
-    expect(isAllowedRequest('blob:file:///1234', PREFIX)).toBe(true)
+  it("may load the app's origin (which serves only the built UI), inline data and blobs", () => {
+    expect(isAllowedRequest(APP_URL, APP_URL)).toBe(true)
+    expect(isAllowedRequest('app://exodus/assets/index-abc.js', APP_URL)).toBe(true)
+    expect(isAllowedRequest('data:image/png;base64,AAAA', APP_URL)).toBe(true)
+    expect(isAllowedRequest('blob:app://exodus/1234', APP_URL)).toBe(true)
+    expect(isAllowedRequest('devtools://devtools/bundled/index.html', APP_URL)).toBe(true)
   })
 
-  it('may not reach the network or other files', () => {
+  it('may not reach the network, other origins or any file on disk', () => {
     for (const url of [
       'https://example.org/tracker.js',
       'ws://127.0.0.1:8080/ws',
       'file:///etc/passwd',
-      `${PREFIX}../../../secret.txt`,
-      `${PREFIX}%2e%2e/%2e%2e/secret.txt`,
-      pathToFileURL(`${RENDERER}-evil/index.html`).href,
+      OLD_FILE_URL,
+      pathToFileURL(path.join(RENDERER, 'assets', 'index-abc.js')).href,
+      'app://other/index.html',
+      'app://exodus.evil/index.html',
+      'app://exodus:1/index.html',
+      'app://user:pw@exodus/index.html',
       'chrome://gpu',
+      'nonsense',
     ]) {
-      expect(isAllowedRequest(url, PREFIX), url).toBe(false)
+      expect(isAllowedRequest(url, APP_URL), url).toBe(false)
     }
+  })
+
+  it('never take a file: URL as an origin, whatever the app URL', () => {
+    expect(isAppOrigin(OLD_FILE_URL, OLD_FILE_URL)).toBe(false)
+    expect(isAllowedRequest(OLD_FILE_URL, OLD_FILE_URL)).toBe(false)
   })
 
   it('get no permission but writing to the clipboard', () => {
