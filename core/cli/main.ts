@@ -73,6 +73,7 @@ const OPTIONS = {
 
 const GROUPS = [
   'The node',
+  'Devices',
   'Networks and invites',
   'You',
   'Helping',

@@ -4,6 +4,9 @@
  * command line, where it would stay in the shell's history and be seen by other users'
  * process lists.
  */
+import type { LinkedDevice } from '../../api/contract.ts'
+import { short } from '../output.ts'
+import { arg } from './args.ts'
 import { UsageError, type CommandSpec } from './spec.ts'
 
 /** More than any way of writing 24 words down: what standard input may hold. */
@@ -67,6 +70,20 @@ export function phraseLines(list: string[]): string {
   return lines.join('\n')
 }
 
+/** What `identity link` did, in words. */
+export function linkedText(l: LinkedDevice, publicKey: string): string {
+  const names = l.networks.map((n) => `${n.name} (${short(n.id)})`).join(', ')
+  const lines = [`Linked: this install is now you (identity key ${short(publicKey)}), in ${names}.`]
+  if (l.notLinked > 0) {
+    const more = l.notLinked === 1 ? '1 more network' : `${l.notLinked} more networks`
+    lines.push(
+      `${more} of yours could not be linked now: for each, run exodus device link ` +
+        '--network NET on your other device, then exodus join CODE here.',
+    )
+  }
+  return lines.join('\n')
+}
+
 const WARNING =
   'Anyone with these words can act as you in every network: write them on paper, keep them ' +
   'safe, and never type them into a website or send them to anyone.'
@@ -108,6 +125,20 @@ export const IDENTITY_COMMANDS: CommandSpec[] = [
           `${result.publicKey.slice(0, 8)}). To come back to a network you were a member of, ` +
           'join it with an invite from one of its members.',
       }
+    },
+  },
+  {
+    name: 'identity link',
+    args: 'CODE',
+    summary:
+      'Make this install one of your devices with a link code from your other device ' +
+      '(exodus device link there): it becomes you, in your networks, with the same recovery ' +
+      'phrase. Only while this install is in no network.',
+    group: 'The node',
+    async run(ctx) {
+      const result = await ctx.call('identity.link', { code: arg(ctx, 0, 'CODE') })
+      const identity = await ctx.call('identity.get', {})
+      return { result, human: () => linkedText(result, identity.publicKey) }
     },
   },
 ]

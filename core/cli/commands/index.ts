@@ -3,6 +3,7 @@
  * core/ledger/rules/). The order is the order of `exodus --help` within each group.
  */
 import { DATA_COMMANDS } from './data.ts'
+import { DEVICE_COMMANDS } from './device.ts'
 import { IDENTITY_COMMANDS } from './identity.ts'
 import { INVITE_COMMANDS } from './invite.ts'
 import { MEMBER_COMMANDS } from './member.ts'
@@ -30,6 +31,7 @@ export {
 export const COMMAND_SPECS: CommandSpec[] = [
   ...NODE_COMMANDS,
   ...IDENTITY_COMMANDS,
+  ...DEVICE_COMMANDS,
   ...NETWORK_COMMANDS,
   ...DATA_COMMANDS,
   ...INVITE_COMMANDS,

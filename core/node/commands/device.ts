@@ -8,7 +8,7 @@ import type { DeviceInfo, DeviceLinkCode, LinkedDevice } from '../../api/results
 import { keys, type Member, type NetworkMeta, type WriterRecord } from '../../ledger/model.ts'
 import { inviteLink } from '../invite-link.ts'
 import type { NetworkSession } from '../session.ts'
-import { command, network, opFields } from './define.ts'
+import { command, network } from './define.ts'
 
 /** My member record in `n`, refused as the ledger would if I am not (or no longer) one. */
 async function myRecord(n: NetworkSession): Promise<Member> {
@@ -79,7 +79,6 @@ export const deviceCommands = {
   'identity.link': command(
     z.object({
       code: z.string().trim().min(1, 'paste the link code from your other device').max(2_000),
-      name: opFields('member.join').shape.name.optional(),
     }),
     (ctx, p): Promise<LinkedDevice> => ctx.admission.link(p),
   ),
