@@ -94,7 +94,7 @@ export async function applyOp(
       // It wrote: not silent, whatever its clock says (a slow one counts as network time).
       meta.indexerSeen[author] = Math.max(meta.indexerSeen[author]!, op.ts, meta.now)
     }
-    await handOverSilentIndexers(l)
+    await handOverSilentIndexers(l, member)
     await l.saveMeta()
     emitted = l.emitted
     timeEffects.push(...l.effects)

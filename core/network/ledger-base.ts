@@ -283,6 +283,11 @@ export class LedgerBase extends ReadyResource {
     return this.base.isIndexer
   }
 
+  /** How much of the linearized log the indexers have agreed on (signed): it grows with quorum. */
+  get indexedLength(): number {
+    return this.base.indexedLength
+  }
+
   /**
    * The writer key a LedgerBase opened in `namespace` will use on a network it has not joined
    * yet: a joiner sends it with its pairing request, before the network can be opened.

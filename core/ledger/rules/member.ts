@@ -140,36 +140,44 @@ function vacate(l: Ledger, device: string): void {
 }
 
 /**
- * Hands on the place of every indexer device silent for INDEXER_SILENCE of network time (it
- * stays a writer, no longer an indexer). A place nobody can take stays where it is, looked at
- * again after as long. Run on every op: a comparison per indexer.
+ * Hands on the places of indexer devices silent for INDEXER_SILENCE of network time (they stay
+ * writers, no longer indexers), by the rule (fillIndexers). Looked at when a member who holds
+ * no place writes (`author`): a silent place nobody can take stays where it is until then. Run
+ * on every op: a comparison per indexer, and the rest only when a place can change hands.
  */
-export async function handOverSilentIndexers(l: Ledger): Promise<void> {
+export async function handOverSilentIndexers(l: Ledger, author: Member): Promise<void> {
   const silent = l.meta.indexers.filter(
     (d) => (l.meta.indexerSeen[d] ?? 0) <= l.meta.now - INDEXER_SILENCE,
   )
-  if (silent.length === 0) return
+  if (silent.length === 0 || (await indexerHolders(l)).has(author.id)) return
+  const seen = { ...l.meta.indexerSeen }
   for (const device of silent) vacate(l, device)
   await fillIndexers(l)
   for (const device of silent) {
     if (l.meta.indexers.includes(device)) continue
     if (l.meta.indexers.length < MAX_INDEXERS) {
       l.meta.indexers.push(device)
-      l.meta.indexerSeen[device] = l.meta.now
+      l.meta.indexerSeen[device] = seen[device]!
     } else {
       l.effects.push({ type: 'addWriter', key: device, indexer: false })
     }
   }
 }
 
-/** Gives free indexer places by the rule (see MAX_INDEXERS). */
-async function fillIndexers(l: Ledger): Promise<void> {
-  if (l.meta.indexers.length >= MAX_INDEXERS) return
+/** The members whose devices hold indexer places. */
+async function indexerHolders(l: Ledger): Promise<Set<string>> {
   const holders = new Set<string>()
   for (const device of l.meta.indexers) {
     const w = await l.kv.get<WriterRecord>(keys.writer(device))
     holders.add(w?.member ?? device)
   }
+  return holders
+}
+
+/** Gives free indexer places by the rule (see MAX_INDEXERS). */
+async function fillIndexers(l: Ledger): Promise<void> {
+  if (l.meta.indexers.length >= MAX_INDEXERS) return
+  const holders = await indexerHolders(l)
   const candidates = (await l.members())
     .filter((m) => !m.left && !holders.has(m.id) && m.devices.length > 0)
     .sort((a, b) => a.index - b.index)
