@@ -10,6 +10,7 @@ import { CliError, connect } from '../../core/cli/client.ts'
 import { writeDaemonInfo } from '../../core/daemon/info.ts'
 import { startServer, type LocalServer, type WsMessage } from '../../core/daemon/server.ts'
 import type { ExodusNode } from '../../core/node/node.ts'
+import { APP_URL } from '../../electron/app-protocol.ts'
 import { guardCall, type CallSender } from '../../electron/ipc-guard.ts'
 import { runApiTransportTests, type Call } from '../support/api-suite.ts'
 import { afterTest, tempFolder } from '../support/nodes.ts'
@@ -29,7 +30,7 @@ runApiTransportTests('the node (the contract’s dispatch)', async ({ node }) =>
   call: (command, params) => dispatch(node, command, params ?? {}),
 }))
 
-const APP = 'file:///opt/exodus-circles/resources/app/renderer/index.html'
+const APP = APP_URL
 
 runApiTransportTests(
   'the Electron IPC guard',

@@ -25,5 +25,6 @@ it('packages the app with the fuses that keep others out of its process', () => 
     enableNodeCliInspectArguments: 'false',
     enableEmbeddedAsarIntegrityValidation: 'true',
     onlyLoadAppFromAsar: 'true',
+    grantFileProtocolExtraPrivileges: 'false',
   })
 })
