@@ -234,7 +234,7 @@ export const ERRORS = {
     status: 410,
     text:
       'This link code has expired: a link code works for 10 minutes. Make a new one on your ' +
-      'other device (Settings, Devices, "Link a device").',
+      'other device (Settings, "Link a device"; exodus device link).',
   },
   'link-no-answer': {
     status: 504,

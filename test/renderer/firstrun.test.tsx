@@ -144,6 +144,7 @@ it('joins with a real invite from another node and lands on the member it names'
   expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual([
     'Join with an invite',
     'Start a new network',
+    'Already use Exodus Circles on another device?',
     'Already have a recovery phrase?',
   ])
   expect(screen.getAllByRole('textbox', { name: 'Your name in this network' })[0]).toHaveProperty(

@@ -4,16 +4,18 @@
  * either a new network (name, unit of account, time zone, your name in it) or joining one
  * with an invite code or exodus:// link. A person who has a phrase already restores from it
  * instead (while this install is in no network); joining with an invite then brings their
- * membership back. An invite in the address (`#/join?invite=CODE`, as the desktop shell opens
- * exodus:// links) fills the form in. After joining through an invite that names a member in
- * need, the app goes straight to that member's card.
+ * membership back. Or they link this install to another device of theirs with the link code
+ * that device shows (Settings, "Link a device"): it becomes them, in their networks, at once.
+ * An invite in the address (`#/join?invite=CODE`, as the desktop shell opens exodus://
+ * links) fills the form in. After joining through an invite that names a member in need, the
+ * app goes straight to that member's card.
  */
 import { useId, useMemo, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { CURRENCY_INPUT_PATTERN, CURRENCY_PATTERN, NAME_MAX } from '../../../core/ledger/limits.ts'
 import { useLocation, useNavigate } from 'react-router-dom'
 import { CallFailed } from '../api.ts'
-import { ErrorMessage, Loading } from '../components/Feedback.tsx'
+import { ErrorMessage, Loading, useErrorText as useCatalogueText } from '../components/Feedback.tsx'
 import { PhraseWords, RestoreForm } from '../components/RecoveryPhrase.tsx'
 import { useAction, useApi, useQuery } from '../hooks.ts'
 
@@ -50,13 +52,17 @@ function knownTimeZone(tz: string): boolean {
   }
 }
 
-/** A node error in the UI language when its code is one we know, else the node's words. */
+/**
+ * A node error in the UI language: this screen's own wording where it has one, else the
+ * catalogue's (a link code given to "Join with an invite" fails with the link code's errors).
+ */
 function useErrorText() {
-  const { t } = useTranslation('firstRun')
+  const { t, i18n } = useTranslation('firstRun')
+  const said = useCatalogueText()
   return (error: Error | undefined): Error | undefined => {
     if (!error) return undefined
     const code = error instanceof CallFailed ? error.code : ''
-    return new Error(t(`errors.${code}`, { defaultValue: error.message }))
+    return new Error(i18n.exists(`firstRun:errors.${code}`) ? t(`errors.${code}`) : said(error))
   }
 }
 
@@ -65,7 +71,9 @@ export function FirstRun({ onReady }: { onReady: (networkId: string) => void }) 
   const identity = useQuery('identity.get', {})
   const networks = useQuery('network.list', {})
   const [editing, setEditing] = useState(false)
+  // Restoring from the phrase, or linking to another device: the new phrase waits.
   const [restoring, setRestoring] = useState(false)
+  const [linking, setLinking] = useState(false)
   const [restored, setRestored] = useState(false)
   const location = useLocation()
   const invite = useMemo(() => inviteFromAddress(location.search), [location.search])
@@ -101,7 +109,9 @@ export function FirstRun({ onReady }: { onReady: (networkId: string) => void }) 
           }}
         />
       )}
-      {named && !phraseWritten && !restoring && <PhraseStep onDone={() => identity.reload()} />}
+      {named && !phraseWritten && !restoring && !linking && (
+        <PhraseStep onDone={() => identity.reload()} />
+      )}
       {restored && (
         <p role="status" className="card">
           {t('restore.done')}
@@ -109,6 +119,9 @@ export function FirstRun({ onReady }: { onReady: (networkId: string) => void }) 
       )}
       {named && phraseWritten && (
         <div className="first-run-choices">{invite ? [join, create] : [create, join]}</div>
+      )}
+      {named && canRestore && !restored && (
+        <LinkStep open={linking} onOpen={setLinking} onReady={onReady} />
       )}
       {named && canRestore && !restored && (
         <RestoreStep
@@ -206,6 +219,91 @@ function PhraseStep(props: { onDone: () => void }) {
         </button>
         <ErrorMessage error={done.error} />
       </form>
+    </section>
+  )
+}
+
+/**
+ * "Link to my other device": folded until asked for, then a field for the link code that
+ * device shows. Once linked, this device is the person in their networks: the app opens.
+ */
+function LinkStep(props: {
+  open: boolean
+  onOpen: (open: boolean) => void
+  onReady: (networkId: string) => void
+}) {
+  const { t } = useTranslation('firstRun')
+  const api = useApi()
+  const navigate = useNavigate()
+  const errorText = useCatalogueText()
+  const id = useId()
+  const [code, setCode] = useState('')
+  const link = useAction((text: string) => api.call('identity.link', { code: text }))
+  const error = link.busy ? undefined : link.error
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    const linked = await link.run(code.trim())
+    const first = linked?.networks[0]
+    if (!first) return
+    props.onReady(first.id)
+    navigate('/')
+  }
+  return (
+    <section aria-labelledby={`${id}-title`} className="card">
+      <h2 id={`${id}-title`}>{t('link.title')}</h2>
+      <p className="muted">{t('link.intro')}</p>
+      {props.open ? (
+        <form onSubmit={submit}>
+          <p>
+            <label htmlFor={`${id}-code`}>{t('link.label')}</label>
+            <br />
+            <textarea
+              id={`${id}-code`}
+              value={code}
+              required
+              rows={3}
+              cols={50}
+              spellCheck={false}
+              autoCapitalize="off"
+              autoCorrect="off"
+              autoComplete="off"
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `${id}-error ${id}-hint` : `${id}-hint`}
+              onChange={(e) => {
+                setCode(e.target.value)
+                link.clearError()
+              }}
+            />
+          </p>
+          {error && (
+            <p id={`${id}-error`} role="alert" className="error">
+              {errorText(error)}
+            </p>
+          )}
+          <p id={`${id}-hint`} className="muted">
+            {t('link.hint')}
+          </p>
+          <p>
+            <button type="submit" className="primary" disabled={link.busy || code.trim() === ''}>
+              {t('link.submit')}
+            </button>{' '}
+            <button type="button" disabled={link.busy} onClick={() => props.onOpen(false)}>
+              {t('link.cancel')}
+            </button>
+          </p>
+          <div aria-live="polite" role="status" className="join-progress">
+            {link.busy && (
+              <p>
+                <span className="spinner" aria-hidden="true" /> {t('link.waiting')}
+              </p>
+            )}
+          </div>
+        </form>
+      ) : (
+        <button type="button" onClick={() => props.onOpen(true)}>
+          {t('link.open')}
+        </button>
+      )}
     </section>
   )
 }

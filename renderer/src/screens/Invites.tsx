@@ -38,7 +38,7 @@ export function QrImage({ text, alt }: { text: string; alt: string }) {
 }
 
 /** Copies to the clipboard; where the system refuses, says how to copy by hand. */
-function useCopy() {
+export function useCopy() {
   const { t } = useTranslation('invites')
   const [message, setMessage] = useState('')
   const copy = async (text: string, what: 'code' | 'link') => {

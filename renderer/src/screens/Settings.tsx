@@ -1,13 +1,15 @@
 /**
  * Settings: the networks on this device with their sync state (peers, last sync, whether my
  * latest entries reached anyone) and a switch between them, this node's identity and its
- * recovery phrase (shown after a warning), the UI language, and, folded away under
- * "Advanced", where the data folder and bootstrap nodes are set.
+ * recovery phrase (shown after a warning), my devices in each network (link one, unlink
+ * one: components/Devices.tsx), the UI language, and, folded away under "Advanced", where
+ * the data folder and bootstrap nodes are set.
  */
 import { useId, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
 import type { NetworkSummary, Results } from '../../../core/api/contract.ts'
+import { YourDevices } from '../components/Devices.tsx'
 import { LanguageSelect } from '../components/LanguageSelect.tsx'
 import { ConfirmButton, ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
 import { PhraseWords } from '../components/RecoveryPhrase.tsx'
@@ -27,6 +29,7 @@ export function Settings() {
       <NetworkData />
       <IdentitySettings />
       <RecoveryPhrase />
+      <YourDevices />
       <DeviceSettings />
       <RemoveAllData />
     </article>
