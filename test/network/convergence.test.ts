@@ -77,6 +77,8 @@ type OpSpec =
    * stays, and only when `roll` is 0 (one time in three), so that most runs keep everyone busy.
    */
   | { k: 'leave'; roll: number }
+  /** In a run with two devices of one member: one unlinks the other (which then stops). */
+  | { k: 'unlink' }
   | { k: 'self' }
   | { k: 'garbage'; bytes: Uint8Array }
   | { k: 'unknown'; type: string }
@@ -95,6 +97,8 @@ type Step =
 
 interface Scenario {
   size: number
+  /** With three peers: peer 2 is a second device of peer 1's member, not a member itself. */
+  devices: boolean
   ackInterval: number
   /** Each peer's clock error (ms). */
   skew: number[]
@@ -175,6 +179,7 @@ const opArb: fc.Arbitrary<OpSpec> = fc.oneof(
       .map((type) => ({ k: 'unknown' as const, type })),
   },
   { weight: 1, arbitrary: fc.constant({ k: 'future' as const }) },
+  { weight: 1, arbitrary: fc.constant({ k: 'unlink' as const }) },
   {
     weight: 1,
     arbitrary: fc
@@ -225,6 +230,7 @@ const ALL_PAIRS: Array<[number, number]> = [
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   size: fc.integer({ min: 2, max: 3 }),
+  devices: fc.boolean(),
   // 0: no background acks, so most ops stay unindexed; 100: indexing (and reordering) as
   // the indexers ack while ops are still coming in.
   ackInterval: fc.constantFrom(0, 100),
@@ -233,6 +239,8 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
       fc.constant(0),
       fc.integer({ min: -2 * HOUR, max: 2 * HOUR }),
       fc.integer({ min: -3 * DAY, max: 0 }),
+      // Far ahead: alone it must not move network time (core/ledger/network-time.ts).
+      fc.integer({ min: 20 * DAY, max: 400 * DAY }),
     ),
     { minLength: 3, maxLength: 3 },
   ),
@@ -296,8 +304,10 @@ class Run {
   private readonly pledges: PledgeRef[] = []
   /** Each member's status as the run last set it, and when a red one runs out. */
   private readonly status: Array<{ is: Status; redUntil: number; previous: Status }> = []
-  /** Members who appended member.leave: they can no longer write. */
+  /** Peers whose member left or who were unlinked: they can no longer write. */
   readonly left: boolean[] = []
+  /** Peers unlinked by the member's other device. */
+  readonly unlinked: boolean[] = []
   readonly record: RunRecord = { undecodable: [], latest: [], ops: 0 }
 
   constructor(
@@ -314,8 +324,20 @@ class Run {
     return this.scenario.size
   }
 
+  /** The peer's writer key. */
   key(peer: number): string {
     return this.mesh.peer(peer).base.localKey
+  }
+
+  /** The id of the member the peer acts for (another peer's key when it is a second device). */
+  member(peer: number): string {
+    return this.key(this.mesh.personOf(peer))
+  }
+
+  /** The peers that are devices of the same member as `peer` (itself included). */
+  devicesOf(peer: number): number[] {
+    const person = this.mesh.personOf(peer)
+    return [...Array(this.size).keys()].filter((p) => this.mesh.personOf(p) === person)
   }
 
   private envelope(peer: number) {
@@ -389,10 +411,10 @@ class Run {
         if (to === peer) return
         const id = await this.append(peer, {
           type: `${spec.k}.create`,
-          to: this.key(to),
+          to: this.member(to),
           amount: spec.amount,
         })
-        this.pledges.push({ id: pledgeIdOf(this.key(peer), id), from: peer, to, kind: spec.k })
+        this.pledges.push({ id: pledgeIdOf(this.member(peer), id), from: peer, to, kind: spec.k })
         return
       }
       case 'pledge': {
@@ -421,7 +443,7 @@ class Run {
         const to = other(spec.to)
         if (to === peer) return
         const cycle = cycleOf(this.clock, 'UTC').replace('-', '')
-        const id = pledgeIdOf(this.key(peer), `r${cycle}${this.key(to).slice(0, 8)}`)
+        const id = pledgeIdOf(this.member(peer), `r${cycle}${this.member(to).slice(0, 8)}`)
         const [type, party] = ON_INTENTION[spec.action % ON_INTENTION.length]!
         await this.append(party === 'from' ? peer : to, {
           type,
@@ -443,11 +465,22 @@ class Run {
           return
         }
         await this.append(peer, { type: 'member.leave' })
-        this.left[peer] = true
+        for (const device of this.devicesOf(peer)) this.left[device] = true
+        return
+      }
+      case 'unlink': {
+        const other = this.devicesOf(peer).find((d) => d !== peer && !this.left[d])
+        if (other === undefined || this.left[peer]) {
+          await this.append(peer, { type: 'cycle' })
+          return
+        }
+        await this.append(peer, { type: 'device.unlink', device: this.key(other) })
+        this.left[other] = true
+        this.unlinked[other] = true
         return
       }
       case 'self':
-        await this.append(peer, { type: 'intention.create', to: this.key(peer), amount: 100 })
+        await this.append(peer, { type: 'intention.create', to: this.member(peer), amount: 100 })
         return
       case 'garbage':
         await this.appendUndecodable(peer, spec.bytes)
@@ -526,15 +559,15 @@ class Run {
   async warmUp(): Promise<void> {
     await this.append(1, { type: 'status.orange', amount: 300 })
     this.status[1]!.is = 'orange'
-    const orange = keys.member(this.key(1))
+    const orange = keys.member(this.member(1))
     await waitFor(
       this.mesh,
       async () =>
         valueOf<Member>(await viewOf(this.mesh.peer(0).base), orange)?.status === 'orange',
       'peer0 to see peer1 orange',
     )
-    const id = await this.append(0, { type: 'intention.create', to: this.key(1), amount: 100 })
-    const pledge = pledgeIdOf(this.key(0), id)
+    const id = await this.append(0, { type: 'intention.create', to: this.member(1), amount: 100 })
+    const pledge = pledgeIdOf(this.member(0), id)
     this.pledges.push({ id: pledge, from: 0, to: 1, kind: 'intention' })
     for (const peer of this.mesh.peers) {
       await waitFor(
@@ -588,6 +621,7 @@ async function check(scenario: Scenario): Promise<void> {
     size: scenario.size,
     ts: T0,
     ackInterval: scenario.ackInterval,
+    ...(scenario.devices && scenario.size === 3 ? { persons: [0, 1, 1] } : {}),
   })
   try {
     const run = new Run(mesh, scenario)
@@ -598,11 +632,19 @@ async function check(scenario: Scenario): Promise<void> {
     // Not trivially equal: everyone is there, and ops were both accepted and refused.
     const members = entries.filter((e) => e.key.startsWith(keys.members))
     expect(members.map((e) => e.key).sort()).toEqual(
-      mesh.peers.map((p) => keys.member(p.base.localKey)).sort(),
+      mesh
+        .members()
+        .map((m) => keys.member(m))
+        .sort(),
     )
+    const peerOf = (member: string) => mesh.peers.findIndex((p) => p.base.localKey === member)
+    // A member left when their devices are all out and not by unlinking.
+    const leftMember = (peer: number) =>
+      run.devicesOf(peer).every((d) => run.left[d]) &&
+      run.devicesOf(peer).some((d) => !run.unlinked[d])
     expect(
-      mesh.peers.map((p) => valueOf<Member>(entries, keys.member(p.base.localKey))?.left),
-    ).toEqual(run.left)
+      mesh.peers.map((p) => valueOf<Member>(entries, keys.member(run.member(p.index)))?.left),
+    ).toEqual(mesh.peers.map((p) => leftMember(p.index)))
     expect(countUnder(entries, keys.pledges)).toBeGreaterThanOrEqual(1)
     const meta = valueOf<NetworkMeta>(entries, keys.meta)!
     // Setup and warm-up emit 2 + 2 * (size - 1) + 2 events (created, joined, status, intention).
@@ -613,14 +655,30 @@ async function check(scenario: Scenario): Promise<void> {
     expect(countUnder(entries, keys.rejections)).toBeLessThanOrEqual(run.record.ops)
     // Every op reached the rules: each member's clock stands at the latest time their ops
     // carried (in whole minutes); network time at most at the second highest, in its month.
+    // A member with a device unlinked: that device's last ops may land after the unlink
+    // (refused, not counted), so their clock lies between the two devices' latest.
     const minute = (ts: number) => Math.floor(ts / 60_000) * 60_000
-    const clocks = mesh.peers
-      .filter((p) => !run.left[p.index])
-      .map((p) => [keys.clock(p.base.localKey), minute(run.record.latest[p.index] ?? T0)])
-    expect(
-      entries.filter((e) => e.key.startsWith(keys.clocks)).map((e) => [e.key, e.value]),
-    ).toEqual(clocks.sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)))
-    const highest = clocks.map(([, c]) => Number(c)).sort((a, b) => b - a)
+    const stored = new Map(
+      entries.filter((e) => e.key.startsWith(keys.clocks)).map((e) => [e.key, Number(e.value)]),
+    )
+    const staying = mesh.members().filter((m) => !leftMember(peerOf(m)))
+    expect([...stored.keys()].sort()).toEqual(staying.map((m) => keys.clock(m)).sort())
+    const clocks: number[] = []
+    for (const m of staying) {
+      const devices = run.devicesOf(peerOf(m))
+      const latestOf = (d: number) => minute(run.record.latest[d] ?? T0)
+      const latest = devices.map(latestOf)
+      const linked = devices.filter((d) => !run.unlinked[d]).map(latestOf)
+      const clock = stored.get(keys.clock(m))!
+      if (devices.some((d) => run.unlinked[d])) {
+        expect(clock).toBeGreaterThanOrEqual(Math.max(...linked))
+        expect(clock).toBeLessThanOrEqual(Math.max(...latest))
+      } else {
+        expect(clock).toBe(Math.max(...latest))
+      }
+      clocks.push(clock)
+    }
+    const highest = clocks.sort((a, b) => b - a)
     expect(meta.now).toBeLessThanOrEqual(Math.max(T0, highest[1] ?? highest[0] ?? T0))
     expect(meta.cycle).toBe(cycleOf(meta.now, 'UTC'))
     expect(Object.keys(meta.reds).every((id) => meta.reds[id]! > meta.now)).toBe(true)
@@ -631,18 +689,32 @@ async function check(scenario: Scenario): Promise<void> {
       // Leaving removes the writer, except the last indexer (Autobase cannot remove that one):
       // while anyone stays, every leaver is out.
       if (!run.left[peer.index]) expect(peer.base.writable, `${peer.name} writable`).toBe(true)
-      else if (run.left.includes(false)) expect(peer.base.writable, peer.name).toBe(false)
+      else if (run.left.includes(false) && !run.unlinked[peer.index]) {
+        expect(peer.base.writable, peer.name).toBe(false)
+      }
     }
     // Ops every peer applied more than once: Autobase undid and redid them in a new order.
     const logged = 2 + 3 * (scenario.size - 1) + run.record.ops
     const reapplied = mesh.peers.reduce((sum, p) => sum + p.applied - logged, 0)
-    stats.push({ ops: run.record.ops, reapplied, counts: countByPrefix(entries) })
+    stats.push({
+      ops: run.record.ops,
+      reapplied,
+      counts: countByPrefix(entries),
+      devices: mesh.members().length < scenario.size,
+      unlinked: run.unlinked.filter(Boolean).length,
+    })
   } finally {
     await mesh.close()
   }
 }
 
-const stats: Array<{ ops: number; reapplied: number; counts: { [prefix: string]: number } }> = []
+const stats: Array<{
+  ops: number
+  reapplied: number
+  counts: { [prefix: string]: number }
+  devices: boolean
+  unlinked: number
+}> = []
 
 describe('ledger convergence on real Autobases', () => {
   it(
@@ -658,8 +730,11 @@ describe('ledger convergence on real Autobases', () => {
       const refused = stats.reduce((sum, s) => sum + (s.counts.rejected ?? 0), 0)
       const pledges = stats.reduce((sum, s) => sum + (s.counts.pledge ?? 0), 0)
       const reapplied = stats.reduce((sum, s) => sum + s.reapplied, 0)
+      const withDevices = stats.filter((s) => s.devices).length
+      const unlinked = stats.reduce((sum, s) => sum + s.unlinked, 0)
       console.log(
-        `convergence: ${stats.length} runs, ${ops} ops (${refused} refused), ${pledges} pledges,` +
+        `convergence: ${stats.length} runs (${withDevices} with a member on two devices, ` +
+          `${unlinked} unlinked), ${ops} ops (${refused} refused), ${pledges} pledges,` +
           ` ${reapplied} ops reapplied after reorders, ${Date.now() - started} ms`,
       )
     },
@@ -697,7 +772,14 @@ describe('ledger convergence on real Autobases', () => {
         }
         await mesh.restart(0)
       }
-      const run = new Run(mesh, { size: 2, ackInterval: 0, skew: [0, 0], steps: [], reconnect: [] })
+      const run = new Run(mesh, {
+        size: 2,
+        devices: false,
+        ackInterval: 0,
+        skew: [0, 0],
+        steps: [],
+        reconnect: [],
+      })
       await converge(run)
       expect(twice).toEqual([])
       expect(peer0.restarts).toBe(4)
@@ -717,6 +799,7 @@ describe('ledger convergence on real Autobases', () => {
       }
     const scenario: Scenario = {
       size: 2,
+      devices: false,
       ackInterval: 0,
       skew: [0, 0, 0],
       steps: [

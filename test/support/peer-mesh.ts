@@ -41,6 +41,11 @@ export interface PeerMeshOptions {
   ackInterval: number
   /** The rules each peer runs; the real ones by default. */
   applyOp?: (index: number) => ApplyOpFn
+  /**
+   * Whose device each peer is, by peer index (default: its own): a peer naming an earlier one
+   * joins with that person's member key, as a second device of the same member.
+   */
+  persons?: number[]
 }
 
 interface Link {
@@ -95,6 +100,16 @@ export class PeerMesh {
     return this.peers.map((p) => p.base)
   }
 
+  /** The peer whose person peer `index` is a device of (itself, unless `persons` says). */
+  personOf(index: number): number {
+    return this.opts.persons?.[index] ?? index
+  }
+
+  /** The member ids: the writer keys of the peers that joined as themselves. */
+  members(): string[] {
+    return this.peers.filter((p) => this.personOf(p.index) === p.index).map((p) => p.base.localKey)
+  }
+
   /** A fresh op id, unique in the mesh (and so per author). */
   nextOpId(): string {
     return `op${(++this.opCounter).toString().padStart(6, '0')}`
@@ -113,12 +128,15 @@ export class PeerMesh {
     })
     // The network's id for member keys: the creator's writer key (networkId).
     const network = creator.base.localKey
-    const join = (peer: Peer) => ({
-      ...envelope(),
-      type: 'member.join',
-      name: peer.name,
-      ...joinProof(peer.name, network, peer.base.localKey),
-    })
+    const join = (peer: Peer) => {
+      const person = this.peer(this.personOf(peer.index)).name
+      return {
+        ...envelope(),
+        type: 'member.join',
+        name: person,
+        ...joinProof(person, network, peer.base.localKey),
+      }
+    }
     await creator.base.append(join(creator))
     for (let i = 1; i < size; i++) {
       const peer = await this.addPeer(creator.base.key)
@@ -142,7 +160,7 @@ export class PeerMesh {
       await waitFor(this, () => peer.base.writable, `${peer.name} to become writable`)
       await peer.base.append(join(peer))
     }
-    const everyone = this.peers.map((p) => keys.member(p.base.localKey))
+    const everyone = this.members().map((m) => keys.member(m))
     for (const peer of this.peers) {
       await waitFor(
         this,
