@@ -16,15 +16,19 @@
  * The UI at scale (ui.ts): a daemon holding BENCH_UI_MEMBERS members (1,000) and BENCH_UI_OPS
  * ops (50,000) in headless Chromium: Home, a peer's intention on screen, query times, JS size.
  *
+ * Many writers (many-writers.ts): BENCH_WRITERS (200) real writer cores appending at once, time
+ * until every view is the same, next to as many ops from one writer.
+ *
  * The clearing of mutual obligations (clearing.ts) on 1k, 10k and 100k obligations
  * (BENCH_CLEARING_SIZES), against the LP optimum and greedy cycle cancelling.
  *
  * Sections live in their own files (ledger-throughput.ts, reopen.ts, sync-latency.ts,
- * join-catchup.ts, cli-startup.ts, ui.ts, clearing.ts); add a new one by writing an async function that prints through
+ * join-catchup.ts, cli-startup.ts, ui.ts, clearing.ts, many-writers.ts); add a new one by writing an async function that prints through
  * report.ts and calling it below.
  */
 import os from 'node:os'
 import { clearingBench, clearingSummary } from './clearing.ts'
+import { manyWriters } from './many-writers.ts'
 import { CLI_TARGET_RATIO, cliStartup } from './cli-startup.ts'
 import { joinCatchup } from './join-catchup.ts'
 import { ledgerThroughput, TARGET_RATIO } from './ledger-throughput.ts'
@@ -63,6 +67,7 @@ async function main(): Promise<void> {
     const cli = await cliStartup()
     const ui = await uiAtScale()
     const clearing = await clearingBench()
+    const writers = await manyWriters()
 
     heading('Summary')
     const peak = memory.peak
@@ -146,6 +151,12 @@ async function main(): Promise<void> {
           `<= ${UI_TARGETS.jsKB} KB`,
         ],
         ...clearingSummary(clearing),
+        [
+          `${fmtInt(writers.writers)} real writers, ${fmtInt(writers.ops)} ops at once: all views ` +
+            'the same after (vs one writer)',
+          `${fmtMs(writers.concurrent.convergeMs)} (${fmtMs(writers.single.convergeMs)})`,
+          '',
+        ],
         ['peak rss / heap used (whole run)', `${fmtMB(peak.rss)} / ${fmtMB(peak.heapUsed)}`, ''],
         ['total bench time', fmtMs(performance.now() - started), ''],
         [

@@ -46,6 +46,11 @@ export interface PeerMeshOptions {
    * joins with that person's member key, as a second device of the same member.
    */
   persons?: number[]
+  /**
+   * Every peer replicates with the creator only (default: with every other peer), and setup
+   * waits for the creator alone to see every member: for many peers.
+   */
+  star?: boolean
 }
 
 interface Link {
@@ -140,7 +145,9 @@ export class PeerMesh {
     await creator.base.append(join(creator))
     for (let i = 1; i < size; i++) {
       const peer = await this.addPeer(creator.base.key)
-      for (const other of this.peers) if (other !== peer) this.connect(other.index, peer.index)
+      for (const other of this.opts.star ? [creator] : this.peers) {
+        if (other !== peer) this.connect(other.index, peer.index)
+      }
       const invite = testInvite(`${crypto.randomBytes(8).toString('hex')} for ${peer.name}`)
       await creator.base.append({
         ...envelope(),
@@ -161,7 +168,7 @@ export class PeerMesh {
       await peer.base.append(join(peer))
     }
     const everyone = this.members().map((m) => keys.member(m))
-    for (const peer of this.peers) {
+    for (const peer of this.opts.star ? [creator] : this.peers) {
       await waitFor(
         this,
         async () => {
