@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest'
 import type { DeviceInfo, DeviceLinkCode } from '../../core/api/contract.ts'
 import { startDaemon } from '../../core/daemon/daemon.ts'
 import { createNode } from '../../core/node/node.ts'
-import { afterTest, bootstrapOf, tempFolder, testnet, type Testnet } from '../support/nodes.ts'
+import {
+  afterTest,
+  bootstrapOf,
+  eventually,
+  tempFolder,
+  testnet,
+  type Testnet,
+} from '../support/nodes.ts'
 import { runCli } from './helpers.ts'
 
 const exodus = (dir: string, ...argv: string[]) => runCli(['--data', dir, ...argv])
@@ -70,6 +77,11 @@ describe('exodus device and identity link', () => {
     const list = JSON.parse((await exodus(phone, 'device', 'list', '--json')).out) as DeviceInfo[]
     expect(list.map((d) => d.thisDevice)).toEqual([false, true])
     const [laptopDevice, phoneDevice] = list
+    // The laptop lists the phone once the phone's join has reached it.
+    await eventually(
+      async () => JSON.parse((await exodus(laptop, 'device', 'list', '--json')).out) as unknown[],
+      (devices) => devices.length === 2,
+    )
     const table = (await exodus(laptop, 'device', 'list')).out.split('\n')
     expect(table[0]).toBe('DEVICE    LINKED            INDEXER')
     expect(table[1]).toMatch(new RegExp(`^${laptopDevice!.id}  ${TIME}  yes      this device$`))

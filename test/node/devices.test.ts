@@ -99,7 +99,10 @@ describe('linking a device with a link code', () => {
     // Both list the same two devices, each marking itself.
     const laptopKey = anna.node.networks.get(friends).base.localKey
     const phoneKey = phone.networks.get(friends).base.localKey
-    const fromLaptop = await anna.node.call('device.list', { network: friends })
+    const fromLaptop = await eventually(
+      () => anna.node.call('device.list', { network: friends }),
+      (list) => list.length === 2,
+    )
     expect(fromLaptop).toEqual([
       {
         key: laptopKey,
@@ -311,10 +314,12 @@ describe('unlinking a device', () => {
       amount: 4_000,
     })
     const pledge = before.pledge!.id
-    await eventually(
-      () => memberOf(boris.node, network, anna.net.me),
-      (m) => m?.devices.length === 3,
-    )
+    for (const peer of [anna.node, boris.node]) {
+      await eventually(
+        () => memberOf(peer, network, anna.net.me),
+        (m) => m?.devices.length === 3,
+      )
+    }
 
     // This device is not unlinked from itself; another is named by a unique prefix.
     const self = await errorOf(
