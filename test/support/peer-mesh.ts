@@ -60,16 +60,21 @@ interface Link {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-/** Polls `check` (after letting every base update) until it holds or `timeout` ms pass. */
+/**
+ * Polls `check` (after letting every base update, or only the peers `only` names) until it
+ * holds or `timeout` ms pass.
+ */
 export async function waitFor(
   mesh: PeerMesh,
   check: () => Promise<boolean> | boolean,
   what: string,
   timeout = 10_000,
+  only?: number[],
 ): Promise<void> {
   const deadline = Date.now() + timeout
   while (true) {
-    await mesh.updateAll()
+    if (only) await Promise.all(only.map((i) => mesh.peer(i).base.update()))
+    else await mesh.updateAll()
     if (await check()) return
     if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`)
     await sleep(20)
@@ -164,7 +169,15 @@ export class PeerMesh {
         invite: invite.id,
         receipt: receiptFor(invite, peer.base.localKey),
       })
-      await waitFor(this, () => peer.base.writable, `${peer.name} to become writable`)
+      // In a star only the creator and the newcomer take part: updating every base at each
+      // poll would make setting up many peers quadratic.
+      await waitFor(
+        this,
+        () => peer.base.writable,
+        `${peer.name} to become writable`,
+        10_000,
+        this.opts.star ? [0, peer.index] : undefined,
+      )
       await peer.base.append(join(peer))
     }
     const everyone = this.members().map((m) => keys.member(m))
@@ -181,6 +194,8 @@ export class PeerMesh {
           }
         },
         `${peer.name} to see every member`,
+        10_000,
+        this.opts.star ? [0] : undefined,
       )
     }
   }
