@@ -343,6 +343,9 @@ export const REASONS = {
   'fulfilled-confirm-instead': 'this obligation is already marked fulfilled: confirm it instead',
   'remind-author': 'only the author may remind the recipient to confirm',
   'fulfil-first': 'this obligation is {state}: mark it fulfilled first',
+  'clearing-closed': 'clearing opens on the 25th: consent to it from then to the end of the month',
+  'clearing-not-yours': 'obligation {id} is neither owed by you nor owed to you',
+  'clearing-not-open': 'obligation {id} is {state}: only open obligations take part in clearing',
 } as const satisfies Record<string, string>
 
 export type ReasonCode = keyof typeof REASONS

@@ -8,6 +8,7 @@ import { keys, type Member, type NetworkMeta, type Rejection, type WriterRecord 
 import { decodeOp, type Op } from './ops.ts'
 import { reasonText, type Refusal } from '../errors.ts'
 import { followBoundary, noteClock, recordTime } from './network-time.ts'
+import { clearingRules } from './rules/clearing.ts'
 import { intentionRules } from './rules/intention.ts'
 import {
   createNetwork,
@@ -42,6 +43,7 @@ const memberRules = {
   ...intentionRules,
   ...obligationRules,
   ...requestRules,
+  ...clearingRules,
 } satisfies Record<MemberOpType, MemberRule>
 
 /**

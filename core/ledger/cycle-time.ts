@@ -85,13 +85,32 @@ export function cycleStart(cycle: string, timeZone: string): number {
   return start
 }
 
-function computeCycleStart(cycle: string, timeZone: string): number {
+function computeCycleStart(cycle: string, timeZone: string, day = 1): number {
   const [y, m] = parseCycle(cycle)
-  const guess = Date.UTC(y, m - 1, 1)
+  const guess = Date.UTC(y, m - 1, day)
   let ts = guess - offsetAt(guess, timeZone)
   // A second pass settles months whose first hour sits on a DST change.
   ts = guess - offsetAt(ts, timeZone)
   return ts
+}
+
+/**
+ * The clearing of mutual obligations (domain.md §6) is open from this day of the month to the
+ * month's end: members consent then, and it runs when the next month starts.
+ */
+export const CLEARING_OPENS = 25
+
+/** Whether `ts` falls in its month's clearing window, in `timeZone`. */
+export function clearingOpen(ts: number, timeZone: string): boolean {
+  return wallClock(ts, timeZone).day >= CLEARING_OPENS
+}
+
+/** The clearing window of `cycle`: from the 25th, 00:00, to the next month's start. */
+export function clearingWindow(cycle: string, timeZone: string): { opens: number; closes: number } {
+  return {
+    opens: computeCycleStart(cycle, timeZone, CLEARING_OPENS),
+    closes: cycleStart(nextCycle(cycle), timeZone),
+  }
 }
 
 /** Day of the month (1-31) and days in that month, in `timeZone`. */

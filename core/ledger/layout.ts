@@ -15,8 +15,13 @@
  *    the meta's `clocks`); records carry network time, not a stamp past the next boundary.
  * 5: protocol version 2: members hold a member key (`mkey/`) and devices (`writer/<key>.member`),
  *    writers are admitted with a pairing receipt, indexer places go one per member.
+ * 6: the clearing of mutual obligations (rules/clearing.ts): consents (`consent/<cycle>/<member>`),
+ *    the run at the month start before the rollover (`clearing/<cycle>`, `cleared/<cycle>/<pledge>`,
+ *    `clearedfor/<member>/<cycle>`), obligations settled by clearing (`clearedIn`) or reduced
+ *    (`cleared`, and the part cleared as a pledge of its own, `<id>.c<YYYYMM>`, `splitFrom`), and
+ *    the events `clearing.cleared` and `clearing.finished`.
  */
-export const VIEW_LAYOUT = 5
+export const VIEW_LAYOUT = 6
 
 /** The view key holding the layout the view was built with, written by its first apply call. */
 export const LAYOUT_KEY = 'layout'

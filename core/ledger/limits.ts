@@ -17,6 +17,11 @@ export const CURRENCY_PATTERN = /^[A-Za-z]{1,10}$/
 export const CURRENCY_INPUT_PATTERN = CURRENCY_PATTERN.source.slice(1, -1)
 /** Digits after the point of a network's amounts: 2 for cents, 0 for whole units or hours. */
 export const DECIMALS_MAX = 3
+/**
+ * How many obligations one consent to clearing may choose (domain.md §6): their ids fit in
+ * an op (MAX_OP_BYTES) with room to spare; a member who means more consents to all of them.
+ */
+export const CLEARING_CHOSEN_MAX = 300
 /** How many newcomers one invite may admit. */
 export const INVITE_USES_MAX = 1000
 /**

@@ -137,6 +137,84 @@ export interface Pledge {
   overdueSince?: number
   /** Renewed from this obligation of the previous cycle. */
   renewedFrom?: string
+  /**
+   * Confirmed by the clearing of mutual obligations of this cycle (domain.md §6), not by its
+   * recipient: a whole obligation it settled, or the part it split off one (`splitFrom`).
+   */
+  clearedIn?: string
+  /**
+   * On an obligation still owed: what clearings took off it so far (each as a confirmed part of
+   * its own, `splitFrom` this one). `amount` is what is still owed; amount + cleared was promised.
+   */
+  cleared?: number
+  /** The part a clearing settled of obligation `splitFrom`, which goes on owing the rest. */
+  splitFrom?: string
+}
+
+/**
+ * A member's consent to this month's clearing (`clearing.consent`, the last one counts): which
+ * of their open obligations, owed by them or to them, it may reduce, and by how much at most.
+ */
+export interface ClearingConsent {
+  member: string
+  /** 'all', 'none', or the ids of the obligations chosen. */
+  obligations: 'all' | 'none' | string[]
+  /** The most it may take off each obligation (minor units); none: all of it. */
+  cap?: number
+  /** When it was given. */
+  at: number
+}
+
+/**
+ * One clearing, run as the month `cycle` ended (its totals, as core/clearing computed them, over
+ * the obligations both sides consented to).
+ */
+export interface ClearingRun {
+  cycle: string
+  /** The month start it ran at. */
+  at: number
+  totals: {
+    /** What the obligations that took part owed. */
+    debt: number
+    /** The most the consents allowed (each obligation up to its cap). */
+    consented: number
+    cleared: number
+  }
+  /** cleared / debt in hundredths of a percent, rounded down (0 without debt). */
+  percentBp: number
+  /** Members who consented to some of their obligations. */
+  members: number
+  /** Obligations that took part (both sides consented), and how many of them were reduced. */
+  obligations: number
+  reduced: number
+  /** Chains (cycles of obligations) the cleared amounts make up. */
+  chains: number
+  /** The result passed verifyClearing (core/clearing/certificate.ts): it is the largest. */
+  verified: boolean
+  /** Why nothing was cleared although obligations took part (a check failed), if so. */
+  failed?: string
+}
+
+/**
+ * An obligation a clearing reduced, as it stood: enough to compute the run's chains again
+ * (core/clearing's peelCycles over the cleared amounts, in the same order).
+ */
+export interface ClearedRow {
+  from: string
+  to: string
+  /** Its place in the clearing's order: when it was made (then its id). */
+  order: number
+  /** What it owed before. */
+  amount: number
+  cleared: number
+}
+
+/** What one clearing did for one member: the same total off their debts and their claims. */
+export interface MemberClearing {
+  cycle: string
+  cleared: number
+  /** Their obligations it reduced, either way: `piece` is the part split off one not settled. */
+  pledges: Array<{ id: string; cleared: number; remaining: number; piece?: string }>
 }
 
 /** A "Help" link: who may still pair with it is decided here, by any member's node. */
@@ -177,6 +255,8 @@ export type EventKind =
   | 'request.confirm'
   | 'red.ended'
   | 'cycle.started'
+  | 'clearing.cleared'
+  | 'clearing.finished'
 
 /** Something that happened, with the members it concerns. Derived; never written to a log. */
 export interface LedgerEvent {
@@ -281,6 +361,18 @@ export const keys = {
   /** Why an op was refused (a Refusal), by op ref: an app tells its user why it did not count. */
   refusal: (ref: string) => `refusal/${ref}`,
   refusals: 'refusal/',
+  /** A member's consent to the clearing of a cycle (ClearingConsent). */
+  consent: (cycle: string, member: string) => `consent/${cycle}/${member}`,
+  consentsOf: (cycle: string) => `consent/${cycle}/`,
+  /** The clearing run as `cycle` ended (ClearingRun). */
+  clearingRun: (cycle: string) => `clearing/${cycle}`,
+  clearingRuns: 'clearing/',
+  /** The obligations a run reduced (ClearedRow), by pledge id. */
+  clearedRow: (cycle: string, pledge: string) => `cleared/${cycle}/${pledge}`,
+  clearedRowsOf: (cycle: string) => `cleared/${cycle}/`,
+  /** What a run did for a member (MemberClearing). */
+  memberClearing: (member: string, cycle: string) => `clearedfor/${member}/${cycle}`,
+  memberClearingsOf: (member: string) => `clearedfor/${member}/`,
 }
 
 /**

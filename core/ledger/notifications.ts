@@ -4,7 +4,7 @@
  * read/unread state locally.
  */
 import { reasonText, type StoredRefusal } from '../errors.ts'
-import { dayOfMonth } from './cycle-time.ts'
+import { clearingOpen, dayOfMonth } from './cycle-time.ts'
 import { formatAmount } from './format.ts'
 import {
   isFor,
@@ -110,7 +110,19 @@ function describe(e: LedgerEvent, me: string, name: Names, amount: (n?: number) 
         : `${subject}'s emergency ended with ${amount(Number(d.confirmed))} of ${sum} confirmed`
     case 'cycle.started':
       return `A new monthly cycle started: ${String(d.cycle)}`
+    case 'clearing.cleared':
+      return `Clearing settled ${sum} of your obligations, and as much of what others owe you`
+    case 'clearing.finished':
+      return (
+        `Clearing of ${String(d.cycle)}: ${sum} of ${amount(Number(d.debt))} in consented ` +
+        `obligations settled (${percentText(Number(d.percentBp))})`
+      )
   }
+}
+
+/** Hundredths of a percent as a person reads them: 4790 → "47.9%". */
+export function percentText(bp: number): string {
+  return `${Number.isFinite(bp) ? bp / 100 : 0}%`
 }
 
 /** What an event that asked me to act says once answered (see Notification.answered). */
@@ -186,7 +198,7 @@ export function calendarNotifications(
 ): Notification[] {
   const { day, daysInMonth } = dayOfMonth(now, meta.timeZone)
   const out: Notification[] = []
-  if (day >= 25) {
+  if (clearingOpen(now, meta.timeZone)) {
     out.push({
       id: `clearing.open:${meta.cycle}`,
       kind: 'clearing.open',

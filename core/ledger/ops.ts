@@ -8,6 +8,7 @@ import { knownZone } from './cycle-time.ts'
 
 import {
   ABOUT_MAX,
+  CLEARING_CHOSEN_MAX,
   CURRENCY_PATTERN,
   DECIMALS_MAX,
   INVITE_USES_MAX,
@@ -156,6 +157,24 @@ export const opSchemas = {
   'request.commit': z.object({ ...envelope, type: z.literal('request.commit'), ...on }),
   'request.fulfil': z.object({ ...envelope, type: z.literal('request.fulfil'), ...on }),
   'request.confirm': z.object({ ...envelope, type: z.literal('request.confirm'), ...on }),
+  /**
+   * Which of the author's open obligations, owed by them or to them, this month's clearing may
+   * reduce (domain.md §6): all, none, or those chosen; `cap`, the most it may take off each.
+   */
+  'clearing.consent': z.object({
+    ...envelope,
+    type: z.literal('clearing.consent'),
+    obligations: z.union([
+      z.literal('all'),
+      z.literal('none'),
+      z
+        .array(pledgeId)
+        .min(1, 'must choose an obligation, or be all or none')
+        .max(CLEARING_CHOSEN_MAX, `must choose at most ${CLEARING_CHOSEN_MAX} obligations`)
+        .refine((ids) => new Set(ids).size === ids.length, 'must not name an obligation twice'),
+    ]),
+    cap: amount.optional(),
+  }),
   cycle: z.object({ ...envelope, type: z.literal('cycle') }),
 } as const
 

@@ -90,3 +90,11 @@ export function formatCycle(cycle: string, language: string): string {
     timeZone: 'UTC',
   }).format(Date.UTC(y, m - 1, 1))
 }
+
+/** Hundredths of a percent (the clearing's share cleared) in the user's locale: 8906 → "89.06%". */
+export function formatPercentBp(bp: number, language: string): string {
+  return new Intl.NumberFormat(userLocale(language), {
+    style: 'percent',
+    maximumFractionDigits: 2,
+  }).format(bp / 10_000)
+}

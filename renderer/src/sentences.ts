@@ -13,7 +13,7 @@ import type { i18n } from 'i18next'
 import type { NotificationEntry } from '../../core/api/contract.ts'
 import type { LedgerEvent } from '../../core/ledger/model.ts'
 import { reasonText, type StoredRefusal } from '../../core/errors.ts'
-import { formatCycle } from './format.ts'
+import { formatCycle, formatPercentBp } from './format.ts'
 
 /** What a sentence is made from: a ledger event or a notification. */
 export type Describable = Pick<LedgerEvent, 'actor' | 'subject' | 'amount' | 'data'> & {
@@ -111,6 +111,8 @@ export function eventSentence(i18n: i18n, e: Describable, about: Speaking): stri
     subject: name(e.subject),
     amount: e.amount !== undefined ? money(e.amount) : '',
     confirmed: typeof d.confirmed === 'number' ? money(d.confirmed) : '',
+    debt: typeof d.debt === 'number' ? money(d.debt) : '',
+    percent: typeof d.percentBp === 'number' ? formatPercentBp(d.percentBp, i18n.language) : '',
     name: typeof d.name === 'string' ? d.name : about.networkName,
     cycle: typeof d.cycle === 'string' ? formatCycle(d.cycle, i18n.language) : '',
     reason: e.refusal ? reasonSentence(i18n, e.refusal, about.money) : '',

@@ -164,6 +164,14 @@ const MATRIX: Record<OpType, Record<Role, string>> = {
     writer: NOT_MEMBER,
     left: LEFT,
   },
+  // Either side of an obligation, for their own consent (in the clearing window).
+  'clearing.consent': {
+    author: OK,
+    recipient: OK,
+    third: 'obligation {pledge} is neither owed by you nor owed to you',
+    writer: NOT_MEMBER,
+    left: LEFT,
+  },
   // Only moves the clock: any admitted writer's app may append it.
   cycle: { author: OK, recipient: OK, third: OK, writer: OK, left: OK },
 }
@@ -300,6 +308,11 @@ const ARRANGE: Record<OpType, (t: TestLedger) => Promise<Arranged>> = {
   'request.confirm': async (t) => {
     const pledge = await borisObligation(t, true)
     return { input: { type: 'request.confirm', pledge }, pledge }
+  },
+  'clearing.consent': async (t) => {
+    t.now = Date.UTC(2026, 10, 26, 12) // the 26th: clearing is open
+    const pledge = await borisObligation(t, false)
+    return { input: { type: 'clearing.consent', obligations: [pledge], cap: 1_000 }, pledge }
   },
   cycle: async () => ({ input: { type: 'cycle' } }),
 }

@@ -8,6 +8,7 @@
 import { cycleOf, cycleStart, nextCycle } from '../cycle-time.ts'
 import type { Ledger } from '../ledger.ts'
 import { EVERYONE, keys, pledgeIdOf, type Pledge } from '../model.ts'
+import { runClearing } from './clearing.ts'
 import { endRed } from './status.ts'
 
 /**
@@ -49,12 +50,15 @@ export async function advanceTo(l: Ledger, ts: number) {
 }
 
 /**
- * Start of a new month: intentions lapse, monthly obligations made and confirmed in the past
- * month are renewed as intentions for members still collecting, obligations still open (or
- * fulfilled but unconfirmed) go to the overdue archive. Obligations towards a running
- * emergency are due by its deadline, not by the month's end.
+ * Start of a new month: first the clearing of mutual obligations the past month's consents
+ * allow (rules/clearing.ts: what it settles counts as confirmed in the past month); then
+ * intentions lapse, monthly obligations made and confirmed in the past month are renewed as
+ * intentions for members still collecting, obligations still open (or fulfilled but
+ * unconfirmed) go to the overdue archive. Obligations towards a running emergency are due by
+ * its deadline, not by the month's end.
  */
 async function rollover(l: Ledger) {
+  await runClearing(l)
   const past = l.meta.cycle
   const next = nextCycle(past)
   const renew = new Map<string, { from: string; to: string; amount: number; source: string }>()
