@@ -2,6 +2,7 @@
  * What the node's commands and queries return, and the events it pushes: the data types of
  * the API contract, shared by the node, its transports and the screens.
  */
+import type { ClearingPreview, ClearingResults } from '../ledger/clearing-view.ts'
 import type { Home, MemberCard, Named, Organizer, Relations } from '../ledger/queries.ts'
 import type { NetworkMeta, Pledge, Rejection } from '../ledger/model.ts'
 import type { Notification } from '../ledger/notifications.ts'
@@ -130,6 +131,16 @@ export interface MembersState {
   me: string
   members: MemberCard[]
   relations: Relations
+}
+
+/** What the clearing would do now for me and in all, with the names of the members it shows. */
+export interface ClearingPreviewState extends ClearingPreview, Named {
+  me: string
+}
+
+/** The clearings that ran, what one did for me, and the names of the members it shows. */
+export interface ClearingResultsState extends ClearingResults, Named {
+  me: string
 }
 
 export interface NotificationEntry extends Notification {

@@ -2,6 +2,7 @@
  * Every `exodus` command, assembled from one file per domain (as the ledger's rules are, in
  * core/ledger/rules/). The order is the order of `exodus --help` within each group.
  */
+import { CLEARING_COMMANDS } from './clearing.ts'
 import { DATA_COMMANDS } from './data.ts'
 import { DEVICE_COMMANDS } from './device.ts'
 import { IDENTITY_COMMANDS } from './identity.ts'
@@ -38,6 +39,7 @@ export const COMMAND_SPECS: CommandSpec[] = [
   ...MEMBER_COMMANDS,
   ...STATUS_COMMANDS,
   ...PLEDGE_COMMANDS,
+  ...CLEARING_COMMANDS,
   ...VIEW_COMMANDS,
   ...NOTIFICATION_COMMANDS,
   ...DIAGNOSTIC_COMMANDS,

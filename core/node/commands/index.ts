@@ -2,6 +2,7 @@
  * Every command of the API, by domain (mirroring core/ledger/rules/). The contract takes the
  * parameter schemas from here; the node runs the commands.
  */
+import { clearingCommands } from './clearing.ts'
 import { deviceCommands } from './device.ts'
 import { inviteCommands } from './invite.ts'
 import { memberCommands } from './member.ts'
@@ -20,6 +21,7 @@ export const COMMAND_DEFS = {
   ...memberCommands,
   ...statusCommands,
   ...pledgeCommands,
+  ...clearingCommands,
   ...viewCommands,
   ...notificationCommands,
 }
