@@ -175,7 +175,7 @@ export class PeerMesh {
         this,
         () => peer.base.writable,
         `${peer.name} to become writable`,
-        10_000,
+        this.opts.star ? 120_000 : 10_000,
         this.opts.star ? [0, peer.index] : undefined,
       )
       await peer.base.append(join(peer))
