@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { contentType } from '../core/content-types.ts'
 import { CONTENT_SECURITY_POLICY } from './web-security.ts'
 
 export const APP_SCHEME = 'app'
@@ -31,35 +32,7 @@ export function appPageUrl(route?: string | null): string {
   return route ? `${APP_URL}#${route}` : APP_URL
 }
 
-/** Content types by extension; anything else is a download, never sniffed into a script. */
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-}
-const UNKNOWN_TYPE = 'application/octet-stream'
 const TEXT_TYPE = 'text/plain; charset=utf-8'
-
-export function contentType(file: string): string {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? UNKNOWN_TYPE
-}
 
 /** Headers every answer carries, a file or an error. */
 function baseHeaders(type: string): Record<string, string> {

@@ -38,7 +38,12 @@ function refuse(error: ApiError): GuardedCall {
  * another page of the app's origin is not it.
  */
 export function isAppPage(url: string | null, appUrl: string): boolean {
-  if (url === null) return false
+  if (url === null || !isAppOrigin(url, appUrl)) return false
+  return new URL(url).pathname === new URL(appUrl).pathname
+}
+
+/** Whether `url` is of the app's origin (`appUrl`'s scheme, host and port), with no credentials. */
+export function isAppOrigin(url: string, appUrl: string): boolean {
   let page: URL
   let app: URL
   try {
@@ -50,9 +55,9 @@ export function isAppPage(url: string | null, appUrl: string): boolean {
   return (
     page.protocol === app.protocol &&
     page.host === app.host &&
+    page.host !== '' &&
     !page.username &&
-    !page.password &&
-    page.pathname === app.pathname
+    !page.password
   )
 }
 

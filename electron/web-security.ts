@@ -3,7 +3,7 @@
  * may navigate, which requests it may make, the Content-Security-Policy, which permissions it
  * gets. main.ts wires them to Electron; they are tested here without it.
  */
-import { isAppPage } from './ipc-guard.ts'
+import { isAppOrigin, isAppPage } from './ipc-guard.ts'
 import { isAppLink } from './invite-link.ts'
 
 /**
@@ -59,25 +59,6 @@ export function externalUrl(url: string): string | null {
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null
   if (!parsed.hostname || parsed.username || parsed.password) return null
   return parsed.href
-}
-
-/** Whether `url` is of the app's origin (`appUrl`'s scheme, host and port), with no credentials. */
-export function isAppOrigin(url: string, appUrl: string): boolean {
-  let page: URL
-  let app: URL
-  try {
-    page = new URL(url)
-    app = new URL(appUrl)
-  } catch {
-    return false
-  }
-  return (
-    page.protocol === app.protocol &&
-    page.host === app.host &&
-    page.host !== '' &&
-    !page.username &&
-    !page.password
-  )
 }
 
 /**

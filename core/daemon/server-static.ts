@@ -6,39 +6,21 @@
 import fs from 'node:fs'
 import type http from 'node:http'
 import path from 'node:path'
+import { contentType } from '../content-types.ts'
 import { PLACEHOLDER_CSS, PLACEHOLDER_HTML, PLACEHOLDER_JS } from './placeholder.ts'
 import { sendText } from './server-http.ts'
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-}
-
 function servePlaceholder(res: http.ServerResponse, pathname: string): void {
   if (pathname === '/' || pathname === '/index.html') {
-    res.writeHead(200, { 'Content-Type': CONTENT_TYPES['.html'] })
+    res.writeHead(200, { 'Content-Type': contentType('index.html') })
     return void res.end(PLACEHOLDER_HTML)
   }
   if (pathname === '/placeholder.js') {
-    res.writeHead(200, { 'Content-Type': CONTENT_TYPES['.js'] })
+    res.writeHead(200, { 'Content-Type': contentType('app.js') })
     return void res.end(PLACEHOLDER_JS)
   }
   if (pathname === '/placeholder.css') {
-    res.writeHead(200, { 'Content-Type': CONTENT_TYPES['.css'] })
+    res.writeHead(200, { 'Content-Type': contentType('app.css') })
     return void res.end(PLACEHOLDER_CSS)
   }
   return sendText(res, 404, 'Not found.')
@@ -74,7 +56,7 @@ export function serveStatic(
   }
   if (!stat?.isFile()) return sendText(res, 404, 'Not found.')
   res.writeHead(200, {
-    'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Type': contentType(file),
     'Content-Length': stat.size,
   })
   fs.createReadStream(file)

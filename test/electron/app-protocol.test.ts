@@ -13,12 +13,12 @@ import {
   APP_SCHEME_PRIVILEGES,
   APP_URL,
   appPageUrl,
-  contentType,
   resolveAppRequest,
   serveAppRequest,
   type AppAnswer,
 } from '../../electron/app-protocol.ts'
 import { CONTENT_SECURITY_POLICY } from '../../electron/web-security.ts'
+import { contentType } from '../../core/content-types.ts'
 
 // top/secret.txt and top/renderer-evil/index.html lie next to the served folder, top/renderer.
 const top = fs.mkdtempSync(path.join(os.tmpdir(), 'exodus-app-protocol-'))

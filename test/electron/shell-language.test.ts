@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { APP_URL } from '../../electron/app-protocol.ts'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { NotificationEntry } from '../../core/api/contract.ts'
 import { syncState } from '../daemon/fake-node.ts'
@@ -151,7 +151,7 @@ describe('the chosen language', () => {
   afterEach(() => {
     for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
   })
-  const appUrl = pathToFileURL(path.resolve('/opt/exodus/dist/renderer/index.html')).href
+  const appUrl = APP_URL
   const page = { url: `${appUrl}#/profile`, appMainFrame: true }
 
   it('is one of the page’s languages, a folder of translations each', () => {

@@ -8,12 +8,12 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { APP_URL } from '../../electron/app-protocol.ts'
+import { isAppOrigin } from '../../electron/ipc-guard.ts'
 import {
   ALLOWED_PERMISSIONS,
   CONTENT_SECURITY_POLICY,
   externalUrl,
   isAllowedRequest,
-  isAppOrigin,
   navigationTarget,
 } from '../../electron/web-security.ts'
 import {
