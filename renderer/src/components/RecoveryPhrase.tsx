@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next'
 import type { Results } from '../../../core/api/contract.ts'
 import { useAction, useApi } from '../hooks.ts'
 import { useErrorText } from './Feedback.tsx'
+import { CodeField } from './CodeField.tsx'
 
 /**
  * The words in order, as a numbered list laid out in columns; `label` names the list.
@@ -66,35 +67,18 @@ export function RestoreForm(props: {
   }
   return (
     <form onSubmit={submit}>
-      <p>
-        <label htmlFor={`${id}-phrase`}>{t('restore.label')}</label>
-        <br />
-        <textarea
-          id={`${id}-phrase`}
-          value={text}
-          required
-          rows={4}
-          cols={50}
-          spellCheck={false}
-          autoCapitalize="off"
-          autoCorrect="off"
-          autoComplete="off"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error ${id}-hint` : `${id}-hint`}
-          onChange={(e) => {
-            setText(e.target.value)
-            restore.clearError()
-          }}
-        />
-      </p>
-      {error && (
-        <p id={`${id}-error`} role="alert" className="error">
-          {errorText(error)}
-        </p>
-      )}
-      <p id={`${id}-hint`} className="muted">
-        {t('restore.hint')}
-      </p>
+      <CodeField
+        id={`${id}-phrase`}
+        label={t('restore.label')}
+        value={text}
+        rows={4}
+        error={error ? errorText(error) : undefined}
+        hint={t('restore.hint')}
+        onChange={(value) => {
+          setText(value)
+          restore.clearError()
+        }}
+      />
       <p>
         <button type="submit" className="primary" disabled={restore.busy || text.trim() === ''}>
           {t('restore.submit')}

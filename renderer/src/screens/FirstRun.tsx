@@ -15,6 +15,7 @@ import { useTranslation } from 'react-i18next'
 import { CURRENCY_INPUT_PATTERN, CURRENCY_PATTERN, NAME_MAX } from '../../../core/ledger/limits.ts'
 import { useLocation, useNavigate } from 'react-router-dom'
 import { CallFailed } from '../api.ts'
+import { CodeField } from '../components/CodeField.tsx'
 import { ErrorMessage, Loading, useErrorText as useCatalogueText } from '../components/Feedback.tsx'
 import { PhraseWords, RestoreForm } from '../components/RecoveryPhrase.tsx'
 import { useAction, useApi, useQuery } from '../hooks.ts'
@@ -254,35 +255,18 @@ function LinkStep(props: {
       <p className="muted">{t('link.intro')}</p>
       {props.open ? (
         <form onSubmit={submit}>
-          <p>
-            <label htmlFor={`${id}-code`}>{t('link.label')}</label>
-            <br />
-            <textarea
-              id={`${id}-code`}
-              value={code}
-              required
-              rows={3}
-              cols={50}
-              spellCheck={false}
-              autoCapitalize="off"
-              autoCorrect="off"
-              autoComplete="off"
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? `${id}-error ${id}-hint` : `${id}-hint`}
-              onChange={(e) => {
-                setCode(e.target.value)
-                link.clearError()
-              }}
-            />
-          </p>
-          {error && (
-            <p id={`${id}-error`} role="alert" className="error">
-              {errorText(error)}
-            </p>
-          )}
-          <p id={`${id}-hint`} className="muted">
-            {t('link.hint')}
-          </p>
+          <CodeField
+            id={`${id}-code`}
+            label={t('link.label')}
+            value={code}
+            rows={3}
+            error={error ? errorText(error) : undefined}
+            hint={t('link.hint')}
+            onChange={(value) => {
+              setCode(value)
+              link.clearError()
+            }}
+          />
           <p>
             <button type="submit" className="primary" disabled={link.busy || code.trim() === ''}>
               {t('link.submit')}
@@ -531,21 +515,13 @@ function JoinNetwork(props: {
           void run(false)
         }}
       >
-        <p>
-          <label htmlFor={`${id}-invite`}>{t('join.invite')}</label>
-          <br />
-          <textarea
-            id={`${id}-invite`}
-            value={invite}
-            required
-            rows={3}
-            cols={50}
-            spellCheck={false}
-            autoCapitalize="off"
-            autoCorrect="off"
-            onChange={(e) => setInvite(e.target.value)}
-          />
-        </p>
+        <CodeField
+          id={`${id}-invite`}
+          label={t('join.invite')}
+          value={invite}
+          rows={3}
+          onChange={setInvite}
+        />
         <p>
           <label htmlFor={`${id}-name`}>{t('join.name')}</label>
           <br />
