@@ -113,6 +113,11 @@ describe('exodus clearing', () => {
       out: 'You consent to clearing 2 obligations.',
       err: '',
     })
+    // Both nodes see both consents before their clocks pass the month start.
+    await eventually(
+      () => json<ClearingPreviewState>(boris, 'clearing', 'preview'),
+      (p) => p.members === 2 && p.totals.cleared === 3_000,
+    )
     const preview = await eventually(
       () => json<ClearingPreviewState>(anna, 'clearing', 'preview'),
       (p) => p.members === 2,
