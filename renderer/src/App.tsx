@@ -9,6 +9,7 @@ import { ErrorMessage, Loading } from './components/Feedback.tsx'
 import { useQuery } from './hooks.ts'
 import { NetworkProvider, rememberedNetwork, rememberNetwork } from './network.tsx'
 import { FirstRun } from './screens/FirstRun.tsx'
+import { Clearing } from './screens/Clearing.tsx'
 import { Home } from './screens/Home.tsx'
 import { Invites } from './screens/Invites.tsx'
 import { MemberPage } from './screens/MemberPage.tsx'
@@ -99,6 +100,9 @@ function Shell() {
               <NavLink to="/organizer">{t('nav.organizer')}</NavLink>
             </li>
             <li>
+              <NavLink to="/clearing">{t('nav.clearing')}</NavLink>
+            </li>
+            <li>
               <NavLink to="/profile">{t('nav.profile')}</NavLink>
             </li>
             <li>
@@ -132,6 +136,7 @@ function Shell() {
             <Route path="/people" element={<People />} />
             <Route path="/people/:member" element={<MemberPage />} />
             <Route path="/organizer" element={<Organizer />} />
+            <Route path="/clearing" element={<Clearing />} />
             <Route path="/profile" element={<Profile />} />
             <Route path="/invites" element={<Invites />} />
             <Route path="/notifications" element={<Notifications />} />

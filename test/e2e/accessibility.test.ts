@@ -1,8 +1,9 @@
 /**
  * End to end: axe (axe-core, in Chromium) checks every screen as a person meets it: the first
- * run, then Home, People, a member's page, Profile, Invites, Notifications, Organizer and
- * Settings of a network where people ask and promise, once with every notification read and
- * once with unread ones (the navigation names them). Serious and critical violations fail.
+ * run, then Home, People, a member's page, Profile, Invites, Notifications, Organizer,
+ * Clearing and Settings of a network where people ask and promise, once with every
+ * notification read and once with unread ones (the navigation names them). Serious and
+ * critical violations fail.
  * Fields are wide enough for what goes in them (an IBAN, the example of a note).
  */
 import { AxeBuilder } from '@axe-core/playwright'
@@ -128,6 +129,7 @@ describe('accessibility of every screen', () => {
         ['Home', 'Home', 'Who needs help now'],
         ['People', 'People', 'Network graph'],
         ['Organizer', 'Organizer', 'My promises'],
+        ['Clearing', 'Clearing', 'Your consent'],
         ['Profile', 'Profile', 'Payment details'],
         ['Invites', 'Invites', 'My invites'],
         ['Notifications', /^Notifications/, 'Notifications'],
@@ -142,6 +144,14 @@ describe('accessibility of every screen', () => {
             .locator('canvas')
             .first()
             .waitFor()
+        }
+        // The consent form with the obligations to choose from, when the window is open.
+        if (name === 'Clearing') {
+          const chosen = a.getByRole('radio', { name: 'Only the ones I choose' })
+          if (await chosen.isEnabled()) {
+            await chosen.check()
+            await a.getByRole('group', { name: 'Obligations that may take part' }).waitFor()
+          }
         }
         // Folded-away parts are checked open, the recovery phrase shown.
         if (name === 'Settings') {

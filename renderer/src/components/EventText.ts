@@ -19,16 +19,16 @@ const ACTION_KINDS = new Set([
   'obligation.forgiven',
   'obligation.cancelled',
   'reminder.month-end',
-  'clearing.open',
   'cycle.started',
   'op.refused',
 ])
 
 /**
- * Where a notification or event leads: the organizer for anything about a promise to act
- * on, else the card of the other person involved.
+ * Where a notification or event leads: the clearing screen for the clearing, the organizer for
+ * anything about a promise to act on, else the card of the other person involved.
  */
 export function targetOf(e: Describable, me: string): string | null {
+  if (e.kind.startsWith('clearing.')) return '/clearing'
   if (ACTION_KINDS.has(e.kind)) return '/organizer'
   const other =
     e.actor && e.actor !== me ? e.actor : e.subject && e.subject !== me ? e.subject : null
