@@ -18,6 +18,7 @@ import {
   type AppAnswer,
 } from '../../electron/app-protocol.ts'
 import { CONTENT_SECURITY_POLICY } from '../../electron/web-security.ts'
+import { ensureBuiltUi } from '../support/ui-build.ts'
 import { contentType } from '../../core/content-types.ts'
 
 // top/secret.txt and top/renderer-evil/index.html lie next to the served folder, top/renderer.
@@ -294,20 +295,20 @@ describe('the answer the window gets', () => {
 
 // The files the built page names must resolve under app://exodus: Vite's `base` is relative.
 const BUILT = path.join(import.meta.dirname, '..', '..', 'dist', 'renderer')
-describe.skipIf(!fs.existsSync(path.join(BUILT, 'index.html')))(
-  'the built UI (dist/renderer)',
-  () => {
-    it('is served whole: every script and style the page names', async () => {
-      const html = fs.readFileSync(path.join(BUILT, 'index.html'), 'utf8')
-      const refs = [...html.matchAll(/\s(?:src|href)="([^"]+)"/g)].map((m) => m[1]!)
-      expect(refs.length).toBeGreaterThan(0)
-      for (const ref of refs) {
-        const url = new URL(ref, APP_URL).href
-        expect(url.startsWith(`${APP_ORIGIN}/`), ref).toBe(true)
-        const response = await serveAppRequest(BUILT, { url, method: 'GET' })
-        expect(response.status, url).toBe(200)
-        expect(response.headers.get('content-type'), url).not.toBe('application/octet-stream')
-      }
-    })
-  },
-)
+describe('the built UI (dist/renderer)', () => {
+  // Built here when missing or older than its sources (as the end-to-end tests do).
+  beforeAll(ensureBuiltUi, 120_000)
+
+  it('is served whole: every script and style the page names', async () => {
+    const html = fs.readFileSync(path.join(BUILT, 'index.html'), 'utf8')
+    const refs = [...html.matchAll(/\s(?:src|href)="([^"]+)"/g)].map((m) => m[1]!)
+    expect(refs.length).toBeGreaterThan(0)
+    for (const ref of refs) {
+      const url = new URL(ref, APP_URL).href
+      expect(url.startsWith(`${APP_ORIGIN}/`), ref).toBe(true)
+      const response = await serveAppRequest(BUILT, { url, method: 'GET' })
+      expect(response.status, url).toBe(200)
+      expect(response.headers.get('content-type'), url).not.toBe('application/octet-stream')
+    }
+  })
+})
