@@ -5,34 +5,11 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { ClearingPreviewState, ClearingResultsState } from '../../core/api/contract.ts'
-import { startDaemon } from '../../core/daemon/daemon.ts'
-import { createNode } from '../../core/node/node.ts'
-import {
-  afterTest,
-  bootstrapOf,
-  eventually,
-  tempFolder,
-  testnet,
-  type Testnet,
-} from '../support/nodes.ts'
-import { runCli } from './helpers.ts'
+import { eventually, testnet } from '../support/nodes.ts'
+import { realDaemon, runCli } from './helpers.ts'
 
 const exodus = (dir: string, ...argv: string[]) => runCli(['--data', dir, ...argv])
 const DAY = 86_400_000
-
-/** A daemon in this process running the real node, on the clock `clock`. */
-async function realDaemon(t: Testnet, name: string, clock: () => number): Promise<string> {
-  const dir = await tempFolder(`cli-${name}`)
-  const daemon = await startDaemon({
-    dataDir: dir,
-    bootstrap: bootstrapOf(t),
-    handleSignals: false,
-    print: () => {},
-    createNode: (o) => createNode({ ...o, clock, cycleCheckMs: 200, pairingTimeoutMs: 5_000 }),
-  })
-  afterTest(() => daemon.stop())
-  return dir
-}
 
 async function json<T>(dir: string, ...argv: string[]): Promise<T> {
   const r = await exodus(dir, ...argv, '--json')
@@ -47,8 +24,8 @@ describe('exodus clearing', () => {
     const started = Date.now()
     let shift = 0
     const clock = () => Date.UTC(2030, 10, 20, 12) + (Date.now() - started) + shift
-    const anna = await realDaemon(t, 'anna', clock)
-    const boris = await realDaemon(t, 'boris', clock)
+    const anna = await realDaemon(t, 'anna', { clock, cycleCheckMs: 200 })
+    const boris = await realDaemon(t, 'boris', { clock, cycleCheckMs: 200 })
     await exodus(
       anna,
       'network',

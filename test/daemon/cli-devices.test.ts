@@ -5,33 +5,10 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { DeviceInfo, DeviceLinkCode } from '../../core/api/contract.ts'
-import { startDaemon } from '../../core/daemon/daemon.ts'
-import { createNode } from '../../core/node/node.ts'
-import {
-  afterTest,
-  bootstrapOf,
-  eventually,
-  tempFolder,
-  testnet,
-  type Testnet,
-} from '../support/nodes.ts'
-import { runCli } from './helpers.ts'
+import { eventually, testnet } from '../support/nodes.ts'
+import { realDaemon, runCli } from './helpers.ts'
 
 const exodus = (dir: string, ...argv: string[]) => runCli(['--data', dir, ...argv])
-
-/** A daemon in this process running the real node on a new folder of testnet `t`. */
-async function realDaemon(t: Testnet, name: string): Promise<string> {
-  const dir = await tempFolder(`cli-${name}`)
-  const daemon = await startDaemon({
-    dataDir: dir,
-    bootstrap: bootstrapOf(t),
-    handleSignals: false,
-    print: () => {},
-    createNode: (o) => createNode({ ...o, pairingTimeoutMs: 5_000 }),
-  })
-  afterTest(() => daemon.stop())
-  return dir
-}
 
 const TIME = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d'
 

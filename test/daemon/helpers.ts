@@ -1,12 +1,15 @@
 /**
- * Temporary folders, the CLI run in this process, and a raw HTTP client that can send any
- * Host or Origin header.
+ * Temporary folders, the CLI run in this process, a daemon running the real node, and a raw
+ * HTTP client that can send any Host or Origin header.
  */
 import fs from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { main, type CliDeps } from '../../core/cli/main.ts'
+import { startDaemon } from '../../core/daemon/daemon.ts'
+import { createNode, type NodeOptions } from '../../core/node/node.ts'
+import { afterTest, bootstrapOf, tempFolder, type Testnet } from '../support/nodes.ts'
 
 export async function tempDir(prefix = 'exodus-daemon-'): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix))
@@ -71,4 +74,26 @@ export function request(
     req.on('error', reject)
     req.end(options.body)
   })
+}
+
+/**
+ * A daemon in this process running the real node on a new folder named after `name`, on
+ * testnet `t` (short pairing timeout; `node` adds options such as a clock). Stopped after the
+ * test; returns its data folder.
+ */
+export async function realDaemon(
+  t: Testnet,
+  name: string,
+  node: Partial<NodeOptions> = {},
+): Promise<string> {
+  const dir = await tempFolder(`cli-${name}`)
+  const daemon = await startDaemon({
+    dataDir: dir,
+    bootstrap: bootstrapOf(t),
+    handleSignals: false,
+    print: () => {},
+    createNode: (o) => createNode({ ...o, pairingTimeoutMs: 5_000, ...node }),
+  })
+  afterTest(() => daemon.stop())
+  return dir
 }
