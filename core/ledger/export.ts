@@ -33,6 +33,12 @@ export interface ExportRow {
   confirmed: string
   closed: string
   overdue: boolean
+  /** The cycle whose clearing confirmed it (domain.md §6), else empty. */
+  clearedIn: string
+  /** What clearings took off it so far (it still owes `amount`), else empty. */
+  cleared: string
+  /** The obligation this one is the cleared part of, else empty. */
+  splitFrom: string
 }
 
 export const EXPORT_COLUMNS: ReadonlyArray<keyof ExportRow> = [
@@ -54,6 +60,9 @@ export const EXPORT_COLUMNS: ReadonlyArray<keyof ExportRow> = [
   'confirmed',
   'closed',
   'overdue',
+  'clearedIn',
+  'cleared',
+  'splitFrom',
 ]
 
 export interface NetworkExport {
@@ -68,6 +77,12 @@ function iso(ms: number | undefined): string {
   return ms === undefined ? '' : new Date(ms).toISOString()
 }
 
+/** An amount in the network's units with all its decimals, as docs/cli.md says ("75.50", "10.00"). */
+function units(minor: number, decimals: number): string {
+  const text = formatAmount(minor, decimals)
+  return decimals > 0 && !text.includes('.') ? `${text}.${'0'.repeat(decimals)}` : text
+}
+
 function rowOf(p: Pledge, meta: NetworkMeta, names: Map<string, string>): ExportRow {
   return {
     id: p.id,
@@ -77,7 +92,7 @@ function rowOf(p: Pledge, meta: NetworkMeta, names: Map<string, string>): Export
     fromId: p.from,
     to: names.get(p.to) ?? '',
     toId: p.to,
-    amount: formatAmount(p.amount, meta.decimals),
+    amount: units(p.amount, meta.decimals),
     currency: meta.currency,
     note: p.note,
     collection: p.collection === 'monthly' ? 'monthly' : 'emergency',
@@ -88,6 +103,9 @@ function rowOf(p: Pledge, meta: NetworkMeta, names: Map<string, string>): Export
     confirmed: iso(p.confirmedAt),
     closed: iso(p.closedAt),
     overdue: p.overdue,
+    clearedIn: p.clearedIn ?? '',
+    cleared: p.cleared ? units(p.cleared, meta.decimals) : '',
+    splitFrom: p.splitFrom ?? '',
   }
 }
 

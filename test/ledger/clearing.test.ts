@@ -9,6 +9,7 @@ import { solveClearing } from '../../core/clearing/solve.ts'
 import { chainsOfRun } from '../../core/ledger/clearing.ts'
 import { clearingPreview, clearingResults } from '../../core/ledger/clearing-view.ts'
 import { collectionProgress } from '../../core/ledger/collection.ts'
+import { exportNetwork, exportText } from '../../core/ledger/export.ts'
 import { incomingOf } from '../../core/ledger/ledger.ts'
 import {
   keys,
@@ -496,6 +497,22 @@ describe('what clearing leaves in the sums', () => {
     expect(await t.pledge(ab)).toMatchObject({ amount: 1_000, cleared: 2_000 })
     // Boris's November collection: 30 promised, 20 confirmed, 10 owed (the remainder).
     expect(await monthly(t, 'boris')).toMatchObject({ committed: 1_000, confirmed: 2_000 })
+  })
+
+  it('marks in the export what clearing settled, took off and split', async () => {
+    const { t, ab, bv, va } = await triangle()
+    for (const who of ['anna', 'boris', 'vera']) await consent(t, who)
+    await monthStart(t)
+    const data = (await exportNetwork(t.kv, { networkId: 'n', now: t.now }))!
+    const row = (id: string) => data.pledges.find((r) => r.id === id)
+    const abPart = clearedPartId(ab, '2026-11')
+    expect(row(bv)).toMatchObject({ state: 'confirmed', clearedIn: '2026-11', cleared: '' })
+    expect(row(ab)).toMatchObject({ state: 'open', amount: '10.00', cleared: '20.00' })
+    expect(row(abPart)).toMatchObject({ amount: '20.00', clearedIn: '2026-11', splitFrom: ab })
+    expect(row(va)).toMatchObject({ amount: '30.00', cleared: '20.00', clearedIn: '' })
+    const csv = exportText(data, 'csv').split('\n')
+    expect(csv[0]!.endsWith(',clearedIn,cleared,splitFrom')).toBe(true)
+    expect(csv.find((l) => l.startsWith(abPart))!.endsWith(`,2026-11,,${ab}`)).toBe(true)
   })
 
   it('ends an emergency that clearing funds', async () => {

@@ -9,6 +9,7 @@ import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, expect, test } from 'vitest'
 import { Clearing } from '../../renderer/src/screens/Clearing.tsx'
+import { Organizer } from '../../renderer/src/screens/Organizer.tsx'
 import { renderScreen, retrying, World, type DirectApi } from './support.tsx'
 
 let world: World | undefined
@@ -187,6 +188,19 @@ test('consent in the form, the preview with its chain, and the clearing that ran
   expect(past.textContent).toContain('Cleared €15, €15 left')
   expect(past.textContent).toContain('Cleared €15, €35 left')
   expect(past.textContent).toContain('Chain of €15: You → Boris → Vera → You')
+  // The organizer says it too: the parts clearing settled are in the fulfilled archive, the
+  // rest still owed says how much of it clearing took off.
+  const o = within((await renderScreen(anna, <Organizer />)).container)
+  const archive = await o.findByRole('region', { name: 'Fulfilled archive 👍' }, LIVE)
+  await waitFor(
+    () =>
+      expect(within(archive).getAllByText(/settled by the clearing of November 2030/)).toHaveLength(
+        2,
+      ),
+    LIVE,
+  )
+  expect(o.getAllByText(/€15 of it already settled by clearing/)).toHaveLength(2)
+
   // December: the window is not open yet.
   await waitFor(
     () =>

@@ -11,7 +11,7 @@ import type { Pledge } from '../../../core/ledger/model.ts'
 import type { Named } from '../../../core/ledger/queries.ts'
 import { ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
 import { PledgeActions } from '../components/PledgeActions.tsx'
-import { formatDate } from '../format.ts'
+import { formatCycle, formatDate } from '../format.ts'
 import { useQuery } from '../hooks.ts'
 import { useMoney, useNetwork } from '../network.tsx'
 
@@ -134,8 +134,15 @@ function PledgeItem(props: { pledge: Pledge; me: string; names: Names }) {
       {p.note && <p className="pledge-note">{t('note', { note: p.note })}</p>}
       <p className="pledge-dates muted">
         {t('made', { date: date(p.createdAt) })}
-        {p.fulfilledAt !== undefined && <> · {t('given', { date: date(p.fulfilledAt) })}</>}
-        {p.confirmedAt !== undefined && <> · {t('confirmed', { date: date(p.confirmedAt) })}</>}
+        {p.clearedIn !== undefined ? (
+          <> · {t('clearedIn', { month: formatCycle(p.clearedIn, i18n.language) })}</>
+        ) : (
+          <>
+            {p.fulfilledAt !== undefined && <> · {t('given', { date: date(p.fulfilledAt) })}</>}
+            {p.confirmedAt !== undefined && <> · {t('confirmed', { date: date(p.confirmedAt) })}</>}
+          </>
+        )}
+        {p.cleared !== undefined && <> · {t('clearedPart', { amount: money(p.cleared) })}</>}
         {p.overdue && p.overdueSince !== undefined && (
           <> · {t('overdueSince', { date: date(p.overdueSince) })}</>
         )}
