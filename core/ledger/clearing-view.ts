@@ -3,13 +3,14 @@
  * it would do now with the consents given so far, and the runs that happened, for one member
  * and in all. Read-only; the rule that runs it is rules/clearing.ts.
  */
-import type { ClearingChain, ClearingObligation } from '../clearing/types.ts'
+import type { ClearingChain, ClearingObligation, ClearingResult } from '../clearing/types.ts'
 import {
   chainsOfRun,
   clearable,
   clearingInput,
   clearingOf,
   covers,
+  type ClearingInput,
   percentBp,
   smallerCap,
 } from './clearing.ts'
@@ -92,6 +93,25 @@ export function chainsThrough(
   return out
 }
 
+/** The clearing of the current cycle as the consents and obligations stand: the same for all. */
+export interface SolvedClearing {
+  taken: ClearingInput
+  result: ClearingResult | null
+  verified: boolean
+}
+
+/**
+ * Solves the clearing of the current cycle with the consents given so far: the part of a
+ * preview that is the same for every member, and costs what everyone consented owes (at
+ * 10,000 obligations some 0.1 s). It changes only when meta.seq.clearing moves, so a node
+ * keeps it until then (NetworkSession.solvedClearing).
+ */
+export async function solveCurrent(kv: ReadKV, meta: NetworkMeta): Promise<SolvedClearing> {
+  const taken = await clearingInput(kv, meta.cycle)
+  const { result, verified } = clearingOf(taken.input)
+  return { taken, result, verified }
+}
+
 /** What a clearing would do now, for me and in all (domain.md §6: "preview"). */
 export interface ClearingPreview {
   cycle: string
@@ -123,18 +143,18 @@ export interface ClearingPreview {
 
 /**
  * What the clearing of the current cycle would do with the consents given so far, for `me`, by
- * the clock `now` (the viewer's). Solves the whole clearing: at 10,000 obligations some 0.1 s.
+ * the clock `now` (the viewer's): `solved` (solveCurrent of the same view) and my obligations.
  */
 export async function clearingPreview(
   kv: ReadKV,
   meta: NetworkMeta,
   me: string,
   now = meta.now,
+  solved?: SolvedClearing,
 ): Promise<ClearingPreview> {
   const cycle = meta.cycle
   const { opens, closes } = clearingWindow(cycle, meta.timeZone)
-  const taken = await clearingInput(kv, cycle)
-  const { result, verified } = clearingOf(taken.input)
+  const { taken, result, verified } = solved ?? (await solveCurrent(kv, meta))
   const byId = new Map(result?.obligations.map((o) => [o.id, o]))
   const ends = (id: string): Ends => taken.pledges.get(id)!
   const through = result?.members.find((m) => m.member === me)?.chains ?? []

@@ -20,8 +20,9 @@
  *    `clearedfor/<member>/<cycle>`), obligations settled by clearing (`clearedIn`) or reduced
  *    (`cleared`, and the part cleared as a pledge of its own, `<id>.c<YYYYMM>`, `splitFrom`), and
  *    the events `clearing.cleared` and `clearing.finished`.
+ * 7: the meta counts changes to what a clearing could take (`seq.clearing`).
  */
-export const VIEW_LAYOUT = 6
+export const VIEW_LAYOUT = 7
 
 /** The view key holding the layout the view was built with, written by its first apply call. */
 export const LAYOUT_KEY = 'layout'

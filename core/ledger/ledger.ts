@@ -157,6 +157,7 @@ export class Ledger {
    */
   async savePledge(p: Pledge, current = isCurrent(p, this.cycle)): Promise<void> {
     const before = await this.pledge(p.id)
+    if (p.kind === 'obligation' || before?.kind === 'obligation') this.touchClearing()
     await this.kv.put(keys.pledge(p.id), p)
     if (!before) {
       await this.kv.put(keys.incoming(p.to, p.id), 1)
@@ -173,6 +174,7 @@ export class Ledger {
 
   /** Takes a pledge out of the current picture (it stays in the history). */
   async dropCurrent(p: Pledge): Promise<void> {
+    if (p.kind === 'obligation') this.touchClearing()
     await this.kv.del(keys.currentIn(p.to, p.id))
     await this.kv.del(keys.currentOut(p.from, p.id))
   }
@@ -224,6 +226,14 @@ export class Ledger {
       to: [...new Set(to.map((id) => (id === EVERYONE ? id : memberTag(id))))].sort(),
     }
     await this.kv.put(keys.event(seq), event)
+  }
+
+  /**
+   * What a clearing of this cycle could take changed (an obligation, a consent, a member who
+   * left or came back): a preview computed before is out of date (meta.seq.clearing).
+   */
+  touchClearing(): void {
+    this.meta.seq.clearing++
   }
 
   async saveMeta(): Promise<void> {

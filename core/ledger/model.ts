@@ -51,8 +51,12 @@ export interface NetworkMeta {
    * reads (see needsUpdate): the question goes once the app reads that version.
    */
   newer: Record<string, number>
-  /** Counters that make derived keys deterministic. */
-  seq: { event: number; member: number }
+  /**
+   * Counters that make derived keys deterministic; `clearing` counts the changes to what a
+   * clearing could take (obligations, consents, members leaving or coming back), so that a
+   * preview of it can be kept until the next one (Ledger.touchClearing).
+   */
+  seq: { event: number; member: number; clearing: number }
 }
 
 export interface RedCollection {

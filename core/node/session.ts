@@ -24,6 +24,7 @@ import {
   type Pledge,
   type WriterRecord,
 } from '../ledger/model.ts'
+import { solveCurrent, type SolvedClearing } from '../ledger/clearing-view.ts'
 import { newerWriters, OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
 import { tryOp } from '../ledger/try-op.ts'
 import type { Logger } from '../logger.ts'
@@ -288,6 +289,26 @@ export class NetworkSession extends ReadyResource {
       stateComplete: this.base.viewComplete,
       writable: this.base.writable,
     }
+  }
+
+  /** The last clearing solved for a preview, and the view state it holds for (see below). */
+  private solved: { at: string; value: Promise<SolvedClearing> } | null = null
+
+  /**
+   * The clearing of the current cycle as `kv` holds it (solveCurrent), kept until what it could
+   * take changes (meta.seq.clearing) or the view is rebuilt, so that a preview asked again on
+   * every update costs the asker's own obligations, not the network's.
+   */
+  solvedClearing(kv: ViewSnapshot, meta: NetworkMeta): Promise<SolvedClearing> {
+    const at = `${kv.core}/${kv.viewEpoch}/${meta.cycle}/${meta.seq.clearing}`
+    if (this.solved?.at !== at) {
+      const entry = { at, value: solveCurrent(kv, meta) }
+      entry.value.catch(() => {
+        if (this.solved === entry) this.solved = null
+      })
+      this.solved = entry
+    }
+    return this.solved.value
   }
 
   /** Runs `fn` on a snapshot of the view; data not on this device becomes a user's error. */

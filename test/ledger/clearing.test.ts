@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { solveClearing } from '../../core/clearing/solve.ts'
 import { chainsOfRun } from '../../core/ledger/clearing.ts'
-import { clearingPreview, clearingResults } from '../../core/ledger/clearing-view.ts'
+import { clearingPreview, clearingResults, solveCurrent } from '../../core/ledger/clearing-view.ts'
 import { collectionProgress } from '../../core/ledger/collection.ts'
 import { exportNetwork, exportText } from '../../core/ledger/export.ts'
 import { incomingOf } from '../../core/ledger/ledger.ts'
@@ -591,6 +591,41 @@ describe('the golden case through the ledger', () => {
 })
 
 describe('the preview and the results', () => {
+  it('counts every change a preview depends on, and keeps the count on any other', async () => {
+    const { t, ab } = await triangle()
+    const solved = async () => JSON.stringify(await solveCurrent(t.kv, await t.meta()))
+    let count = (await t.meta()).seq.clearing
+    let before = await solved()
+    /** Applies `op`; the count moves if `moves`, and the solved clearing is unchanged if not. */
+    const step = async (who: string, op: OpInput, moves: boolean) => {
+      const result = await t.ok(who, op)
+      const meta = await t.meta()
+      expect(meta.seq.clearing > count, op.type).toBe(moves)
+      if (!moves) expect(await solved(), op.type).toBe(before)
+      count = meta.seq.clearing
+      before = await solved()
+      return result
+    }
+    const intention = (
+      await step('gleb', { type: 'intention.create', to: keyOf('dasha'), amount: 500 }, false)
+    ).pledge!
+    await step('gleb', { type: 'intention.change', pledge: intention, amount: 700 }, false)
+    await step('dasha', { type: 'member.profile', name: 'Dasha', about: 'hi' }, false)
+    await step('anna', { type: 'clearing.consent', obligations: 'all' }, true)
+    await step('boris', { type: 'clearing.consent', obligations: [ab] }, true)
+    await step('vera', { type: 'clearing.consent', obligations: 'all', cap: 1_000 }, true)
+    await step('gleb', { type: 'intention.commit', pledge: intention }, true)
+    const gv = await step(
+      'gleb',
+      { type: 'obligation.create', to: keyOf('vera'), amount: 900 },
+      true,
+    )
+    await step('gleb', { type: 'obligation.fulfil', pledge: gv.pledge! }, true)
+    await step('anna', { type: 'obligation.fulfil', pledge: ab }, true)
+    await step('dasha', { type: 'status.green' }, false)
+    await step('vera', { type: 'member.leave' }, true)
+  })
+
   it('shows each member what clearing would do now, and what it did, with the chain', async () => {
     const { t, ab, bv, va } = await triangle()
     for (const who of ['anna', 'boris', 'vera']) await consent(t, who)

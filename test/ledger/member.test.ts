@@ -44,7 +44,7 @@ describe('network.create', () => {
       indexers: [keyOf('anna')],
       indexerSeen: { [keyOf('anna')]: at },
       newer: {},
-      seq: { event: 1, member: 0 },
+      seq: { event: 1, member: 0, clearing: 0 },
     })
     expect(await t.kv.get(keys.writer(keyOf('anna')))).toEqual({ addedBy: keyOf('anna'), at })
     expect(await t.member('anna')).toBeNull()

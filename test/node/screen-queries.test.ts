@@ -3,6 +3,7 @@
  * screen shows, with the names of the members they mention, and agree with `state`.
  */
 import { describe, expect, it } from 'vitest'
+import { keys, type NetworkMeta } from '../../core/ledger/model.ts'
 import { create, eventually, startNode } from '../support/nodes.ts'
 
 describe('queries sized to a screen', () => {
@@ -87,5 +88,35 @@ describe('queries sized to a screen', () => {
         [forVera.id, null],
       ].sort(),
     )
+  })
+
+  it('solve the clearing preview once per change to what it could take', async () => {
+    const { node: anna, net, t } = await create()
+    const network = net.id
+    const n = anna.networks.get(network)
+    const solved = () =>
+      n.read(async (kv) => n.solvedClearing(kv, (await kv.get<NetworkMeta>(keys.meta))!))
+    await anna.call('status.set', { network, status: 'orange', amount: 50_000 })
+    const first = await solved()
+    expect(await solved()).toBe(first)
+    // A change clearing does not read keeps it; an obligation does not.
+    await anna.call('profile.set', { network, about: 'Saving for a bike' })
+    expect(await solved()).toBe(first)
+    const boris = await startNode(t, 'Boris')
+    const invite = await anna.call('invite.create', { network })
+    await boris.call('network.join', { invite: invite.code, name: 'Boris' })
+    await eventually(
+      () => boris.call('member.card', { network, member: net.me }),
+      (c) => c.status === 'orange',
+    )
+    await boris.call('obligation.create', { network, to: net.me, amount: 1_000 })
+    const owed = await eventually(
+      () => anna.call('organizer', { network }),
+      (o) => o.organizer.promisesToMe.length === 1,
+    )
+    const second = await solved()
+    expect(second).not.toBe(first)
+    expect(second.taken.input).toEqual([])
+    expect(owed.organizer.promisesToMe[0]!.kind).toBe('obligation')
   })
 })

@@ -47,6 +47,7 @@ export async function clearingConsent(l: Ledger, author: Member, op: OpOf<'clear
     at: l.now,
   }
   await l.kv.put(keys.consent(l.cycle, author.id), consent)
+  l.touchClearing()
 }
 
 /** The id of the part a clearing of `cycle` settles of obligation `id`: no op id has a dot. */

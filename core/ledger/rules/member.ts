@@ -43,7 +43,7 @@ export function createNetwork(op: OpOf<'network.create'>, author: string): Netwo
     indexers: [author],
     indexerSeen: { [author]: op.ts },
     newer: {},
-    seq: { event: 0, member: 0 },
+    seq: { event: 0, member: 0, clearing: 0 },
   }
 }
 
@@ -67,6 +67,7 @@ export async function memberJoin(l: Ledger, author: string, op: OpOf<'member.joi
     // The person comes back: the same member, with their history, and a new profile.
     existing.left = false
     delete existing.leftAt
+    l.touchClearing()
     existing.name = op.name
     existing.about = op.about ?? ''
     existing.devices = [author]
@@ -240,6 +241,7 @@ export async function memberLeave(l: Ledger, author: Member) {
   }
   author.left = true
   author.leftAt = l.now
+  l.touchClearing()
   author.status = 'green'
   author.monthly = 0
   author.about = ''

@@ -55,7 +55,7 @@ export const clearingCommands = {
     return n.read(async (kv): Promise<ClearingPreviewState> => {
       const meta = await kv.get<NetworkMeta>(keys.meta)
       if (!meta) throw fail('not-synced')
-      const preview = await clearingPreview(kv, meta, n.me, now)
+      const preview = await clearingPreview(kv, meta, n.me, now, await n.solvedClearing(kv, meta))
       const source = await n.members.at(kv)
       return { me: n.me, ...preview, ...(await named(source, mentioned(preview.obligations))) }
     })
