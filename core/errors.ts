@@ -317,6 +317,10 @@ export const REASONS = {
   'device-unlinked': 'this device was unlinked from its member',
   'not-your-device': 'device {id} is not one of yours',
   'last-device': 'this is your only device: leave the network instead',
+  'member-key-taken': 'this member key is, or was, a member key in this network already',
+  'rekey-unproven': 'the new member key does not prove it replaces yours',
+  'member-key-retired':
+    'this member key was replaced: its recovery phrase no longer works here; use the new one',
   'already-green': 'you are already green',
   'same-monthly': 'your monthly amount is already {amount}',
   'help-yourself': 'you cannot promise help to yourself',

@@ -8,8 +8,8 @@
  * - This install's identity key: ed25519 from BLAKE2b-256 keyed with the seed over
  *   "exodus/identity-key/v1". Shown to the person only, never written to a network.
  * - Proofs: ed25519 signatures over "exodus/<purpose>/v1", the network's key and the subject
- *   key (the writer or device the proof is about), so that a proof made for one purpose,
- *   network or subject is worth nothing for another.
+ *   key (the writer or device the proof is about; for 'rekey', the member key being replaced),
+ *   so that a proof made for one purpose, network or subject is worth nothing for another.
  *
  * Pure and synchronous, no I/O: the ledger verifies proofs while applying ops. Keys are 32
  * bytes, given as bytes or as 64 lower-case hex characters (as ops carry them).
@@ -20,7 +20,7 @@ import sodium from 'sodium-universal'
 export type { KeyPair }
 
 /** What a proof says its signer allows: see docs/protocol.md for each. */
-export const PROOF_PURPOSES = ['join', 'device', 'unlink', 'restore'] as const
+export const PROOF_PURPOSES = ['join', 'device', 'unlink', 'restore', 'rekey'] as const
 export type ProofPurpose = (typeof PROOF_PURPOSES)[number]
 
 /** Bytes of a key (seed, network key, public key, subject key) and of a proof. */

@@ -7,10 +7,17 @@
  * The node's side only: the API contract, which the CLI and the Electron main process load
  * to check parameters, must not import this module (test/node/commands.test.ts).
  */
-import { generateMnemonic, mnemonicToEntropy, mnemonicToSeedSync } from '@scure/bip39'
+import {
+  entropyToMnemonic,
+  generateMnemonic,
+  mnemonicToEntropy,
+  mnemonicToSeedSync,
+} from '@scure/bip39'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
 import sodium from 'sodium-universal'
 import { fail } from '../errors.ts'
+import { SEALED_PHRASE_BYTES } from '../ledger/limits.ts'
+import type { Key, KeyPair } from './member-key.ts'
 
 export const PHRASE_WORDS = 24
 
@@ -70,4 +77,59 @@ export function identitySeed(phrase: string): Buffer {
   sodium.crypto_generichash(seed, bip39, IDENTITY_CONTEXT)
   sodium.sodium_memzero(bip39)
   return seed
+}
+
+/** Bytes of a phrase's entropy: 24 words are 256 bits. */
+const ENTROPY_BYTES = 32
+
+/** The X25519 public key of an ed25519 one, or null for bytes that are not such a key. */
+function curvePublicKey(ed25519: Key): Buffer | null {
+  const pk = typeof ed25519 === 'string' ? Buffer.from(ed25519, 'hex') : ed25519
+  if (pk.byteLength !== 32) return null
+  const out = Buffer.alloc(32)
+  try {
+    sodium.crypto_sign_ed25519_pk_to_curve25519(out, pk)
+  } catch {
+    return null
+  }
+  return out
+}
+
+/**
+ * Seals `phrase` (its 32 bytes of entropy) for the holder of the ed25519 key pair whose public
+ * key is `publicKey`, a device's writer signing key (docs/protocol.md, "Member keys"): an
+ * anonymous libsodium sealed box, SEALED_PHRASE_BYTES long, that only that secret key opens.
+ * Throws a TypeError for a key that is not an ed25519 public key (a bug of the caller).
+ */
+export function sealPhrase(phrase: string, publicKey: Key): Buffer {
+  const pk = curvePublicKey(publicKey)
+  if (!pk) throw new TypeError('publicKey must be a 32-byte ed25519 public key')
+  const entropy = Buffer.from(mnemonicToEntropy(normalisePhrase(phrase), wordlist))
+  const box = Buffer.alloc(SEALED_PHRASE_BYTES)
+  sodium.crypto_box_seal(box, entropy, pk)
+  sodium.sodium_memzero(entropy)
+  return box
+}
+
+/**
+ * The phrase in a box that sealPhrase made for `keyPair`'s public key, or null when it was
+ * sealed for another key, or is not such a box. Never throws.
+ */
+export function openSealedPhrase(box: Key, keyPair: KeyPair): string | null {
+  const sealed = typeof box === 'string' ? Buffer.from(box, 'hex') : box
+  if (sealed.byteLength !== SEALED_PHRASE_BYTES || keyPair.secretKey.byteLength !== 64) return null
+  const pk = curvePublicKey(keyPair.publicKey)
+  if (!pk) return null
+  const sk = Buffer.alloc(32)
+  const entropy = Buffer.alloc(ENTROPY_BYTES)
+  try {
+    sodium.crypto_sign_ed25519_sk_to_curve25519(sk, keyPair.secretKey)
+    if (!sodium.crypto_box_seal_open(entropy, sealed, pk, sk)) return null
+    return entropyToMnemonic(entropy, wordlist)
+  } catch {
+    return null
+  } finally {
+    sodium.sodium_memzero(sk)
+    sodium.sodium_memzero(entropy)
+  }
 }

@@ -21,8 +21,11 @@
  *    (`cleared`, and the part cleared as a pledge of its own, `<id>.c<YYYYMM>`, `splitFrom`), and
  *    the events `clearing.cleared` and `clearing.finished`.
  * 7: the meta counts changes to what a clearing could take (`seq.clearing`).
+ * 8: member keys change (`member.rekey`): a replaced key moves from `mkey/` to `rkey/<key>`
+ *    (joins proving it are refused), the member keeps `previousKey`, the devices that stay get
+ *    the new phrase sealed in their writer record (`sealed`), and the event `member.rekeyed`.
  */
-export const VIEW_LAYOUT = 7
+export const VIEW_LAYOUT = 8
 
 /** The view key holding the layout the view was built with, written by its first apply call. */
 export const LAYOUT_KEY = 'layout'

@@ -22,6 +22,16 @@ export const DECIMALS_MAX = 3
  * an op (MAX_OP_BYTES) with room to spare; a member who means more consents to all of them.
  */
 export const CLEARING_CHOSEN_MAX = 300
+/**
+ * How many devices one `member.rekey` may unlink, and seal the new phrase for: more than a
+ * person uses, and the op stays small (each sealed entry is under 300 bytes of JSON).
+ */
+export const REKEY_DEVICES_MAX = 10
+/**
+ * Bytes of a device's sealed box in a `member.rekey`: the new phrase's 32 bytes of entropy
+ * sealed with libsodium's crypto_box_seal (an ephemeral X25519 key and a MAC, 48 bytes more).
+ */
+export const SEALED_PHRASE_BYTES = 80
 /** How many newcomers one invite may admit. */
 export const INVITE_USES_MAX = 1000
 /**

@@ -88,6 +88,11 @@ export interface Member {
   /** The person's member key in this network (domain.md §12): what signs their proofs. */
   key: string
   /**
+   * The key `key` replaced at the last `member.rekey`: a second rekey to the same key, made
+   * at the same time on another device of the member, proves it over this one.
+   */
+  previousKey?: string
+  /**
    * Writer keys of the devices that act for this member (kept when they leave: members' nodes
    * stop replicating to them).
    */
@@ -106,6 +111,19 @@ export interface WriterRecord {
   member?: string
   /** When it was unlinked: what it wrote before stays, anything after is refused. */
   unlinkedAt?: number
+  /**
+   * The recovery phrase of the member's last `member.rekey`, sealed for this device (hex, see
+   * core/identity/phrase.ts sealPhrase), with the member keys the rekey went from and to: the
+   * device takes the phrase when its own phrase gives `from` and the member's key is `key`.
+   */
+  sealed?: { from: string; key: string; box: string }
+}
+
+/** A member key that a `member.rekey` replaced: joins proving it are refused. */
+export interface RetiredKey {
+  member: string
+  /** When it was replaced (network time). */
+  at: number
 }
 
 export type PledgeKind = 'intention' | 'obligation'
@@ -240,6 +258,7 @@ export type EventKind =
   | 'member.left'
   | 'device.linked'
   | 'device.unlinked'
+  | 'member.rekeyed'
   | 'status.changed'
   | 'intention.created'
   | 'intention.changed'
@@ -329,6 +348,8 @@ export const keys = {
   writers: 'writer/',
   /** Which member holds a member key (value: member id). */
   memberKey: (key: string) => `mkey/${key}`,
+  /** A member key replaced by a `member.rekey` (RetiredKey); no longer under `mkey/`. */
+  retiredKey: (key: string) => `rkey/${key}`,
   /** A member's latest clock: the highest stamp of their ops, in whole minutes. */
   clock: (member: string) => `clock/${member}`,
   clocks: 'clock/',

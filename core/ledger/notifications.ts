@@ -64,6 +64,8 @@ function describe(e: LedgerEvent, me: string, name: Names, amount: (n?: number) 
       return 'A new device was linked to your membership'
     case 'device.unlinked':
       return 'A device was unlinked from your membership'
+    case 'member.rekeyed':
+      return 'Your recovery phrase was changed: the old one no longer works'
     case 'status.changed':
       if (d.status === 'orange') return `${subject} needs monthly support of ${sum}`
       if (d.status === 'red') return `${subject} needs emergency help: ${sum}`

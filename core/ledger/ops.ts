@@ -22,6 +22,8 @@ import {
   PAYMENT_LABEL_MAX,
   PAYMENT_VALUE_MAX,
   RED_DAYS_MAX,
+  REKEY_DEVICES_MAX,
+  SEALED_PHRASE_BYTES,
 } from './limits.ts'
 
 /** Highest op schema version this app understands. Newer ops are kept and flagged. */
@@ -39,6 +41,17 @@ const receipt = z
   .string()
   .max(1024)
   .regex(/^([0-9a-f]{2})+$/, 'must be lowercase hex')
+/** A sealed box of the new recovery phrase for one device (see `member.rekey`), hex. */
+const sealedPhrase = z
+  .string()
+  .regex(
+    new RegExp(`^[0-9a-f]{${SEALED_PHRASE_BYTES * 2}}$`),
+    `must be a ${SEALED_PHRASE_BYTES * 2}-character lowercase hex sealed box`,
+  )
+/** Each at most once. */
+function distinct(values: string[]): boolean {
+  return new Set(values).size === values.length
+}
 export const opId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{6,32}$/, 'must be 6-32 characters of [A-Za-z0-9_-]')
@@ -125,6 +138,29 @@ export const opSchemas = {
   }),
   'member.leave': z.object({ ...envelope, type: z.literal('member.leave') }),
   'device.unlink': z.object({ ...envelope, type: z.literal('device.unlink'), device: hexKey }),
+  /**
+   * The member's key in this network changes (domain.md §12): `proof` is the new key's
+   * signature over the key it replaces. `unlink`: devices unlinked in the same op; `sealed`:
+   * the new recovery phrase sealed for each device that stays (docs/protocol.md).
+   */
+  'member.rekey': z.object({
+    ...envelope,
+    type: z.literal('member.rekey'),
+    key: hexKey.describe("the person's new member key in this network"),
+    proof: proof.describe("the new key's 'rekey' proof over the member key it replaces"),
+    unlink: z
+      .array(hexKey)
+      .min(1)
+      .max(REKEY_DEVICES_MAX)
+      .refine(distinct, 'must not name a device twice')
+      .optional(),
+    sealed: z
+      .array(z.object({ device: hexKey, box: sealedPhrase }))
+      .min(1)
+      .max(REKEY_DEVICES_MAX)
+      .refine((list) => distinct(list.map((s) => s.device)), 'must not name a device twice')
+      .optional(),
+  }),
   'status.green': z.object({ ...envelope, type: z.literal('status.green') }),
   'status.orange': z.object({ ...envelope, type: z.literal('status.orange'), amount }),
   'status.red': z.object({

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { OpInput, OpType } from '../../core/ledger/ops.ts'
-import { testInvite } from '../support/admission.ts'
+import { signProof } from '../../core/identity/member-key.ts'
+import { memberKeyOf, testInvite } from '../support/admission.ts'
 import { DAY, TestLedger, keyOf } from '../support/ledger.ts'
 import { rejects } from '../support/events.ts'
 
@@ -69,6 +70,14 @@ const MATRIX: Record<OpType, Record<Role, string>> = {
     author: OK,
     recipient: NOT_YOUR_DEVICE,
     third: NOT_YOUR_DEVICE,
+    writer: NOT_MEMBER,
+    left: LEFT,
+  },
+  // The proof is over Boris's key: nobody else's key is replaced with it.
+  'member.rekey': {
+    author: OK,
+    recipient: 'the new member key does not prove it replaces yours',
+    third: 'the new member key does not prove it replaces yours',
     writer: NOT_MEMBER,
     left: LEFT,
   },
@@ -250,6 +259,12 @@ const ARRANGE: Record<OpType, (t: TestLedger) => Promise<Arranged>> = {
     await t.ok('anna', t.admitOp(await t.invite('anna', 'phone of boris'), 'boris phone'))
     await t.ok('boris phone', t.joinOp('boris phone', 'boris'))
     return { input: { type: 'device.unlink', device: keyOf('boris phone') } }
+  },
+  'member.rekey': async (t) => {
+    const next = memberKeyOf('boris, new phrase', t.networkId)
+    const old = memberKeyOf('boris', t.networkId).publicKey
+    const proof = signProof(next.secretKey, 'rekey', t.networkId, old).toString('hex')
+    return { input: { type: 'member.rekey', key: next.publicKey.toString('hex'), proof } }
   },
   'status.green': async (t) => {
     await everyoneOrange(t)

@@ -1,7 +1,7 @@
 /**
  * Networks, members and their devices (domain.md §2, §9, §12): creating a network, joining (as
  * a new member, or as a device of a member whose key the joiner proves to hold), profile,
- * payment details, unlinking a device, leaving. Also the indexer rule.
+ * payment details, unlinking a device, changing the member key, leaving. Also the indexer rule.
  */
 import { verifyProof } from '../../identity/member-key.ts'
 import { cycleOf, DAY } from '../cycle-time.ts'
@@ -12,6 +12,7 @@ import {
   networkId,
   type Member,
   type NetworkMeta,
+  type RetiredKey,
   type WriterRecord,
 } from '../model.ts'
 import { emptyCounts, forgetClock } from '../network-time.ts'
@@ -61,6 +62,9 @@ export async function memberJoin(l: Ledger, author: string, op: OpOf<'member.joi
     reject('already-member')
   }
   if (!verifyProof(op.key, 'join', networkId(l.meta), author, op.proof)) reject('join-unproven')
+  // A key a member.rekey replaced: whoever still holds the old phrase (a lost or stolen
+  // device's copy of it) no longer joins as that member, nor as anyone new.
+  if (await l.kv.get<RetiredKey>(keys.retiredKey(op.key))) reject('member-key-retired')
   const holder = await l.kv.get<string>(keys.memberKey(op.key))
   const existing = holder ? await l.member(holder) : null
   if (existing?.left) {
@@ -117,14 +121,75 @@ export async function memberJoin(l: Ledger, author: string, op: OpOf<'member.joi
 export async function deviceUnlink(l: Ledger, author: Member, op: OpOf<'device.unlink'>) {
   if (!author.devices.includes(op.device)) reject('not-your-device', { id: op.device.slice(0, 8) })
   if (author.devices.length === 1) reject('last-device')
-  const writer = await l.kv.get<WriterRecord>(keys.writer(op.device))
-  author.devices = author.devices.filter((d) => d !== op.device)
-  author.unlinked = [...(author.unlinked ?? []), op.device]
+  await unlinkDevice(l, author, op.device)
   await l.saveMember(author)
-  await l.kv.put(keys.writer(op.device), { ...writer, unlinkedAt: l.now })
-  await dropDevice(l, op.device)
   await fillIndexers(l)
-  await l.emit('device.unlinked', [author.id], { subject: author.id, data: { device: op.device } })
+}
+
+/**
+ * Takes `device` from the member's devices (the caller saves the member): its later ops are
+ * refused, it leaves the writers and its indexer place, and the member is told.
+ */
+async function unlinkDevice(l: Ledger, author: Member, device: string): Promise<void> {
+  const writer = await l.kv.get<WriterRecord>(keys.writer(device))
+  author.devices = author.devices.filter((d) => d !== device)
+  author.unlinked = [...(author.unlinked ?? []), device]
+  await l.kv.put(keys.writer(device), { ...writer, unlinkedAt: l.now })
+  await dropDevice(l, device)
+  await l.emit('device.unlinked', [author.id], { subject: author.id, data: { device } })
+}
+
+/**
+ * The member's key in this network changes (domain.md §12): every device holds the recovery
+ * phrase, so after one is lost or stolen its copy of the phrase would let whoever has it join
+ * again as the member. The new key proves it replaces the current one (a 'rekey' proof over
+ * it); the old one is retired (`rkey/<key>`), and joins proving it are refused. Devices named
+ * in `unlink` are unlinked in the same op, as by device.unlink, so nothing can come between;
+ * `sealed` holds the new phrase sealed for each device that stays, kept in its writer record
+ * for it to take (the rules cannot open the boxes, only check whom they are for).
+ *
+ * Each node of the person rotates every network it is a member of, so two devices may rotate
+ * one network to the same key at once: the second op, proven over the key the first replaced,
+ * keeps the key and still does its unlinks and boxes.
+ */
+export async function memberRekey(l: Ledger, author: Member, op: OpOf<'member.rekey'>) {
+  const again = op.key === author.key && author.previousKey !== undefined
+  const from = again ? author.previousKey! : author.key
+  if (!again) {
+    const taken = await l.kv.get<string>(keys.memberKey(op.key))
+    if (taken !== null || (await l.kv.get<RetiredKey>(keys.retiredKey(op.key))) !== null) {
+      reject('member-key-taken')
+    }
+  }
+  if (!verifyProof(op.key, 'rekey', networkId(l.meta), from, op.proof)) reject('rekey-unproven')
+  const unlink = op.unlink ?? []
+  for (const device of unlink) {
+    if (!author.devices.includes(device)) reject('not-your-device', { id: device.slice(0, 8) })
+  }
+  const staying = author.devices.filter((d) => !unlink.includes(d))
+  if (staying.length === 0) reject('last-device')
+  for (const { device } of op.sealed ?? []) {
+    if (!staying.includes(device)) reject('not-your-device', { id: device.slice(0, 8) })
+  }
+  if (!again) {
+    await l.kv.del(keys.memberKey(author.key))
+    await l.kv.put(keys.retiredKey(author.key), { member: author.id, at: l.now })
+    await l.kv.put(keys.memberKey(op.key), author.id)
+    author.previousKey = author.key
+    author.key = op.key
+  }
+  for (const device of unlink) await unlinkDevice(l, author, device)
+  await l.saveMember(author)
+  for (const { device, box } of op.sealed ?? []) {
+    const writer = await l.kv.get<WriterRecord>(keys.writer(device))
+    await l.kv.put(keys.writer(device), { ...writer, sealed: { from, key: op.key, box } })
+  }
+  if (unlink.length > 0) await fillIndexers(l)
+  // To the member only (no actor: news to each of their devices, the one that rotated too).
+  await l.emit('member.rekeyed', [author.id], {
+    subject: author.id,
+    data: { unlinked: unlink.length },
+  })
 }
 
 /** A device leaves the network's writers, and its indexer place if it held one. */
@@ -259,4 +324,5 @@ export const memberRules = {
   'member.payment': memberPayment,
   'member.leave': memberLeave,
   'device.unlink': deviceUnlink,
+  'member.rekey': memberRekey,
 } satisfies MemberRules
