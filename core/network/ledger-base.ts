@@ -33,7 +33,7 @@ import {
 } from './local-copy.ts'
 import { checkFirstBlock, checkStoredKey, shortKey } from './network-key.ts'
 import { ViewChanges } from './view-changes.ts'
-import { openView, ViewSnapshot, type CacheEpoch, type LedgerBee } from './view.ts'
+import { forgetCaches, openView, ViewSnapshot, type CacheEpoch, type LedgerBee } from './view.ts'
 
 export { APPLIED, type ApplyOpFn, type OpRef } from './view-apply.ts'
 export { shortKey, WrongNetworkKeyError } from './network-key.ts'
@@ -181,7 +181,9 @@ export class LedgerBase extends ReadyResource {
     base.on('unwritable', changed)
     base.on('fast-forward', () => {
       // The view's content was replaced without a truncation to go by, possibly by a view the
-      // indexers built with another layout: viewLayout follows (docs/protocol.md).
+      // indexers built with another layout: viewLayout follows (docs/protocol.md). What the
+      // caches hold by block number is of the view that was.
+      forgetCaches(base.view)
       this.viewEpoch.epoch++
       this.refreshLayout()
       for (const w of this.watchers) w.moved(this.viewEpoch.epoch)
@@ -194,6 +196,7 @@ export class LedgerBase extends ReadyResource {
       for (const w of this.watchers) w.truncated(length, this.viewEpoch.epoch)
     })
     base.view.core.on('migrate', () => {
+      forgetCaches(base.view)
       this.viewEpoch.epoch++
       for (const w of this.watchers) w.moved(this.viewEpoch.epoch)
       // A moved view session drops its requests: ask again on the new core.

@@ -59,6 +59,17 @@ export class BorrowedCache implements NodeCache {
   }
 }
 
+/**
+ * Empties the view's own caches: its blocks were replaced without a truncation (a fast-forward
+ * to the indexers' view, a move to another core), so what they hold by block number is of the
+ * view that was. Snapshots taken before stop borrowing them by the epoch; this is for the live
+ * view and the snapshots taken from now on.
+ */
+export function forgetCaches(view: LedgerBee): void {
+  const caches = view as unknown as BeeCaches
+  for (const cache of [caches._nodeCache, caches._keyCache]) if (isCache(cache)) cache.clear()
+}
+
 export function isCache(c: unknown): c is NodeCache {
   return (
     typeof c === 'object' &&

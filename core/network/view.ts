@@ -18,6 +18,7 @@ import {
 export {
   BlockCache,
   flushKeepingNodes,
+  forgetCaches,
   KEY_CACHE_LIMIT,
   KeyCache,
   NODE_CACHE_LIMIT,
