@@ -460,7 +460,9 @@ class Run {
         return
       case 'leave': {
         const staying = this.left.filter((left, i) => !left && i !== peer).length
-        if (spec.roll !== 0 || staying === 0) {
+        // A device already out (unlinked, or its member left) does not leave: its op is
+        // refused or comes before the unlink, and the model could not tell which.
+        if (spec.roll !== 0 || staying === 0 || this.left[peer]) {
           await this.append(peer, { type: 'cycle' })
           return
         }
