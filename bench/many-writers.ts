@@ -16,7 +16,8 @@ import { fmtInt, fmtMs, heading, note, table } from './report.ts'
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 200)
 const OPS_EACH = Number(process.env.BENCH_WRITER_OPS ?? 5)
 const T0 = Date.UTC(2026, 0, 10, 12)
-const TIMEOUT_MS = 600_000
+/** How long each step may take before the bench gives up (BENCH_WRITERS_TIMEOUT_MS). */
+const TIMEOUT_MS = Number(process.env.BENCH_WRITERS_TIMEOUT_MS ?? 600_000)
 
 export interface ManyWritersResult {
   writers: number
