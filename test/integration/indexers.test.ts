@@ -25,32 +25,41 @@ function meta(node: ExodusNode, network: string) {
   return session(node, network).read((kv) => kv.get<NetworkMeta>(keys.meta))
 }
 
+/**
+ * Anna, Boris, Vera and Gleb; the three first hold the indexer places. `gone` are closed for
+ * good, and the others' clocks jump 50 days: each appends its cycle op at the boundaries, and
+ * Gleb, who holds no place, writes.
+ */
+async function fourThenGone(gone: Array<'boris' | 'vera'>) {
+  let ahead = 0
+  const living = { clock: () => Date.now() + ahead, cycleCheckMs: 200 }
+  const anna = await create(undefined, { node: living, network: { timeZone: 'UTC' } })
+  const network = anna.net.id
+  const alive = (name: 'boris' | 'vera') => (gone.includes(name) ? {} : { node: living })
+  const boris = await pair(anna, 'Boris', alive('boris'))
+  const vera = await pair(anna, 'Vera', alive('vera'))
+  const gleb = await pair(anna, 'Gleb', { node: living })
+  const writer = (p: Peer) => session(p.node, network).base.localKey
+  await eventually(
+    () => meta(gleb.node, network),
+    (m) => m?.indexers.length === 3,
+  )
+  expect((await meta(gleb.node, network))!.indexers).toEqual([anna, boris, vera].map(writer))
+  for (const p of gone.map((name) => ({ boris, vera })[name])) await p.node.close()
+  ahead = 50 * DAY
+  await eventually(
+    () => meta(anna.node, network),
+    (m) => m !== null && m.now >= Date.now() + 40 * DAY,
+    60_000,
+  )
+  await gleb.node.call('profile.set', { network, about: 'still here' })
+  return { anna, boris, vera, gleb, network, writer, living }
+}
+
 describe('an indexer that vanishes', () => {
   it('hands its place on: writes are agreed on again and a newcomer joins', async () => {
-    let ahead = 0
-    const living = { clock: () => Date.now() + ahead, cycleCheckMs: 200 }
-    const anna = await create(undefined, { node: living, network: { timeZone: 'UTC' } })
-    const network = anna.net.id
-    const boris = await pair(anna, 'Boris', { node: living })
-    const vera = await pair(anna, 'Vera')
-    const gleb = await pair(anna, 'Gleb', { node: living })
-    const writer = (p: Peer) => session(p.node, network).base.localKey
-    await eventually(
-      () => meta(gleb.node, network),
-      (m) => m?.indexers.length === 3,
-    )
-    expect((await meta(gleb.node, network))!.indexers).toEqual([anna, boris, vera].map(writer))
-
-    // Vera's device is gone for good. The others' apps run on, 50 days later: each appends
-    // its cycle op at the boundaries, and Gleb, who holds no place, writes.
-    await vera.node.close()
-    ahead = 50 * DAY
-    await eventually(
-      () => meta(anna.node, network),
-      (m) => m !== null && m.now >= Date.now() + 40 * DAY,
-      60_000,
-    )
-    await gleb.node.call('profile.set', { network, about: 'still here' })
+    // Vera's device is gone for good; the others go on 50 days later.
+    const { anna, boris, gleb, network, writer, living } = await fourThenGone(['vera'])
     const handedOn = JSON.stringify([anna, boris, gleb].map(writer).sort())
     for (const p of [anna, boris, gleb]) {
       await eventually(
@@ -87,29 +96,8 @@ describe('an indexer that vanishes', () => {
   }, 240_000)
 
   it('two of three gone: writes are still applied and shared, and a newcomer joins, unsigned', async () => {
-    let ahead = 0
-    const living = { clock: () => Date.now() + ahead, cycleCheckMs: 200 }
-    const anna = await create(undefined, { node: living, network: { timeZone: 'UTC' } })
-    const network = anna.net.id
-    const boris = await pair(anna, 'Boris')
-    const vera = await pair(anna, 'Vera')
-    const gleb = await pair(anna, 'Gleb', { node: living })
-    const writer = (p: Peer) => session(p.node, network).base.localKey
-    await eventually(
-      () => meta(gleb.node, network),
-      (m) => m?.indexers.length === 3,
-    )
-
     // Boris's and Vera's devices are gone for good; Anna and Gleb go on 50 days later.
-    await boris.node.close()
-    await vera.node.close()
-    ahead = 50 * DAY
-    await eventually(
-      () => meta(anna.node, network),
-      (m) => m !== null && m.now >= Date.now() + 40 * DAY,
-      60_000,
-    )
-    await gleb.node.call('profile.set', { network, about: 'still here' })
+    const { anna, gleb, network, writer, living } = await fourThenGone(['boris', 'vera'])
     // The rule hands a silent place to Gleb, and every living view says so; the other silent
     // place stays until a member who holds none writes...
     for (const p of [anna, gleb]) {
