@@ -390,7 +390,9 @@ export class NetworkSession extends ReadyResource {
    */
   async append(input: OpInput): Promise<Appended> {
     const op = { v: OP_VERSION, id: randomOpId(), ts: this.opts.clock(), ...input } as Op
-    const author = this.me
+    // The dry run is by this device, as the op will be: by the member's first device it would
+    // be refused once that one was unlinked, whichever device of theirs wrote.
+    const author = this.base.localKey
     // Not a writer any more: this device was unlinked from its member (domain.md §12).
     const mine = () => this.read((kv) => kv.get<WriterRecord>(keys.writer(this.base.localKey)))
     if (!this.base.writable && (await mine())?.unlinkedAt !== undefined) {
@@ -410,9 +412,10 @@ export class NetworkSession extends ReadyResource {
     if (!dry.accepted) throw refused(dry.refusal!)
     await this.base.append(op)
     await this.base.update()
+    // A refusal is kept under the writer's ref, a pledge under the member's (apply.ts).
     const ref = pledgeIdOf(author, op.id)
     const [refusal, pledge] = await this.read(async (kv) => {
-      const id = 'pledge' in op ? op.pledge : ref
+      const id = 'pledge' in op ? op.pledge : pledgeIdOf(this.me, op.id)
       return [
         await kv.get<StoredRefusal>(keys.refusal(ref)),
         await kv.get<Pledge>(keys.pledge(id)),
