@@ -272,6 +272,12 @@ export const ERRORS = {
       'This is the device you are using: to stop using this network here, leave it, or unlink ' +
       'this device from another of yours.',
   },
+  'rekey-nowhere': {
+    status: 409,
+    text:
+      'You are a member of no network on this device: there is no member key to change. ' +
+      'Nothing was changed.',
+  },
 } as const satisfies Record<string, ErrorDef>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -98,6 +98,24 @@ export interface LinkedDevice {
   notLinked: number
 }
 
+/** What changing the member key (identity.rekey) did: the new phrase, and each network. */
+export interface Rekeyed {
+  /** The new recovery phrase, to write down: the old one no longer works once it changed. */
+  words: string[]
+  /** Each network this install is a member of, the one named first. */
+  networks: Array<{
+    network: string
+    name: string
+    /**
+     * Whether its member key changed now; false: this device could not write there now, and
+     * changes it once it can (the new phrase is this install's already).
+     */
+    rekeyed: boolean
+    /** The devices unlinked there with it (writer keys). */
+    unlinked: string[]
+  }>
+}
+
 export interface NetworkState {
   network: NetworkSummary
   meta: NetworkMeta

@@ -16,6 +16,7 @@
  */
 import Autobase from 'autobase'
 import type Corestore from 'corestore'
+import Hypercore from 'hypercore'
 import ReadyResource from 'ready-resource'
 import crypto, { type KeyPair } from 'hypercore-crypto'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
@@ -237,6 +238,27 @@ export class LedgerBase extends ReadyResource {
    */
   get localKeyPair(): KeyPair {
     return this.base.local.keyPair!
+  }
+
+  /**
+   * The public key that signs the writer core `key` (hex), from the core's manifest, or null
+   * when that core or its manifest is not on this device. A writer's key is its manifest's
+   * hash, not a key one can encrypt to: a device sealing something for another device of the
+   * member (member.rekey) reads it here. Every device whose ops were applied here qualifies.
+   */
+  async writerPublicKey(key: string): Promise<Buffer | null> {
+    const id = Buffer.from(key, 'hex')
+    const core = this.store.get({ key: id, active: false, createIfMissing: false })
+    try {
+      await core.ready()
+      const manifest = core.manifest
+      if (manifest?.signers.length !== 1 || !Hypercore.key(manifest).equals(id)) return null
+      return Buffer.from(manifest.signers[0]!.publicKey)
+    } catch {
+      return null
+    } finally {
+      await core.close().catch(noop)
+    }
   }
 
   get writable(): boolean {

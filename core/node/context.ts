@@ -7,6 +7,7 @@ import type { NodeEvent } from '../api/results.ts'
 import type { Admission } from './admission.ts'
 import type { LocalStateFile } from './local-state.ts'
 import type { Networks } from './networks.ts'
+import type { Rekeying } from './rekey.ts'
 
 export interface NodeContext {
   readonly dataDir: string
@@ -17,6 +18,8 @@ export interface NodeContext {
   readonly state: LocalStateFile
   readonly networks: Networks
   readonly admission: Admission
+  /** Changing the member key, and following such changes made on my other devices. */
+  readonly rekeying: Rekeying
   push(event: NodeEvent): void
   /** Deletes all local data and opens afresh: see ExodusNode. */
   removeAllData(): Promise<{ removed: string[] }>

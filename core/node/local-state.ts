@@ -47,6 +47,13 @@ const networkEntry = z.object({
    * pushed: the clock brings them, not an update, so the check every tick must not repeat them.
    */
   seenCalendar: z.array(z.string()).default([]),
+  /**
+   * A change of my member key still to append here (member.rekey, see core/node/rekey.ts):
+   * from the key `from` (public, hex) to the key of this install's phrase, unlinking `unlink`.
+   * Kept, with the new phrase, before anything is appended, so that a change that a crash, or
+   * a network this device could not write to, cut short is made when it can be.
+   */
+  rekey: z.object({ from: hex32, unlink: z.array(hex32).default([]) }).optional(),
 })
 
 const inviteEntry = z.object({
@@ -314,14 +321,24 @@ export class LocalStateFile {
     if (joined.length > 0) {
       throw fail('restore-in-network', { networks: joined.map((n) => nameOf(n.key)).join(', ') })
     }
-    const phrase = normalisePhrase(text)
+    await this.replacePhrase(normalisePhrase(text), true)
+  }
+
+  /**
+   * Makes `phrase` (canonical) this install's identity, keeping its name; the old phrase is
+   * kept nowhere. For a restore (above), and when the person's member key changes
+   * (core/node/rekey.ts): then the networks learn the new key by member.rekey. `written`:
+   * whether the person has the new phrase on paper.
+   */
+  async replacePhrase(phrase: string, written: boolean): Promise<void> {
     const seed = identitySeed(phrase)
     this.state.identity = {
       ...this.state.identity,
       phrase,
       publicKey: identityPublicKey(seed),
-      phraseWritten: true,
+      phraseWritten: written,
     }
+    this.seed?.fill(0)
     this.seed = seed
     await this.save()
   }

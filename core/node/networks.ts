@@ -22,6 +22,8 @@ export interface NetworksOptions {
   push: (event: NodeEvent) => void
   bootstrap: Array<{ host: string; port: number }> | undefined
   admit: (session: NetworkSession, request: BlindPairing.MemberRequest) => Promise<void>
+  /** Told of each network once it is open (at start, created or joined). */
+  opened?: (session: NetworkSession) => void
 }
 
 export function parseBootstrap(list: string[] | undefined) {
@@ -112,6 +114,7 @@ export class Networks {
     })
     this.sessions.set(entry.key, session)
     await session.ready()
+    this.o.opened?.(session)
     return session
   }
 

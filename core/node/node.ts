@@ -18,6 +18,7 @@ import type { NodeContext } from './context.ts'
 import { CycleClock } from './cycle-clock.ts'
 import { LocalStateFile, makeTreePrivate } from './local-state.ts'
 import { Networks, parseBootstrap } from './networks.ts'
+import { Rekeying } from './rekey.ts'
 
 export interface NodeOptions {
   dataDir: string
@@ -39,6 +40,7 @@ interface Opened {
   store: Corestore
   networks: Networks
   admission: Admission
+  rekeying: Rekeying
   cycles: CycleClock
 }
 
@@ -79,6 +81,10 @@ export class ExodusNode extends EventEmitter implements NodeApi, NodeContext {
     return this.parts.admission
   }
 
+  get rekeying(): Rekeying {
+    return this.parts.rekeying
+  }
+
   async open(): Promise<void> {
     const { clock, log } = this
     const storeDir = join(this.dataDir, 'store')
@@ -104,6 +110,7 @@ export class ExodusNode extends EventEmitter implements NodeApi, NodeContext {
     }
     const push = (event: NodeEvent) => this.push(event)
     let admission: Admission | null = null
+    let rekeying: Rekeying | null = null
     const networks = new Networks({
       store,
       state,
@@ -112,6 +119,7 @@ export class ExodusNode extends EventEmitter implements NodeApi, NodeContext {
       push,
       bootstrap: parseBootstrap(this.opts.bootstrap),
       admit: (n, request) => admission!.admit(n, request),
+      opened: (n) => rekeying!.watch(n),
     })
     admission = new Admission({
       networks,
@@ -121,6 +129,7 @@ export class ExodusNode extends EventEmitter implements NodeApi, NodeContext {
       pairingTimeoutMs: this.opts.pairingTimeoutMs ?? 20_000,
       syncTimeoutMs: this.opts.syncTimeoutMs ?? (this.opts.pairingTimeoutMs ?? 20_000) * 3,
     })
+    rekeying = new Rekeying({ networks, state, clock, log })
     const cycles = new CycleClock({
       sessions: () => networks.list(),
       clock,
@@ -128,7 +137,7 @@ export class ExodusNode extends EventEmitter implements NodeApi, NodeContext {
       push,
       everyMs: this.opts.cycleCheckMs ?? 30_000,
     })
-    this.opened = { state, store, networks, admission, cycles }
+    this.opened = { state, store, networks, admission, rekeying, cycles }
     for (const entry of state.state.networks) {
       try {
         const n = await networks.open(entry)
@@ -144,9 +153,10 @@ export class ExodusNode extends EventEmitter implements NodeApi, NodeContext {
   async close(): Promise<void> {
     if (this.closing || !this.opened) return
     this.closing = true
-    const { state, store, networks, admission, cycles } = this.opened
+    const { state, store, networks, admission, rekeying, cycles } = this.opened
     cycles.stop()
     admission.close()
+    await rekeying.close()
     await networks.close()
     await store.close()
     await state.save()

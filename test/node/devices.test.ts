@@ -1,16 +1,20 @@
 /**
  * A person's devices (domain.md §12) with real nodes on a local testnet: a device linked with
  * a link code acts as the same member in every network of the person, also while both act at
- * once; an unlinked device's new ops count nowhere; and a person who lost their only device
- * comes back from the recovery phrase with the same member, counters and history.
+ * once; an unlinked device's new ops count nowhere; a person who lost their only device
+ * comes back from the recovery phrase with the same member, counters and history; and after
+ * the phrase changes, the old one joins nowhere while the devices that stay take the new one.
  */
-import { rm } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import BlindPairing from 'blind-pairing'
 import { describe, expect, it } from 'vitest'
 import type { ExodusNode } from '../../core/node/node.ts'
 import { createNode } from '../../core/node/node.ts'
+import { memberKeyPair } from '../../core/identity/member-key.ts'
+import { identitySeed } from '../../core/identity/phrase.ts'
 import { keys, type Member, type Rejection, type WriterRecord } from '../../core/ledger/model.ts'
+import type { LocalState } from '../../core/node/local-state.ts'
 import {
   LINK_MS,
   LINK_NETWORKS_MAX,
@@ -479,4 +483,109 @@ describe('restoring from the recovery phrase', () => {
       fresh.networks.get(network).base.localKey,
     ])
   }, 120_000)
+})
+
+describe('changing the recovery phrase', () => {
+  it('retires the old phrase in every network; the devices that stay take the new one', async () => {
+    const t = await testnet()
+    const anna = await create(t, { name: 'Anna' })
+    const friends = anna.net.id
+    const neighbours = await anna.node.call('network.create', {
+      name: 'Neighbours',
+      currency: 'hours',
+    })
+    const boris = await pair(anna, 'Boris')
+    const phone = await linkedDevice(anna, 'Anna phone')
+    const tablet = await linkedDevice(anna, 'Anna tablet')
+    // The tablet is Anna in a network of Boris's where the laptop is not.
+    const club = await boris.node.call('network.create', { name: 'Book club', currency: 'EUR' })
+    const inClub = await pair({ node: boris.node, net: club, t }, tablet.node)
+    const phoneNext = phone.node.networks.get(neighbours.id).base.localKey
+    for (const [network, me] of [
+      [friends, anna.net.me],
+      [neighbours.id, neighbours.me],
+    ] as const) {
+      await eventually(
+        () => memberOf(anna.node, network, me),
+        (m) => m?.devices.length === 3,
+      )
+    }
+    const old = anna.node.state.state.identity.phrase
+    expect(tablet.node.state.state.identity.phrase).toBe(old)
+    // The key of `phrase` in a network (its id: its creator's first writer).
+    const keyOf = (phrase: string, network: string) =>
+      memberKeyPair(identitySeed(phrase), network).publicKey.toString('hex')
+
+    // The phone is lost: the laptop unlinks it in both networks and changes the phrase.
+    const rekeyed = await anna.node.call('identity.rekey', {
+      confirm: true,
+      unlink: [phone.key.slice(0, 8), phoneNext],
+    })
+    const phrase = rekeyed.words.join(' ')
+    expect(rekeyed.words).toHaveLength(24)
+    expect(phrase).not.toBe(old)
+    expect(rekeyed.networks).toEqual([
+      { network: friends, name: 'Friends', rekeyed: true, unlinked: [phone.key] },
+      { network: neighbours.id, name: 'Neighbours', rekeyed: true, unlinked: [phoneNext] },
+    ])
+    // The laptop's node.json holds the new phrase, the old one nowhere, nothing pending.
+    const file = await readFile(anna.node.state.path, 'utf8')
+    expect(file).not.toContain(old)
+    const saved = JSON.parse(file) as LocalState
+    expect(saved.identity).toMatchObject({ phrase, phraseWritten: false })
+    expect(saved.networks.map((n) => n.rekey)).toEqual([undefined, undefined])
+    for (const [network, me] of [
+      [friends, anna.net.me],
+      [neighbours.id, neighbours.me],
+    ] as const) {
+      expect(await memberOf(anna.node, network, me)).toMatchObject({
+        key: keyOf(phrase, me),
+        devices: [anna.node.networks.get(network).base.localKey, expect.any(String)],
+      })
+    }
+
+    // The tablet opens its box and takes the new phrase, and changes the key in the network
+    // the laptop is not in; the phone, unlinked in the same ops, gets none.
+    await eventually(
+      () => tablet.node.state.state.identity.phrase,
+      (p) => p === phrase,
+      30_000,
+    )
+    await eventually(
+      () => memberOf(boris.node, club.id, inClub.net.me),
+      (m) => m?.key === keyOf(phrase, club.me),
+      30_000,
+    )
+    expect(await readFile(tablet.node.state.path, 'utf8')).not.toContain(old)
+    expect(phone.node.state.state.identity.phrase).toBe(old)
+    const phoneRecord = await eventually(
+      () =>
+        phone.node.networks.get(friends).read((kv) => kv.get<WriterRecord>(keys.writer(phone.key))),
+      (w) => w?.unlinkedAt !== undefined,
+    )
+    expect(phoneRecord?.sealed).toBeUndefined()
+
+    // Whoever has the phone's data has the old phrase: it no longer joins as Anna.
+    const thief = await startNode(t, 'Thief', { pairingTimeoutMs: 10_000 })
+    await thief.call('identity.restore', { phrase: old })
+    const invite = await boris.node.call('invite.create', { network: friends })
+    const refused = await errorOf(thief.call('network.join', { invite: invite.code }))
+    expect(refused.code).toBe('rejected')
+    expect(refused.reason?.code).toBe('member-key-retired')
+
+    // A new device restored from the new phrase is Anna again.
+    const restored = await startNode(t, 'Anna again', { pairingTimeoutMs: 10_000 })
+    await restored.call('identity.restore', { phrase: rekeyed.words.join('\n') })
+    const again = await boris.node.call('invite.create', { network: friends })
+    const joined = await restored.call('network.join', { invite: again.code, name: 'Anna' })
+    expect(joined.network.me).toBe(anna.net.me)
+
+    // From the tablet, Anna unlinks the laptop (her first device) and goes on acting.
+    await tablet.node.call('device.unlink', { network: friends, device: anna.net.me })
+    await tablet.node.call('profile.set', { network: friends, about: 'from the tablet' })
+    await eventually(
+      () => memberOf(boris.node, friends, anna.net.me),
+      (m) => m?.about === 'from the tablet',
+    )
+  }, 180_000)
 })

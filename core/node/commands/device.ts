@@ -1,10 +1,12 @@
 /**
  * My devices (domain.md §12): a link code that makes another device mine, linking this
- * install with one, the list of my devices in a network, and unlinking one of them.
+ * install with one, the list of my devices in a network, unlinking one of them, and changing
+ * my recovery phrase and member keys (after a device was lost or stolen: core/node/rekey.ts).
  */
 import { z } from 'zod'
 import { fail, refused } from '../../errors.ts'
-import type { DeviceInfo, DeviceLinkCode, LinkedDevice } from '../../api/results.ts'
+import type { DeviceInfo, DeviceLinkCode, LinkedDevice, Rekeyed } from '../../api/results.ts'
+import { REKEY_DEVICES_MAX } from '../../ledger/limits.ts'
 import { keys, type Member, type NetworkMeta, type WriterRecord } from '../../ledger/model.ts'
 import { inviteLink } from '../invite-link.ts'
 import type { NetworkSession } from '../session.ts'
@@ -34,6 +36,28 @@ async function listDevices(n: NetworkSession): Promise<DeviceInfo[]> {
   })
 }
 
+/** A device named by its key or a unique prefix of it. */
+const deviceRef = z.string().trim().min(1, 'name a device').max(64, 'a device id is 64 characters')
+
+/** My other device that `ref` names (its key, or a unique prefix of it) among `devices`. */
+function myOtherDevice(devices: DeviceInfo[], ref: string): DeviceInfo {
+  const start = ref.trim().toLowerCase()
+  const matches = devices.filter((d) => d.key.startsWith(start))
+  if (matches.length !== 1) {
+    throw fail('unknown-device', { ref }, matches.length ? 'several' : undefined)
+  }
+  if (matches[0]!.thisDevice) throw fail('device-this')
+  return matches[0]!
+}
+
+/** My devices in every network I am a member of. */
+async function allMyDevices(networks: NetworkSession[]): Promise<DeviceInfo[]> {
+  const lists = await Promise.all(
+    networks.filter((n) => !n.entry.left).map((n) => listDevices(n).catch(() => [])),
+  )
+  return lists.flat()
+}
+
 export const deviceCommands = {
   /**
    * A link code for another device of mine, in `network`: single use, for 10 minutes. The
@@ -55,21 +79,34 @@ export const deviceCommands = {
    * Unlinks one of my other devices (a lost or sold laptop), named by its key or a unique
    * prefix of it: what it wrote stays, anything it writes afterwards is refused.
    */
-  'device.unlink': command(
+  'device.unlink': command(z.object({ network, device: deviceRef }), async (ctx, p) => {
+    const n = ctx.networks.get(p.network)
+    const device = myOtherDevice(await listDevices(n), p.device)
+    return n.append({ type: 'device.unlink', device: device.key })
+  }),
+  /**
+   * A new recovery phrase for me, and a new member key in every network I am a member of
+   * (member.rekey): the old phrase no longer joins any of them as me. `unlink` names devices
+   * of mine (each by its key or a unique prefix, in whichever of my networks it is) to unlink
+   * in the same op, a lost or stolen one. The new phrase is in the answer, to write down; my
+   * other devices take it by themselves.
+   */
+  'identity.rekey': command(
     z.object({
-      network,
-      device: z.string().trim().min(1, 'name a device').max(64, 'a device id is 64 characters'),
+      confirm: z.literal(true, 'confirm: true is required'),
+      unlink: z
+        .array(deviceRef)
+        .max(REKEY_DEVICES_MAX, `at most ${REKEY_DEVICES_MAX} devices`)
+        .optional(),
     }),
-    async (ctx, p) => {
-      const n = ctx.networks.get(p.network)
-      const ref = p.device.toLowerCase()
-      const matches = (await listDevices(n)).filter((d) => d.key.startsWith(ref))
-      if (matches.length !== 1) {
-        throw fail('unknown-device', { ref: p.device }, matches.length ? 'several' : undefined)
+    async (ctx, p): Promise<Rekeyed> => {
+      const devices = p.unlink?.length ? await allMyDevices(ctx.networks.list()) : []
+      const unlink: string[] = []
+      for (const ref of p.unlink ?? []) {
+        const { key } = myOtherDevice(devices, ref)
+        if (!unlink.includes(key)) unlink.push(key)
       }
-      const device = matches[0]!
-      if (device.thisDevice) throw fail('device-this')
-      return n.append({ type: 'device.unlink', device: device.key })
+      return ctx.rekeying.rekey(unlink)
     },
   ),
   /**
