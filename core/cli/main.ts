@@ -63,6 +63,7 @@ const OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   yes: { type: 'boolean' },
+  unlink: { type: 'boolean' },
   all: { type: 'boolean' },
   lines: { type: 'string', short: 'n' },
   bootstrap: { type: 'string' },

@@ -1,7 +1,7 @@
 /**
- * `exodus device link|list|unlink` and `exodus identity link` as docs/cli.md documents them,
- * against two daemons running the real node on a local testnet: a laptop and the phone it
- * links.
+ * `exodus device link|list|unlink`, `exodus identity link` and `exodus identity rekey` as
+ * docs/cli.md documents them, against two daemons running the real node on a local testnet: a
+ * laptop and the phone it links.
  */
 import { describe, expect, it } from 'vitest'
 import type { DeviceInfo, DeviceLinkCode } from '../../core/api/contract.ts'
@@ -112,5 +112,113 @@ describe('exodus device and identity link', () => {
     )
     const result = (await exodus(other, 'networks', '--json')).out
     expect(JSON.parse(result)).toEqual([])
+  }, 60_000)
+})
+
+describe('exodus identity rekey', () => {
+  it('changes the phrase in every network, unlinking the lost phone in the same change', async () => {
+    const t = await testnet()
+    const laptop = await realDaemon(t, 'laptop')
+    const phone = await realDaemon(t, 'phone')
+    await exodus(laptop, 'network', 'create', 'Friends', '--currency', 'EUR', '--me', 'Anna')
+    const link = JSON.parse(
+      (await exodus(laptop, 'device', 'link', '--json')).out,
+    ) as DeviceLinkCode
+    expect((await exodus(phone, 'identity', 'link', link.code)).code).toBe(0)
+    const network = link.network
+    const devices = JSON.parse(
+      (await exodus(phone, 'device', 'list', '--json')).out,
+    ) as DeviceInfo[]
+    const [laptopDevice, phoneDevice] = devices
+    await eventually(
+      async () => JSON.parse((await exodus(laptop, 'device', 'list', '--json')).out) as unknown[],
+      (list) => list.length === 2,
+    )
+    const wordsOf = async (dir: string) =>
+      (
+        JSON.parse((await exodus(dir, 'identity', 'phrase', '--yes', '--json')).out) as {
+          words: string[]
+        }
+      ).words
+    const old = await wordsOf(laptop)
+
+    // Without --yes it only says what it would do; devices come after --unlink.
+    const usage = 'Usage: exodus [--data DIR] identity rekey [--unlink DEVICE...] --yes [--json]'
+    expect(await exodus(laptop, 'identity', 'rekey', '--unlink', phoneDevice!.id)).toEqual({
+      code: 2,
+      out: '',
+      err:
+        'exodus: This makes a new recovery phrase and changes your member key in every ' +
+        'network you are a member of: the old words stop working, and your other devices ' +
+        'take the new ones. It shows the 24 new words to write down. Make sure nobody else ' +
+        `can see your screen, then run again with --yes.\n${usage}`,
+    })
+    expect(await exodus(laptop, 'identity', 'rekey', '--unlink', '--yes')).toEqual({
+      code: 2,
+      out: '',
+      err: `exodus: name the devices to unlink after --unlink (ids or starts of them)\n${usage}`,
+    })
+    expect((await exodus(laptop, 'identity', 'rekey', phoneDevice!.id, '--yes')).code).toBe(2)
+    expect(await exodus(laptop, 'identity', 'rekey', '--unlink', 'zz', '--yes')).toEqual({
+      code: 1,
+      out: '',
+      err: 'exodus: No device "zz" of yours in this network',
+    })
+    expect(
+      (await exodus(laptop, 'identity', 'rekey', '--unlink', laptopDevice!.id, '--yes')).err,
+    ).toMatch(/^exodus: This is the device you are using/)
+    expect(await wordsOf(laptop)).toEqual(old)
+
+    const changed = await exodus(
+      laptop,
+      'identity',
+      'rekey',
+      '--unlink',
+      phoneDevice!.id.slice(0, 5),
+      '--yes',
+    )
+    expect(changed.code).toBe(0)
+    const [said, warning, blank, ...rest] = changed.out.split('\n')
+    expect(said).toBe(
+      'Your recovery phrase has changed: write these 24 words down now. The old words no ' +
+        'longer work in your networks.',
+    )
+    expect(warning).toMatch(/^Anyone with these words can act as you in every network/)
+    expect(blank).toBe('')
+    const words = await wordsOf(laptop)
+    expect(words).not.toEqual(old)
+    expect(
+      rest
+        .slice(0, 6)
+        .join(' ')
+        .match(/[a-z]+/g),
+    ).toEqual(words)
+    expect(rest.slice(6)).toEqual([
+      '',
+      `Friends (${network.slice(0, 8)}): member key changed; device ${phoneDevice!.id} unlinked.`,
+      'Your other devices take the new words by themselves.',
+    ])
+    const after = JSON.parse((await exodus(laptop, 'device', 'list', '--json')).out) as DeviceInfo[]
+    expect(after.map((d) => d.key)).toEqual([laptopDevice!.key])
+    // The phone, unlinked in the same change, keeps the old words, which now join nowhere.
+    expect(await wordsOf(phone)).toEqual(old)
+
+    // Again, with --json: the contract's answer.
+    const json = JSON.parse((await exodus(laptop, 'identity', 'rekey', '--yes', '--json')).out)
+    expect(json).toEqual({
+      words: expect.any(Array),
+      networks: [{ network, name: 'Friends', rekeyed: true, unlinked: [] }],
+    })
+    expect(json.words).toEqual(await wordsOf(laptop))
+
+    // In no network, there is no member key to change.
+    const nowhere = await realDaemon(t, 'nowhere')
+    expect(await exodus(nowhere, 'identity', 'rekey', '--yes')).toEqual({
+      code: 1,
+      out: '',
+      err:
+        'exodus: You are a member of no network on this device: there is no member key to ' +
+        'change. Nothing was changed.',
+    })
   }, 60_000)
 })

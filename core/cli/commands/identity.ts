@@ -1,10 +1,11 @@
 /**
  * The recovery phrase (domain.md §12): `identity phrase` shows it, `identity restore` makes
- * this install the person of one. The phrase is read from standard input, never from the
- * command line, where it would stay in the shell's history and be seen by other users'
- * process lists.
+ * this install the person of one, `identity rekey` changes it (after a device was lost or
+ * stolen). The phrase is read from standard input, never from the command line, where it
+ * would stay in the shell's history and be seen by other users' process lists.
  */
-import type { LinkedDevice } from '../../api/contract.ts'
+import type { LinkedDevice, Rekeyed } from '../../api/contract.ts'
+import { REKEY_DEVICES_MAX } from '../../ledger/limits.ts'
 import { short } from '../output.ts'
 import { arg } from './args.ts'
 import { UsageError, type CommandSpec } from './spec.ts'
@@ -84,6 +85,31 @@ export function linkedText(l: LinkedDevice, publicKey: string): string {
   return lines.join('\n')
 }
 
+/** What `identity rekey` did, in words: the new phrase, then each network. */
+export function rekeyedText(r: Rekeyed): string {
+  const lines = [
+    'Your recovery phrase has changed: write these 24 words down now. The old words no ' +
+      'longer work in your networks.',
+    WARNING,
+    '',
+    phraseLines(r.words),
+    '',
+  ]
+  for (const n of r.networks) {
+    const where = `${n.name} (${short(n.network)})`
+    if (!n.rekeyed) {
+      lines.push(`${where}: not changed yet (this device cannot write there now); it will be.`)
+      continue
+    }
+    const ids = n.unlinked.map((d) => short(d)).join(', ')
+    const unlinked =
+      n.unlinked.length === 0 ? '' : `; device${n.unlinked.length > 1 ? 's' : ''} ${ids} unlinked`
+    lines.push(`${where}: member key changed${unlinked}.`)
+  }
+  lines.push('Your other devices take the new words by themselves.')
+  return lines.join('\n')
+}
+
 const WARNING =
   'Anyone with these words can act as you in every network: write them on paper, keep them ' +
   'safe, and never type them into a website or send them to anyone.'
@@ -125,6 +151,41 @@ export const IDENTITY_COMMANDS: CommandSpec[] = [
           `${result.publicKey.slice(0, 8)}). To come back to a network you were a member of, ` +
           'join it with an invite from one of its members.',
       }
+    },
+  },
+  {
+    name: 'identity rekey',
+    options: [
+      ['--unlink DEVICE...', 'unlink these devices of yours with it (a lost or stolen one)'],
+      ['--yes', 'confirm that nobody else can see the screen (required)'],
+    ],
+    min: 0,
+    max: REKEY_DEVICES_MAX,
+    summary:
+      'Change your recovery phrase: a new one in every network you are a member of, after a ' +
+      'device was lost or stolen. The old phrase no longer works; your other devices take the ' +
+      'new one. --unlink unlinks devices (ids or starts of them) in the same change.',
+    group: 'The node',
+    async run(ctx) {
+      const unlink = ctx.opts.unlink === true
+      if (unlink && ctx.args.length === 0)
+        throw new UsageError('name the devices to unlink after --unlink (ids or starts of them)')
+      if (!unlink && ctx.args.length > 0)
+        throw new UsageError(
+          `unexpected ${JSON.stringify(ctx.args.join(' '))}: name devices after --unlink`,
+        )
+      if (ctx.opts.yes !== true)
+        throw new UsageError(
+          'This makes a new recovery phrase and changes your member key in every network you ' +
+            'are a member of: the old words stop working, and your other devices take the new ' +
+            'ones. It shows the 24 new words to write down. Make sure nobody else can see your ' +
+            'screen, then run again with --yes.',
+        )
+      const result = await ctx.call('identity.rekey', {
+        confirm: true,
+        ...(unlink ? { unlink: ctx.args } : {}),
+      })
+      return { result, human: () => rekeyedText(result) }
     },
   },
   {
