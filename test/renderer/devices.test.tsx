@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 /**
  * Your devices (domain.md §12) on screen, against real nodes: Settings lists them, makes a
- * link code (with copy and QR code) and unlinks a device after saying what that does; the
- * first-run screen links a new install with that code.
+ * link code (with copy and QR code), unlinks a device after saying what that does, or unlinks
+ * it and changes the recovery phrase, showing the new words; the first-run screen links a new
+ * install with that code.
  */
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
@@ -80,6 +81,63 @@ it('lists my devices, makes a link code with copy and QR code, and unlinks a dev
   expect((await anna.call('device.list', { network: network.id })).map((d) => d.key)).toEqual([
     mine!.key,
   ])
+})
+
+it('unlinks a lost device and changes the recovery phrase, showing the new words', async () => {
+  const { api: anna, network } = await world.founder('Anna')
+  const phone = await world.node('Anna phone')
+  const link = await anna.call('device.link', { network: network.id })
+  await phone.call('identity.link', { code: link.code })
+  const phoneDevice = (await phone.call('device.list', { network: network.id })).find(
+    (d) => d.thisDevice,
+  )!
+  const old = await anna.call('identity.phrase', { confirm: true })
+  await renderScreen(anna, <Settings />, { path: '/settings' })
+  const user = userEvent.setup()
+
+  const friends = await screen.findByRole('region', { name: 'Devices in Friends' }, slow)
+  const list = await within(friends).findByRole('list', { name: 'Your devices in Friends' }, slow)
+  await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(2), slow)
+  const item = within(list).getAllByRole('listitem')[1]!
+  // Next to "Unlink", for a device that was lost or stolen; it asks first, saying what it does.
+  await user.click(
+    within(item).getByRole('button', {
+      name: `Unlink device ${phoneDevice.id} and change recovery phrase…`,
+    }),
+  )
+  expect(within(item).getByRole('alert').textContent).toBe(
+    `Unlink device ${phoneDevice.id} and change your recovery phrase? Do this when the device ` +
+      'was lost or stolen: whoever has it also has your recovery phrase. You get a new phrase ' +
+      'in all your networks and the old one stops working, also the one on your paper. Write ' +
+      'down the 24 new words shown next. Your other devices take them by themselves.',
+  )
+  await user.click(within(item).getByRole('button', { name: 'Yes' }))
+
+  // The new words, at once, with the focus on them.
+  const shown = await within(friends).findByRole(
+    'region',
+    { name: 'Your new recovery phrase' },
+    slow,
+  )
+  const words = within(shown).getByRole('list', {
+    name: 'The 24 words of your new recovery phrase',
+  })
+  expect(document.activeElement).toBe(words)
+  const listed = within(words)
+    .getAllByRole('listitem')
+    .map((li) => li.textContent)
+  expect(listed).toEqual((await anna.call('identity.phrase', { confirm: true })).words)
+  expect(listed).not.toEqual(old.words)
+  expect(within(shown).getByText(/^Write these 24 words down now, in order/)).toBeTruthy()
+  await within(friends).findByText(`Device ${phoneDevice.id} is unlinked.`, undefined, slow)
+  await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(1), slow)
+
+  expect((await anna.call('identity.get', {})).phraseWritten).toBe(false)
+  await user.click(within(shown).getByRole('button', { name: 'I have written these words down' }))
+  await waitFor(() =>
+    expect(within(friends).queryByRole('region', { name: 'Your new recovery phrase' })).toBeNull(),
+  )
+  expect((await anna.call('identity.get', {})).phraseWritten).toBe(true)
 })
 
 it('links a new install at first run with the code, in Ukrainian, saying what is wrong', async () => {

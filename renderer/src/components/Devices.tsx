@@ -1,16 +1,19 @@
 /**
  * Your devices (domain.md §12), in Settings: for each network you are a member of, the
- * devices that act as you there, this one marked, the others with "Unlink" behind a question
- * that says what it does; and "Link a device", which shows a link code (with a copy button
- * and a QR code) that the other device enters at its first run, valid once for 10 minutes.
+ * devices that act as you there, this one marked, the others with "Unlink" and "Unlink and
+ * change recovery phrase" (for a lost or stolen one: its copy of the phrase stops working),
+ * each behind a question that says what it does; then the new phrase, to write down. And
+ * "Link a device", which shows a link code (with a copy button and a QR code) that the other
+ * device enters at its first run, valid once for 10 minutes.
  */
 import { useEffect, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { DeviceLinkCode, NetworkSummary } from '../../../core/api/contract.ts'
+import type { DeviceLinkCode, NetworkSummary, Rekeyed } from '../../../core/api/contract.ts'
 import { formatDateTime } from '../format.ts'
 import { useAction, useApi, useQuery } from '../hooks.ts'
 import { QrImage, useCopy } from '../screens/Invites.tsx'
 import { ConfirmButton, ErrorMessage, Loading, Section } from './Feedback.tsx'
+import { PhraseWords } from './RecoveryPhrase.tsx'
 
 export function YourDevices() {
   const { t } = useTranslation('settings')
@@ -23,7 +26,7 @@ export function YourDevices() {
       {!list.data && !list.error && <Loading />}
       {list.data && networks.length === 0 && <p className="muted">{t('devices.none')}</p>}
       {networks.map((n) => (
-        <NetworkDevices key={n.id} network={n} />
+        <NetworkDevices key={n.id} network={n} others={networks.length > 1} />
       ))}
     </Section>
   )
@@ -40,7 +43,8 @@ function usePassed(at: number | undefined): boolean {
   return at !== undefined && at <= now
 }
 
-function NetworkDevices({ network }: { network: NetworkSummary }) {
+/** `others`: I am a member of other networks too, where my devices have other ids. */
+function NetworkDevices({ network, others }: { network: NetworkSummary; others: boolean }) {
   const { t, i18n } = useTranslation('settings')
   const api = useApi()
   const id = useId()
@@ -48,7 +52,12 @@ function NetworkDevices({ network }: { network: NetworkSummary }) {
   const unlink = useAction((device: string) =>
     api.call('device.unlink', { network: network.id, device }),
   )
+  const rekey = useAction((device: string) =>
+    api.call('identity.rekey', { confirm: true, unlink: [device] }),
+  )
   const [unlinked, setUnlinked] = useState<string>()
+  const [rekeyed, setRekeyed] = useState<Rekeyed>()
+  const busy = unlink.busy || rekey.busy
   const list = devices.data ?? []
   return (
     <section aria-labelledby={`${id}-title`} className="card">
@@ -75,11 +84,30 @@ function NetworkDevices({ network }: { network: NetworkSummary }) {
                     danger
                     label={t('devices.unlink', { id: d.id })}
                     question={t('devices.unlinkQuestion', { id: d.id })}
-                    disabled={unlink.busy}
+                    disabled={busy}
                     onConfirm={async () => {
                       setUnlinked(undefined)
                       if (await unlink.run(d.key)) {
                         setUnlinked(d.id)
+                        devices.reload()
+                      }
+                    }}
+                  />{' '}
+                  <ConfirmButton
+                    danger
+                    label={t('devices.rekey', { id: d.id })}
+                    question={
+                      t('devices.rekeyQuestion', { id: d.id }) +
+                      (others ? ` ${t('devices.rekeyOthers')}` : '')
+                    }
+                    disabled={busy}
+                    onConfirm={async () => {
+                      setUnlinked(undefined)
+                      setRekeyed(undefined)
+                      const done = await rekey.run(d.key)
+                      if (done) {
+                        setUnlinked(d.id)
+                        setRekeyed(done)
                         devices.reload()
                       }
                     }}
@@ -93,8 +121,44 @@ function NetworkDevices({ network }: { network: NetworkSummary }) {
       <p role="status" aria-live="polite" className="muted">
         {unlinked ? t('devices.unlinked', { id: unlinked }) : ''}
       </p>
-      <ErrorMessage error={unlink.error} />
+      <ErrorMessage error={unlink.error ?? rekey.error} />
+      {rekeyed && <NewPhrase rekeyed={rekeyed} onWritten={() => setRekeyed(undefined)} />}
       <LinkDevice network={network} devices={devices.data?.length} />
+    </section>
+  )
+}
+
+/**
+ * The recovery phrase a change made, shown once, at once (the old one no longer works), until
+ * the person says they wrote it down; networks this device could not change yet are named.
+ */
+function NewPhrase({ rekeyed, onWritten }: { rekeyed: Rekeyed; onWritten: () => void }) {
+  const { t } = useTranslation('settings')
+  const api = useApi()
+  const id = useId()
+  const written = useAction(() => api.call('identity.phraseWritten', {}))
+  const later = rekeyed.networks.filter((n) => !n.rekeyed).map((n) => n.name)
+  return (
+    <section aria-labelledby={`${id}-title`} className="card">
+      <h4 id={`${id}-title`}>{t('devices.newPhrase')}</h4>
+      <p>
+        <strong>{t('devices.newPhraseExplain')}</strong>
+      </p>
+      <PhraseWords words={rekeyed.words} label={t('devices.newPhraseWords')} focus />
+      {later.length > 0 && <p>{t('devices.newPhraseLater', { names: later.join(', ') })}</p>}
+      <p>
+        <button
+          type="button"
+          className="primary"
+          disabled={written.busy}
+          onClick={async () => {
+            if (await written.run()) onWritten()
+          }}
+        >
+          {t('devices.newPhraseWritten')}
+        </button>
+      </p>
+      <ErrorMessage error={written.error} />
     </section>
   )
 }
