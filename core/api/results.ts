@@ -3,7 +3,14 @@
  * the API contract, shared by the node, its transports and the screens.
  */
 import type { ClearingPreview, ClearingResults } from '../ledger/clearing-view.ts'
-import type { Home, MemberCard, Named, Organizer, Relations } from '../ledger/queries.ts'
+import type {
+  Home,
+  MemberCard,
+  Named,
+  Organizer,
+  PersonCard,
+  Relations,
+} from '../ledger/queries.ts'
 import type { NetworkMeta, Pledge, Rejection } from '../ledger/model.ts'
 import type { Notification } from '../ledger/notifications.ts'
 
@@ -147,7 +154,7 @@ export interface OrganizerState extends Named {
 /** Every member's card and my relations: what People lists, no more. */
 export interface MembersState {
   me: string
-  members: MemberCard[]
+  members: PersonCard[]
   relations: Relations
 }
 

@@ -3,6 +3,7 @@
  * screen shows, with the names of the members they mention, and agree with `state`.
  */
 import { describe, expect, it } from 'vitest'
+import { personCard } from '../../core/ledger/cards.ts'
 import { keys, type NetworkMeta } from '../../core/ledger/model.ts'
 import { create, eventually, startNode } from '../support/nodes.ts'
 
@@ -56,7 +57,11 @@ describe('queries sized to a screen', () => {
     // People: every card and my relations, as the whole state has them.
     const state = await anna.call('state', { network })
     const members = await anna.call('members', { network })
-    expect(members).toEqual({ me: net.me, members: state.members, relations: state.relations })
+    expect(members).toEqual({
+      me: net.me,
+      members: state.members.map(personCard),
+      relations: state.relations,
+    })
     expect(members.relations.supporters).toContain(borisId)
 
     // A member's page, for Boris: her card, her relations, what is between them, and names.

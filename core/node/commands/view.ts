@@ -18,6 +18,7 @@ import {
   othersInNeed,
   organizer,
   partiesOf,
+  personCard,
   relations,
   type MemberSource,
 } from '../../ledger/queries.ts'
@@ -139,7 +140,7 @@ export const viewCommands = {
       allCards(kv, me, now, source),
       relations(kv, me, source),
     ])
-    return { me, members, relations: rel }
+    return { me, members: members.map(personCard), relations: rel }
   }),
   'members.inNeed': ofNetwork(({ kv, now, source }) => needsHelp(kv, now, source)),
   export: command(

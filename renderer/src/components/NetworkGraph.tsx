@@ -8,7 +8,7 @@ import type { Core, ElementDefinition } from 'cytoscape'
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router-dom'
-import type { MemberCard } from '../../../core/ledger/queries.ts'
+import type { PersonCard } from '../../../core/ledger/queries.ts'
 import type { Status } from '../../../core/ledger/model.ts'
 
 export const GRAPH_FILTERS = ['all', 'inNeed', 'monthly', 'emergencies', 'circles'] as const
@@ -42,7 +42,7 @@ export interface GraphData {
  * between them.
  */
 export function graphElements(
-  cards: MemberCard[],
+  cards: PersonCard[],
   filter: GraphFilter,
   me: string,
   myNetwork: string[] = [],
@@ -55,7 +55,7 @@ export function graphElements(
       if (byId.has(target)) links.push({ id: `${c.id}>${target}`, source: c.id, target })
     }
   }
-  const node = (c: MemberCard, context = false): GraphNode => ({
+  const node = (c: PersonCard, context = false): GraphNode => ({
     id: c.id,
     label: c.name,
     status: c.status,

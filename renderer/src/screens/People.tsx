@@ -5,7 +5,7 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router-dom'
-import type { MemberCard } from '../../../core/ledger/queries.ts'
+import type { PersonCard } from '../../../core/ledger/queries.ts'
 import { ErrorMessage, Loading, Section } from '../components/Feedback.tsx'
 import {
   GRAPH_FILTERS,
@@ -23,7 +23,7 @@ type Tab = (typeof TABS)[number]
 const RANK = { red: 0, orange: 1, green: 2 } as const
 
 /** Emergencies first (fewest days left), then monthly needs, then the rest, by name. */
-export function byNeed(a: MemberCard, b: MemberCard): number {
+export function byNeed(a: PersonCard, b: PersonCard): number {
   return (
     RANK[a.status] - RANK[b.status] ||
     (a.red && b.red ? a.red.daysLeft - b.red.daysLeft : 0) ||
@@ -36,7 +36,7 @@ export function byNeed(a: MemberCard, b: MemberCard): number {
  * strings as `card.lines` in English), each followed by the same facts in words for screen
  * readers. The incoming line only while the member asks for help.
  */
-export function MemberLines({ card }: { card: MemberCard }) {
+export function MemberLines({ card }: { card: PersonCard }) {
   const { t } = useTranslation('people')
   const money = useMoney()
   const lines = useConventions()
@@ -86,7 +86,7 @@ export function MemberLines({ card }: { card: MemberCard }) {
   )
 }
 
-export function MemberRow({ card, me }: { card: MemberCard; me: string }) {
+export function MemberRow({ card, me }: { card: PersonCard; me: string }) {
   const { t } = useTranslation('people')
   return (
     <li className={`card member-row status-${card.status}`}>
@@ -165,7 +165,7 @@ export function People() {
     const set = new Set(ids)
     return present.filter((m) => set.has(m.id)).sort(byNeed)
   }
-  const lists: Record<Tab, MemberCard[]> = {
+  const lists: Record<Tab, PersonCard[]> = {
     network: pick(relations.network),
     supporters: pick(relations.supporters),
     supporting: pick(relations.supporting),
