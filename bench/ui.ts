@@ -70,7 +70,7 @@ async function initialJs(): Promise<number> {
 }
 
 /** Writes the network into `dataDir` as the node keeps it: store/ and node.json. */
-export async function prepareNetwork(dataDir: string): Promise<{ busiest: string; network: string }> {
+async function prepareNetwork(dataDir: string): Promise<{ busiest: string; network: string }> {
   const namespace = `network-${randomBytes(16).toString('hex')}`
   const encryptionKey = randomBytes(32)
   const storeDir = path.join(dataDir, 'store')
