@@ -1,17 +1,16 @@
 /**
- * Changing the member key (domain.md §12, docs/protocol.md "Member keys"). Every device holds
- * the recovery phrase, so a lost or stolen device's copy of it would let whoever has the data
- * join again as the person. identity.rekey makes a new phrase and appends member.rekey in every
- * network this install is a member of (unlinking the lost device in the same op), which
- * retires the old member keys. The person's other devices take the new phrase from the box
- * each op seals for them; a network whose change could not be appended now (this device
- * cannot write there yet, a crash) is changed as soon as it can be.
+ * Changing the member key (domain.md §12, docs/protocol.md "Changing the member key"). Every
+ * device holds the recovery phrase, so a lost or stolen device's copy of it would let whoever
+ * has the data join again as the person. identity.rekey makes a new phrase and appends
+ * member.rekey in every network this install is a member of (unlinking the lost device in the
+ * same op), which retires the old member keys. The person's other devices take the new phrase
+ * from the box each op seals for them; a network whose change could not be appended now (this
+ * device cannot write there yet, a crash) is changed as soon as it can be.
  *
  * What is pending is kept in node.json before anything is appended: the new phrase, and in
  * each network's entry the member key it is still to change from (a public key) and the
- * devices to unlink there (`rekey`).
- * Only the new key signs a change (its proof is over the old public key), so nothing of the
- * old phrase is needed, or kept, to finish one later.
+ * devices to unlink there (`rekey`). Only the new key signs a change (its proof is over the
+ * old public key), so nothing of the old phrase is needed, or kept, to finish one later.
  */
 import { fail } from '../errors.ts'
 import type { Rekeyed } from '../api/results.ts'
@@ -135,7 +134,9 @@ export class Rekeying {
     this.queued.add(n.key)
     this.serial(async () => {
       this.queued.delete(n.key)
+      // Closing, left, or forgotten (its copy deleted) since the update.
       if (this.closing || n.closing || n.entry.left) return
+      if (!this.o.networks.list().includes(n)) return
       await this.takeSealed(n)
       await this.changePending(n)
     }).catch((err: unknown) =>
@@ -157,13 +158,18 @@ export class Rekeying {
     return out
   }
 
+  /** My membership in `n`; null when I am not a member, or this device was unlinked there. */
   private async membership(n: NetworkSession): Promise<Membership | null> {
     await n.findMe()
-    const [meta, me] = await n.read((kv) =>
-      Promise.all([kv.get<NetworkMeta>(keys.meta), kv.get<Member>(keys.member(n.me))]),
+    const [meta, me, mine] = await n.read((kv) =>
+      Promise.all([
+        kv.get<NetworkMeta>(keys.meta),
+        kv.get<Member>(keys.member(n.me)),
+        kv.get<WriterRecord>(keys.writer(n.base.localKey)),
+      ]),
     )
     n.knownAs(meta)
-    if (!meta || !me || me.left) return null
+    if (!meta || !me || me.left || mine?.unlinkedAt !== undefined) return null
     return { n, network: networkId(meta), me }
   }
 

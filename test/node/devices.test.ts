@@ -5,14 +5,15 @@
  * comes back from the recovery phrase with the same member, counters and history; and after
  * the phrase changes, the old one joins nowhere while the devices that stay take the new one.
  */
-import { readFile, rm } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import BlindPairing from 'blind-pairing'
 import { describe, expect, it } from 'vitest'
 import type { ExodusNode } from '../../core/node/node.ts'
 import { createNode } from '../../core/node/node.ts'
-import { memberKeyPair } from '../../core/identity/member-key.ts'
-import { identitySeed } from '../../core/identity/phrase.ts'
+import { identityKeyPair, memberKeyPair } from '../../core/identity/member-key.ts'
+import { identitySeed, newPhrase } from '../../core/identity/phrase.ts'
 import { keys, type Member, type Rejection, type WriterRecord } from '../../core/ledger/model.ts'
 import type { LocalState } from '../../core/node/local-state.ts'
 import {
@@ -588,4 +589,33 @@ describe('changing the recovery phrase', () => {
       (m) => m?.about === 'from the tablet',
     )
   }, 180_000)
+
+  it('finishes a change that a crash cut short when the node opens again', async () => {
+    const anna = await create(undefined, { name: 'Anna' })
+    const network = anna.net.id
+    const before = (await memberOf(anna.node, network, anna.net.me))!.key
+    const dir = anna.node.dataDir
+    await anna.node.close()
+    // What identity.rekey keeps before it appends: the new phrase, and the change pending.
+    const file = JSON.parse(await readFile(join(dir, 'node.json'), 'utf8')) as LocalState
+    const phrase = newPhrase()
+    file.identity.phrase = phrase
+    file.identity.publicKey = identityKeyPair(identitySeed(phrase)).publicKey.toString('hex')
+    file.networks[0]!.rekey = { from: before, unlink: [] }
+    await writeFile(join(dir, 'node.json'), JSON.stringify(file))
+
+    const node = await reopen(dir, anna)
+    const after = await eventually(
+      () => memberOf(node, network, anna.net.me),
+      (m) => m?.key !== before,
+    )
+    expect(after?.key).toBe(
+      memberKeyPair(identitySeed(phrase), anna.net.me).publicKey.toString('hex'),
+    )
+    await eventually(
+      () => node.state.state.networks[0]!.rekey,
+      (pending) => pending === undefined,
+    )
+    expect(node.state.state.identity.phrase).toBe(phrase)
+  }, 60_000)
 })
