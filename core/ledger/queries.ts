@@ -179,10 +179,16 @@ export async function recentEvents(kv: ReadKV, limit = 50): Promise<LedgerEvent[
 const EVENT_BLOCK = 1_000
 
 /**
- * The last one to two thousand events, oldest first, read as key ranges (event keys are
- * zero-padded, so a shared prefix is a block of a thousand). Older events are history, not
- * news: notifications look no further back.
+ * The first of the last one to two thousand events when the latest is `seq`: those latestEvents
+ * reads as key ranges (event keys are zero-padded, so a shared prefix is a block of a thousand).
+ * Older events are history, not news: notifications look no further back.
  */
+export function latestEventsFrom(seq: number): number {
+  const block = Math.floor(seq / EVENT_BLOCK)
+  return block > 0 ? (block - 1) * EVENT_BLOCK : 0
+}
+
+/** See latestEventsFrom: the events from there to the latest. */
 export async function latestEvents(kv: ReadKV): Promise<LedgerEvent[]> {
   const meta = await networkMeta(kv)
   if (!meta || meta.seq.event === 0) return []

@@ -22,7 +22,7 @@ import {
   refusalNotifications,
   type Notification,
 } from '../ledger/notifications.ts'
-import { latestEvents, named, type MemberSource } from '../ledger/queries.ts'
+import { latestEvents, latestEventsFrom, named, type MemberSource } from '../ledger/queries.ts'
 import type { Logger } from '../logger.ts'
 import type { ViewSnapshot } from '../network/view.ts'
 import type { LocalStateFile, NetworkEntry } from './local-state.ts'
@@ -35,6 +35,8 @@ import type { LocalStateFile, NetworkEntry } from './local-state.ts'
 const SCAN_DELAY_MS = 25
 /** How many of the network's latest refusals the notification list looks through for mine. */
 const RECENT_REFUSALS = 200
+/** Up to how many new events the list reads one by one after its last call (see mine()). */
+const FOLLOW_EVENTS = 500
 
 export interface FeedOptions {
   entry: NetworkEntry
@@ -98,7 +100,7 @@ export class NotificationFeed {
         kv.get<Member>(keys.member(me)),
       ])
       if (!meta || !member) return []
-      const events = (await latestEvents(kv)).filter((e) => concerns(e, member))
+      const events = await this.mine(kv, meta, member)
       const { names } = await named(await this.o.members(kv), events.flatMap(parties))
       // What asked me to act and no longer waits for me is told without the call to act.
       const asking = [...new Set(events.filter(asks).map((e) => e.pledge!))]
@@ -120,6 +122,46 @@ export class NotificationFeed {
       ]
       return list.map((x) => ({ ...x, network: entry.key, read: state.isRead(entry.key, x.id) }))
     })
+  }
+
+  /** The events the last list() found that concern me, and the view they were read from. */
+  private kept: {
+    view: string
+    member: string
+    joinedEvent: number
+    upTo: number
+    events: LedgerEvent[]
+  } | null = null
+
+  /**
+   * The latest events (latestEvents' window) that concern `member`. Every screen asks for the
+   * list again on each update, and reading the window costs up to two thousand events (30 ms
+   * at 50,000 ops); an event never changes once written until the view is truncated or
+   * replaced (which moves its epoch), so only the events since the last call are read.
+   */
+  private async mine(kv: ViewSnapshot, meta: NetworkMeta, member: Member) {
+    const view = `${kv.core}/${kv.viewEpoch}`
+    const upTo = meta.seq.event
+    const k = this.kept
+    let events: LedgerEvent[]
+    if (
+      k?.view === view &&
+      k.member === member.id &&
+      k.joinedEvent === member.joinedEvent &&
+      k.upTo <= upTo &&
+      upTo - k.upTo <= FOLLOW_EVENTS
+    ) {
+      const from = latestEventsFrom(upTo)
+      events = k.events.filter((e) => e.seq >= from)
+      for (let s = k.upTo + 1; s <= upTo; s++) {
+        const e = await kv.get<LedgerEvent>(keys.event(s))
+        if (e && concerns(e, member)) events.push(e)
+      }
+    } else {
+      events = (await latestEvents(kv)).filter((e) => concerns(e, member))
+    }
+    this.kept = { view, member: member.id, joinedEvent: member.joinedEvent, upTo, events }
+    return events
   }
 
   /** Marks notifications read (all of them, or those in `ids`); returns how many were new. */
