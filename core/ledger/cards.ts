@@ -205,6 +205,29 @@ export function allCards(
   return cardsOf(kv, source, viewer, now)
 }
 
+/**
+ * Cards made from records a MemberSource hands out again unchanged (the node's MemberIndex
+ * keeps a record until an op touches the member), with what else they were made from. A
+ * screen that lists every member asks after each update, when one or two records changed.
+ */
+const made = new WeakMap<MemberRecord, { made: string; card: MemberCard }>()
+
+/** cardOf a record, made again only when the record or what else the card shows changed. */
+function cardOfRecord(
+  r: MemberRecord,
+  meta: NetworkMeta,
+  viewer: string | undefined,
+  now = meta.now,
+): MemberCard {
+  const red = r.member.red ? daysLeft(r.member.red.deadline, now) : ''
+  const key = `${meta.cycle}|${meta.decimals}|${viewer ?? ''}|${red}`
+  const kept = made.get(r)
+  if (kept?.made === key) return kept.card
+  const card = cardOf(r.member, r.incoming, r.outgoing, meta, viewer, now)
+  made.set(r, { made: key, card })
+  return card
+}
+
 /** The cards of the members `keep` picks, in join order. */
 export async function cardsOf(
   kv: ReadKV,
@@ -218,7 +241,7 @@ export async function cardsOf(
   for (const m of await source.members()) {
     if (!keep(m)) continue
     const r = await source.record(m.id)
-    if (r) cards.push(cardOf(r.member, r.incoming, r.outgoing, meta, viewer, now))
+    if (r) cards.push(cardOfRecord(r, meta, viewer, now))
   }
   return cards
 }

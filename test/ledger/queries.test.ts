@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { formatAmount, parseAmount } from '../../core/ledger/format.ts'
 import {
+  allCards,
   home,
   latestEvents,
+  listMembers,
+  memberRecord,
+  type MemberSource,
   memberCard,
   needsHelp,
   organizer,
@@ -183,5 +187,45 @@ describe("Home's list of who needs help", () => {
       shown: cards.slice(0, 2),
       total: 2,
     })
+  })
+})
+
+describe('cards of records kept between updates', () => {
+  /** A MemberSource that hands out the records it read once, as the node's index does. */
+  async function kept(t: TestLedger): Promise<MemberSource> {
+    const members = await listMembers(t.kv)
+    const records = new Map(
+      await Promise.all(
+        members.map(async (m) => [m.id, (await memberRecord(t.kv, m.id))!] as const),
+      ),
+    )
+    return { members: async () => members, record: async (id) => records.get(id) ?? null }
+  }
+
+  it('are made once per record, and again when what else they show changes', async () => {
+    const { t } = await circles()
+    await t.ok('gleb', { type: 'status.red', amount: 30_000, days: 10 })
+    const source = await kept(t)
+    const fresh = () => allCards(t.kv, anna, t.now)
+    const first = await allCards(t.kv, anna, t.now, source)
+    expect(first).toEqual(await fresh())
+    // The same records, viewer and day: the same cards.
+    const again = await allCards(t.kv, anna, t.now, source)
+    again.forEach((card, i) => expect(card).toBe(first[i]))
+    // Another day counts days left down, and changes nothing else.
+    const later = await allCards(t.kv, anna, t.now + 2 * DAY, source)
+    expect(later.find((c) => c.id === gleb)!.red!.daysLeft).toBe(
+      first.find((c) => c.id === gleb)!.red!.daysLeft - 2,
+    )
+    expect(later.find((c) => c.id === dana)).toBe(first.find((c) => c.id === dana))
+    // Another viewer sees others' details differently (a node has one viewer: one card kept).
+    const forBoris = await allCards(t.kv, boris, t.now, source)
+    expect(forBoris).toEqual(await allCards(t.kv, boris, t.now))
+    expect(forBoris.find((c) => c.id === anna)).not.toBe(first.find((c) => c.id === anna))
+    // A new record (the index read the member again): a new card.
+    await t.ok('boris', { type: 'status.orange', amount: 9_000 })
+    const changed = await allCards(t.kv, anna, t.now, await kept(t))
+    expect(changed.find((c) => c.id === boris)!.monthly).toBe(9_000)
+    expect(changed).toEqual(await fresh())
   })
 })
