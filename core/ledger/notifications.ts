@@ -226,13 +226,14 @@ export function calendarNotifications(
 }
 
 /**
- * My ops that the rules refused once they were in the shared log (see NotificationFeed).
+ * My ops that the rules refused once they were in the shared log (see NotificationFeed):
+ * those `mine` wrote, the writer keys of my devices (a member's ops come from any of them).
  * `refusal` is the refusal's code and values, which apps say in their user's language; the
  * English text gives an amount in the network's units when `meta` is known.
  */
 export function refusalNotifications(
   rejections: Rejection[],
-  me: string,
+  mine: readonly string[],
   meta?: NetworkMeta | null,
 ): Notification[] {
   const said = (reason: StoredRefusal) => {
@@ -242,7 +243,7 @@ export function refusalNotifications(
     return reasonText({ ...reason, params: { ...reason.params, amount } })
   }
   return rejections
-    .filter((r) => r.author === me)
+    .filter((r) => mine.includes(r.author))
     .map((r) => ({
       id: `refused:${r.ref}`,
       kind: 'op.refused' as const,

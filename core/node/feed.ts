@@ -116,7 +116,7 @@ export class NotificationFeed {
         ...calendarNotifications(this.o.clock(), meta, await currentOutgoing(kv, me)),
         ...refusalNotifications(
           refused.map((e) => e.value),
-          me,
+          member.devices,
           meta,
         ),
       ]
@@ -226,7 +226,12 @@ export class NotificationFeed {
         const r = await kv.get<Rejection>(keys.rejected(s))
         if (r) out.push(r)
       }
-      return refusalNotifications(out, me, await kv.get<NetworkMeta>(keys.meta))
+      const [meta, member] = await Promise.all([
+        kv.get<NetworkMeta>(keys.meta),
+        kv.get<Member>(keys.member(me)),
+      ])
+      // Before joining, my ops are this device's.
+      return refusalNotifications(out, member?.devices ?? [me], meta)
     })
     this.pushUnread(fresh)
   }

@@ -91,7 +91,7 @@ describe('refusal notifications', () => {
     await t.op('boris', { type: 'status.green' })
     const rejections = (await t.kv.list<Rejection>(keys.rejections)).map((e) => e.value)
     expect(rejections).toHaveLength(2)
-    expect(refusalNotifications(rejections, keyOf('anna'))).toEqual([
+    expect(refusalNotifications(rejections, [keyOf('anna')])).toEqual([
       {
         id: `refused:${rejections[0]!.ref}`,
         kind: 'op.refused',
@@ -102,17 +102,31 @@ describe('refusal notifications', () => {
       },
     ])
   })
+  it('tells a member of refused ops from any of their devices', async () => {
+    const t = await new TestLedger().network('anna', ['boris'])
+    await t.ok('anna', t.admitOp(await t.invite('anna', 'invite of boris phone'), 'boris phone'))
+    await t.ok('boris phone', t.joinOp('boris phone', 'boris'))
+    await t.op('boris phone', { type: 'status.green' })
+    await t.op('boris', { type: 'status.green' })
+    const rejections = (await t.kv.list<Rejection>(keys.rejections)).map((e) => e.value)
+    const devices = (await t.member('boris'))!.devices
+    expect(devices).toEqual([keyOf('boris'), keyOf('boris phone')])
+    expect(refusalNotifications(rejections, devices).map((n) => n.id)).toEqual(
+      rejections.map((r) => `refused:${r.ref}`),
+    )
+    expect(refusalNotifications(rejections, [keyOf('anna')])).toEqual([])
+  })
   it('gives an amount in the network units, the refusal keeping it in minor units', async () => {
     const t = await new TestLedger().network('anna', ['boris'])
     await t.ok('anna', { type: 'status.orange', amount: 60_000 })
     await t.op('anna', { type: 'status.orange', amount: 60_000 })
     const rejections = (await t.kv.list<Rejection>(keys.rejections)).map((e) => e.value)
     const meta = await t.kv.get<NetworkMeta>(keys.meta)
-    const [refused] = refusalNotifications(rejections, keyOf('anna'), meta)
+    const [refused] = refusalNotifications(rejections, [keyOf('anna')], meta)
     expect(refused).toMatchObject({
       refusal: { code: 'same-monthly', params: { amount: 60_000 } },
       text: `Your status.orange did not count: your monthly amount is already 600 ${meta!.currency}`,
     })
-    expect(refusalNotifications(rejections, keyOf('anna'))[0]!.text).toMatch(/already 60000$/)
+    expect(refusalNotifications(rejections, [keyOf('anna')])[0]!.text).toMatch(/already 60000$/)
   })
 })

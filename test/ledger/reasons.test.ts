@@ -71,7 +71,7 @@ describe('rejection reasons', () => {
       params: { reason: text },
     })
     const old = { seq: 1, ref: 'r', author: 'a', type: 'status.green', reason: text, at: 0 }
-    expect(refusalNotifications([old], 'a')[0]).toMatchObject({
+    expect(refusalNotifications([old], ['a'])[0]).toMatchObject({
       refusal: text,
       text: 'Your status.green did not count: you are already green',
     })
