@@ -129,7 +129,7 @@ export class ExodusNode extends EventEmitter implements NodeApi, NodeContext {
       pairingTimeoutMs: this.opts.pairingTimeoutMs ?? 20_000,
       syncTimeoutMs: this.opts.syncTimeoutMs ?? (this.opts.pairingTimeoutMs ?? 20_000) * 3,
     })
-    rekeying = new Rekeying({ networks, state, clock, log })
+    rekeying = new Rekeying({ networks, state, clock, log, push })
     const cycles = new CycleClock({
       sessions: () => networks.list(),
       clock,

@@ -13,7 +13,7 @@
  * old public key), so nothing of the old phrase is needed, or kept, to finish one later.
  */
 import { fail } from '../errors.ts'
-import type { Rekeyed } from '../api/results.ts'
+import type { NodeEvent, Rekeyed } from '../api/results.ts'
 import { memberKeyPair, signProof } from '../identity/member-key.ts'
 import { identitySeed, newPhrase, openSealedPhrase, sealPhrase } from '../identity/phrase.ts'
 import { REKEY_DEVICES_MAX } from '../ledger/limits.ts'
@@ -34,6 +34,8 @@ export interface RekeyingOptions {
   state: LocalStateFile
   clock: () => number
   log: Logger
+  /** Tells the apps: the identity changed (a new phrase, not written down yet). */
+  push: (event: NodeEvent) => void
 }
 
 /** How long a network whose change failed waits before the next try. */
@@ -115,6 +117,7 @@ export class Rekeying {
         }
       }
       log.info('recovery phrase changed', { networks: networks.length })
+      this.o.push({ type: 'state', network: '*' })
       return { words: state.phraseWords(), networks }
     })
   }
@@ -268,6 +271,7 @@ export class Rekeying {
     }
     oldSeed.fill(0)
     await state.replacePhrase(phrase, state.state.identity.phraseWritten)
+    this.o.push({ type: 'state', network: '*' })
     log.info('this device took the new recovery phrase of its person', {
       network: n.short,
       others: others.filter((o) => o.n.entry.rekey !== undefined).length,

@@ -99,6 +99,10 @@ it('unlinks a lost device and changes the recovery phrase, showing the new words
   const list = await within(friends).findByRole('list', { name: 'Your devices in Friends' }, slow)
   await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(2), slow)
   const item = within(list).getAllByRole('listitem')[1]!
+  // Anna wrote her phrase down: the Recovery phrase section stops asking her to.
+  const ask = /^You have not yet said that you wrote these words down/
+  await anna.call('identity.phraseWritten', {})
+  await waitFor(() => expect(screen.queryByText(ask)).toBeNull(), slow)
   // Next to "Unlink", for a device that was lost or stolen; it asks first, saying what it does.
   await user.click(
     within(item).getByRole('button', {
@@ -133,11 +137,14 @@ it('unlinks a lost device and changes the recovery phrase, showing the new words
   await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(1), slow)
 
   expect((await anna.call('identity.get', {})).phraseWritten).toBe(false)
+  // The new phrase is not written down yet, and the Recovery phrase section says so at once.
+  await screen.findByText(ask, undefined, slow)
   await user.click(within(shown).getByRole('button', { name: 'I have written these words down' }))
   await waitFor(() =>
     expect(within(friends).queryByRole('region', { name: 'Your new recovery phrase' })).toBeNull(),
   )
   expect((await anna.call('identity.get', {})).phraseWritten).toBe(true)
+  await waitFor(() => expect(screen.queryByText(ask)).toBeNull(), slow)
 })
 
 it('links a new install at first run with the code, in Ukrainian, saying what is wrong', async () => {

@@ -39,6 +39,8 @@ export const nodeCommands = {
   /** The person has written the phrase down: the app stops asking them to. */
   'identity.phraseWritten': command(z.object({}), async (ctx) => {
     await ctx.state.markPhraseWritten()
+    // Every screen that asks the person to write it down stops asking.
+    ctx.push({ type: 'state', network: '*' })
     return identity(ctx)
   }),
   /**
