@@ -209,27 +209,42 @@ export interface ClearingResults {
   mine: { cleared: number; obligations: ClearingItem[] } | null
 }
 
+/** What a past run cleared, by obligation, and the chains it found: the same for everyone. */
+export interface RunChains {
+  byId: Map<string, { id: string } & ClearedRow>
+  chains: ClearingChain[]
+}
+
 /**
- * Past clearings, newest first, and what the one of `cycle` (else the latest) did for `me`.
- * Its chains are computed again from the obligations it reduced (see chainsOfRun).
+ * The obligations the run of `cycle` reduced and its chains, computed again from them (see
+ * chainsOfRun): it costs what the run cleared (10,000 rows at 10,000 obligations), and never
+ * changes once the run is in the view, so a node keeps it (NetworkSession.clearingRun).
+ */
+export async function runChains(kv: ReadKV, cycle: string): Promise<RunChains> {
+  const prefix = keys.clearedRowsOf(cycle)
+  const rows = (await kv.list<ClearedRow>(prefix)).map((e) => ({
+    id: e.key.slice(prefix.length),
+    ...e.value,
+  }))
+  return { byId: new Map(rows.map((r) => [r.id, r])), chains: chainsOfRun(rows) }
+}
+
+/**
+ * Past clearings, newest first, and what the one of `cycle` (else the latest) did for `me`,
+ * with its chains from `chainsOf` (runChains, or what a node kept of it).
  */
 export async function clearingResults(
   kv: ReadKV,
   me: string,
   cycle?: string,
+  chainsOf: (run: ClearingRun) => Promise<RunChains> = (run) => runChains(kv, run.cycle),
 ): Promise<ClearingResults> {
   const runs = (await kv.list<ClearingRun>(keys.clearingRuns)).map((e) => e.value).reverse()
   const run = (cycle === undefined ? runs[0] : runs.find((r) => r.cycle === cycle)) ?? null
   if (!run) return { runs, run, mine: null }
   const record = await kv.get<MemberClearing>(keys.memberClearing(me, run.cycle))
   if (!record) return { runs, run, mine: null }
-  const prefix = keys.clearedRowsOf(run.cycle)
-  const rows = (await kv.list<ClearedRow>(prefix)).map((e) => ({
-    id: e.key.slice(prefix.length),
-    ...e.value,
-  }))
-  const byId = new Map(rows.map((r) => [r.id, r]))
-  const chains = chainsOfRun(rows)
+  const { byId, chains } = await chainsOf(run)
   const through = chains.flatMap((c, i) =>
     c.obligations.some((id) => byId.get(id)!.from === me) ? [i] : [],
   )

@@ -19,12 +19,18 @@ import {
   keys,
   networkId,
   pledgeIdOf,
+  type ClearingRun,
   type Member,
   type NetworkMeta,
   type Pledge,
   type WriterRecord,
 } from '../ledger/model.ts'
-import { solveCurrent, type SolvedClearing } from '../ledger/clearing-view.ts'
+import {
+  runChains,
+  solveCurrent,
+  type RunChains,
+  type SolvedClearing,
+} from '../ledger/clearing-view.ts'
 import { newerWriters, OP_VERSION, type Op, type OpInput } from '../ledger/ops.ts'
 import { tryOp } from '../ledger/try-op.ts'
 import type { Logger } from '../logger.ts'
@@ -291,24 +297,40 @@ export class NetworkSession extends ReadyResource {
     }
   }
 
-  /** The last clearing solved for a preview, and the view state it holds for (see below). */
-  private solved: { at: string; value: Promise<SolvedClearing> } | null = null
+  /** Values kept between updates, each with the state of the view it holds for (see keep). */
+  private readonly kept = new Map<string, { at: string; value: Promise<unknown> }>()
+
+  /**
+   * The value kept as `name` if it was computed `at` the same state, else `compute()`'s (kept
+   * in its place; a failure is not kept). `at` names the view core and epoch (a truncation or
+   * a fast-forward changes what the same keys hold) and whatever else the value depends on.
+   */
+  private keep<T>(name: string, kv: ViewSnapshot, at: string, compute: () => Promise<T>) {
+    const state = `${kv.core}/${kv.viewEpoch}/${at}`
+    const kept = this.kept.get(name)
+    if (kept?.at === state) return kept.value as Promise<T>
+    const entry = { at: state, value: compute() }
+    entry.value.catch(() => {
+      if (this.kept.get(name) === entry) this.kept.delete(name)
+    })
+    this.kept.set(name, entry)
+    return entry.value
+  }
 
   /**
    * The clearing of the current cycle as `kv` holds it (solveCurrent), kept until what it could
-   * take changes (meta.seq.clearing) or the view is rebuilt, so that a preview asked again on
-   * every update costs the asker's own obligations, not the network's.
+   * take changes (meta.seq.clearing), so that a preview asked again on every update costs the
+   * asker's own obligations, not the network's.
    */
   solvedClearing(kv: ViewSnapshot, meta: NetworkMeta): Promise<SolvedClearing> {
-    const at = `${kv.core}/${kv.viewEpoch}/${meta.cycle}/${meta.seq.clearing}`
-    if (this.solved?.at !== at) {
-      const entry = { at, value: solveCurrent(kv, meta) }
-      entry.value.catch(() => {
-        if (this.solved === entry) this.solved = null
-      })
-      this.solved = entry
-    }
-    return this.solved.value
+    return this.keep('clearing', kv, `${meta.cycle}/${meta.seq.clearing}`, () =>
+      solveCurrent(kv, meta),
+    )
+  }
+
+  /** What a past clearing run cleared and its chains (runChains): a run never changes. */
+  clearingRun(kv: ViewSnapshot, run: ClearingRun): Promise<RunChains> {
+    return this.keep('run', kv, `${run.cycle}/${run.at}`, () => runChains(kv, run.cycle))
   }
 
   /** Runs `fn` on a snapshot of the view; data not on this device becomes a user's error. */

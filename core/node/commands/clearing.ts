@@ -73,7 +73,7 @@ export const clearingCommands = {
       const n = ctx.networks.get(p.network)
       return n.read(async (kv): Promise<ClearingResultsState> => {
         if (!(await kv.get(keys.meta))) throw fail('not-synced')
-        const results = await clearingResults(kv, n.me, p.cycle)
+        const results = await clearingResults(kv, n.me, p.cycle, (run) => n.clearingRun(kv, run))
         const source = await n.members.at(kv)
         const who = await named(source, mentioned(results.mine?.obligations ?? []))
         return { me: n.me, ...results, ...who }
