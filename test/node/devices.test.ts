@@ -58,16 +58,21 @@ function memberOf(node: ExodusNode, network: string, id: string): Promise<Member
   return node.networks.get(network).read((kv) => kv.get<Member>(keys.member(id)))
 }
 
+/** Anna in two networks she made, Friends (with Boris) and Neighbours (alone). */
+async function twoNetworks() {
+  const t = await testnet()
+  const anna = await create(t, { name: 'Anna' })
+  const neighbours = await anna.node.call('network.create', {
+    name: 'Neighbours',
+    currency: 'hours',
+  })
+  const boris = await pair(anna, 'Boris')
+  return { t, anna, friends: anna.net.id, neighbours, boris }
+}
+
 describe('linking a device with a link code', () => {
   it('makes it the same member in every network of the person, acting at once with the other', async () => {
-    const t = await testnet()
-    const anna = await create(t, { name: 'Anna' })
-    const friends = anna.net.id
-    const neighbours = await anna.node.call('network.create', {
-      name: 'Neighbours',
-      currency: 'hours',
-    })
-    const boris = await pair(anna, 'Boris')
+    const { t, anna, friends, neighbours, boris } = await twoNetworks()
     await boris.node.call('status.set', { network: friends, status: 'orange', amount: 50_000 })
 
     const before = Date.now()
@@ -488,14 +493,7 @@ describe('restoring from the recovery phrase', () => {
 
 describe('changing the recovery phrase', () => {
   it('retires the old phrase in every network; the devices that stay take the new one', async () => {
-    const t = await testnet()
-    const anna = await create(t, { name: 'Anna' })
-    const friends = anna.net.id
-    const neighbours = await anna.node.call('network.create', {
-      name: 'Neighbours',
-      currency: 'hours',
-    })
-    const boris = await pair(anna, 'Boris')
+    const { t, anna, friends, neighbours, boris } = await twoNetworks()
     const phone = await linkedDevice(anna, 'Anna phone')
     const tablet = await linkedDevice(anna, 'Anna tablet')
     // The tablet is Anna in a network of Boris's where the laptop is not.
