@@ -122,9 +122,16 @@ export class Rekeying {
     })
   }
 
-  /** Looks at `n` on each of its updates: see follow. */
+  /**
+   * Looks at `n` now, when its session finds a box sealed for this device (it reads this
+   * device's writer record on every update already), and on updates while a change of my
+   * member key is pending there: see follow.
+   */
   watch(n: NetworkSession): void {
-    n.base.on('update', () => this.follow(n))
+    n.on('sealed', () => this.follow(n))
+    n.base.on('update', () => {
+      if (n.entry.rekey !== undefined) this.follow(n)
+    })
     this.follow(n)
   }
 
@@ -247,7 +254,7 @@ export class Rekeying {
    */
   private async takeSealed(n: NetworkSession): Promise<void> {
     const { state, log } = this.o
-    const writer = await n.read((kv) => kv.get<WriterRecord>(keys.writer(n.base.localKey)))
+    const writer = await n.ownWriter()
     const sealed = writer?.sealed
     if (!sealed || writer.unlinkedAt !== undefined || this.unopened.has(sealed.box)) return
     const m = await this.membership(n)

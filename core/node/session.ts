@@ -145,7 +145,7 @@ export class NetworkSession extends ReadyResource {
   /** Looks up which member this device acts for, until it does (after it joined). */
   async findMe(): Promise<void> {
     if (this.memberId !== null) return
-    const writer = await this.read((kv) => kv.get<WriterRecord>(keys.writer(this.base.localKey)))
+    const writer = await this.ownWriter()
     if (writer?.member) this.memberId = writer.member
   }
 
@@ -197,7 +197,12 @@ export class NetworkSession extends ReadyResource {
     }
     refused.delete(this.base.localKey)
     this.refused = refused
-    const mine = await this.read((kv) => kv.get<WriterRecord>(keys.writer(this.base.localKey)))
+    const mine = await this.ownWriter()
+    // A new recovery phrase sealed for this device (member.rekey): see Rekeying.
+    if (mine?.sealed && mine.sealed.box !== this.sealedSeen) {
+      this.sealedSeen = mine.sealed.box
+      this.emit('sealed')
+    }
     if (mine?.unlinkedAt !== undefined && this.swarm) {
       // This device was unlinked: what it writes no longer counts; it stops syncing.
       this.opts.log.warn('this device was unlinked from its member: stopped syncing', {
@@ -333,6 +338,14 @@ export class NetworkSession extends ReadyResource {
     return this.keep('run', kv, `${run.cycle}/${run.at}`, () => runChains(kv, run.cycle))
   }
 
+  /** This device's writer record: its member, whether it was unlinked, a phrase sealed for it. */
+  ownWriter(): Promise<WriterRecord | null> {
+    return this.read((kv) => kv.get<WriterRecord>(keys.writer(this.base.localKey)))
+  }
+
+  /** The last sealed box 'sealed' was emitted for. */
+  private sealedSeen: string | undefined
+
   /** Runs `fn` on a snapshot of the view; data not on this device becomes a user's error. */
   async read<T>(fn: (kv: ViewSnapshot) => Promise<T>): Promise<T> {
     const snap = this.base.snapshot()
@@ -416,8 +429,7 @@ export class NetworkSession extends ReadyResource {
     // be refused once that one was unlinked, whichever device of theirs wrote.
     const author = this.base.localKey
     // Not a writer any more: this device was unlinked from its member (domain.md §12).
-    const mine = () => this.read((kv) => kv.get<WriterRecord>(keys.writer(this.base.localKey)))
-    if (!this.base.writable && (await mine())?.unlinkedAt !== undefined) {
+    if (!this.base.writable && (await this.ownWriter())?.unlinkedAt !== undefined) {
       throw refused({ code: 'device-unlinked', params: {} })
     }
     if (!this.base.writable) await this.until(() => this.base.writable, WRITABLE_BLINK_MS)
