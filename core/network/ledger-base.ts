@@ -414,6 +414,18 @@ export class LedgerBase extends ReadyResource {
     return snap
   }
 
+  /**
+   * Stops applying and fetching the view, for good: the device still serves what it holds
+   * (its own writer core included) to peers, but takes no part in merging. For benches that
+   * run many devices in one process; an app device always applies. Append only when not paused:
+   * Autobase writes appends to the device's core as part of applying.
+   */
+  pause(): void {
+    this.viewDownload?.destroy()
+    this.viewDownload = null
+    this.base.pause()
+  }
+
   /** Replicates all the network's cores over a swarm connection or a new stream. */
   replicate(stream: boolean | NoiseSecretStream): NoiseSecretStream {
     return this.base.replicate(stream)

@@ -801,6 +801,61 @@ describe('ledger convergence on real Autobases', () => {
     }
   })
 
+  it('sets up a star whose writers leave; a paused writer serves its ops and applies none', async () => {
+    // As the many-writers bench runs 200 writer devices next to a few full peers.
+    const mesh = await PeerMesh.create({
+      size: 4,
+      ts: T0,
+      ackInterval: 0,
+      star: true,
+      detached: (index) => index >= 2,
+    })
+    try {
+      const [creator, full, writer] = [mesh.peer(0), mesh.peer(1), mesh.peer(2)]
+      expect([mesh.isConnected(0, 1), mesh.isConnected(0, 2), mesh.isConnected(0, 3)]).toEqual([
+        true,
+        false,
+        false,
+      ])
+      const about = async (peer: number, id: string) => {
+        const snap = mesh.peer(peer).base.snapshot()
+        try {
+          return ((await snap.get(keys.member(id))) as { about?: string } | null)?.about
+        } finally {
+          await snap.close()
+        }
+      }
+      const profile = (text: string) => ({
+        v: OP_VERSION,
+        id: mesh.nextOpId(),
+        ts: T0,
+        type: 'member.profile',
+        about: text,
+      })
+      await writer.base.append(profile('offline'))
+      writer.base.pause()
+      mesh.connect(0, 2)
+      await creator.base.append(profile('hello'))
+      const me = creator.base.localKey
+      await waitFor(
+        mesh,
+        async () => (await about(1, writer.base.localKey)) === 'offline',
+        'the full peer to have the writer op',
+        10_000,
+        [0, 1],
+      )
+      expect(await about(1, me)).toBe('hello')
+      // Connected to the creator, the writer could fetch its op, but a paused base applies
+      // nothing.
+      await writer.base.update()
+      expect(await about(2, writer.base.localKey)).toBe('offline')
+      expect(await about(2, me)).toBe('')
+      expect(full.applyErrors).toEqual([])
+    } finally {
+      await mesh.close()
+    }
+  })
+
   it('notices views that differ, and says where', async () => {
     // Peer 1 runs rules of its own: it also notes the last op it refused.
     const quirky =

@@ -51,6 +51,12 @@ export interface PeerMeshOptions {
    * waits for the creator alone to see every member: for many peers.
    */
   star?: boolean
+  /**
+   * With `star`: the peers for which this holds leave the creator once it has their
+   * member.join, so that setting up a network of many writers does not make every one of them
+   * apply every later join. They stay open, writable and unconnected.
+   */
+  detached?: (index: number) => boolean
 }
 
 interface Link {
@@ -179,20 +185,23 @@ export class PeerMesh {
         this.opts.star ? [0, peer.index] : undefined,
       )
       await peer.base.append(join(peer))
+      if (this.opts.star && this.opts.detached?.(peer.index)) {
+        const key = keys.member(peer.base.localKey)
+        await waitFor(
+          this,
+          async () => hasKeys(creator.base, [key]),
+          `the creator to see ${peer.name} join`,
+          120_000,
+          [0, peer.index],
+        )
+        this.disconnect(0, peer.index)
+      }
     }
     const everyone = this.members().map((m) => keys.member(m))
     for (const peer of this.opts.star ? [creator] : this.peers) {
       await waitFor(
         this,
-        async () => {
-          const snap = peer.base.snapshot()
-          try {
-            for (const key of everyone) if (!(await snap.get(key))) return false
-            return true
-          } finally {
-            await snap.close()
-          }
-        },
+        () => hasKeys(peer.base, everyone),
         `${peer.name} to see every member`,
         10_000,
         this.opts.star ? [0] : undefined,
@@ -320,6 +329,17 @@ export class PeerMesh {
     await Promise.allSettled(this.peers.map((p) => p.base?.close()))
     await Promise.allSettled(this.peers.map((p) => p.store?.close()))
     await Promise.allSettled(this.peers.map((p) => fs.rm(p.dir, { recursive: true, force: true })))
+  }
+}
+
+/** Whether the base's view holds every key. */
+async function hasKeys(base: LedgerBase, wanted: string[]): Promise<boolean> {
+  const snap = base.snapshot()
+  try {
+    for (const key of wanted) if (!(await snap.get(key))) return false
+    return true
+  } finally {
+    await snap.close()
   }
 }
 
