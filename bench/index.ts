@@ -28,7 +28,7 @@
  */
 import os from 'node:os'
 import { clearingBench, clearingSummary } from './clearing.ts'
-import { manyWriters } from './many-writers.ts'
+import { manyWriters, manyWritersSummary } from './many-writers.ts'
 import { CLI_TARGET_RATIO, cliStartup } from './cli-startup.ts'
 import { joinCatchup } from './join-catchup.ts'
 import { ledgerThroughput, TARGET_RATIO } from './ledger-throughput.ts'
@@ -156,14 +156,7 @@ async function main(): Promise<void> {
           `<= ${UI_TARGETS.jsKB} KB`,
         ],
         ...clearingSummary(clearing),
-        typeof writers === 'string'
-          ? ['many real writers at once: all full peers the same after', `none: ${writers}`, '']
-          : [
-              `${fmtInt(writers.writers)} real writers, ${fmtInt(writers.ops)} ops at once: all ` +
-                'full peers the same after (vs one writer)',
-              `${fmtMs(writers.concurrent.convergeMs)} (${fmtMs(writers.single.convergeMs)})`,
-              '',
-            ],
+        ...manyWritersSummary(writers),
         ['peak rss / heap used (whole run)', `${fmtMB(peak.rss)} / ${fmtMB(peak.heapUsed)}`, ''],
         ['total bench time', fmtMs(performance.now() - started), ''],
         [

@@ -35,6 +35,11 @@ export interface ManyWritersResult {
   setupMs: number
   /** Appends from every writer at once: until every full peer's view is the same. */
   concurrent: RoundResult
+  /**
+   * One of the writers, resumed once the full peers agree: until its view is theirs. Each
+   * writer device of a real network does that on its own machine.
+   */
+  writerCatchUpMs: number
   /** The same number of ops from one writer. */
   single: RoundResult
 }
@@ -115,6 +120,25 @@ async function round(
   }
 }
 
+/**
+ * Resumes `writer` (paused by round) and times it until its view is the creator's, which
+ * ends with the marker `end`; then pauses it again.
+ */
+async function catchUp(mesh: PeerMesh, writer: Peer, end: string): Promise<number> {
+  const creator = mesh.peer(0)
+  const started = performance.now()
+  writer.base.resume()
+  await until([writer], `${writer.name} to catch up`, async () => {
+    return (await aboutOf(writer, creator.base.localKey)) === end
+  })
+  const ms = performance.now() - started
+  // The next round has the same full peers as this one.
+  writer.base.pause()
+  const [mine, theirs] = await Promise.all([dumpView(writer.base), dumpView(creator.base)])
+  if (mine.hash !== theirs.hash) throw new Error(`${writer.name}: a view of its own`)
+  return ms
+}
+
 function profileOp(mesh: PeerMesh, about: string) {
   return { v: OP_VERSION, id: mesh.nextOpId(), ts: T0, type: 'member.profile', about }
 }
@@ -140,6 +164,7 @@ export async function manyWriters(): Promise<ManyWritersResult> {
     const ops = WRITERS * OPS_EACH
     const writers = mesh.peers.slice(FULL_PEERS, FULL_PEERS + WRITERS)
     const concurrent = await round(mesh, 'concurrent', writers, OPS_EACH)
+    const writerCatchUpMs = await catchUp(mesh, writers[0]!, 'end of concurrent')
     const single = await round(mesh, 'single', [mesh.peer(FULL_PEERS + WRITERS)], ops)
     const row = (label: string, r: RoundResult) => [
       label,
@@ -157,10 +182,34 @@ export async function manyWriters(): Promise<ManyWritersResult> {
       `  ${fmtInt(WRITERS)} writers / one writer: ` +
         `${(concurrent.convergeMs / single.convergeMs).toFixed(2)}x the time to converge`,
     )
-    return { writers: WRITERS, ops, setupMs, concurrent, single }
+    note(
+      `  one of the ${fmtInt(WRITERS)} writers, applying again once the full peers agreed: ` +
+        `the same view after ${fmtMs(writerCatchUpMs)} more`,
+    )
+    return { writers: WRITERS, ops, setupMs, concurrent, writerCatchUpMs, single }
   } finally {
     await mesh.close()
   }
+}
+
+/** The bench summary's rows: `result` is what manyWriters gave, or why it gave nothing. */
+export function manyWritersSummary(result: ManyWritersResult | string): string[][] {
+  if (typeof result === 'string') {
+    return [['many real writers at once: all full peers the same after', `none: ${result}`, '']]
+  }
+  return [
+    [
+      `${fmtInt(result.writers)} real writers, ${fmtInt(result.ops)} ops at once: all full ` +
+        'peers the same after (vs one writer)',
+      `${fmtMs(result.concurrent.convergeMs)} (${fmtMs(result.single.convergeMs)})`,
+      '',
+    ],
+    [
+      'one of those writers, applying once the full peers agreed: same view after',
+      fmtMs(result.writerCatchUpMs),
+      '',
+    ],
+  ]
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -415,7 +415,7 @@ export class LedgerBase extends ReadyResource {
   }
 
   /**
-   * Stops applying and fetching the view, for good: the device still serves what it holds
+   * Stops applying and fetching the view until resume(): the device still serves what it holds
    * (its own writer core included) to peers, but takes no part in merging. For benches that
    * run many devices in one process; an app device always applies. Append only when not paused:
    * Autobase writes appends to the device's core as part of applying.
@@ -424,6 +424,12 @@ export class LedgerBase extends ReadyResource {
     this.viewDownload?.destroy()
     this.viewDownload = null
     this.base.pause()
+  }
+
+  /** Applies again what came in while paused, and what comes next. */
+  resume(): void {
+    this.base.resume()
+    this.downloadView()
   }
 
   /** Replicates all the network's cores over a swarm connection or a new stream. */

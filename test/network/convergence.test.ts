@@ -801,7 +801,7 @@ describe('ledger convergence on real Autobases', () => {
     }
   })
 
-  it('sets up a star whose writers leave; a paused writer serves its ops and applies none', async () => {
+  it('sets up a star whose writers leave; a paused writer serves its ops, applies once resumed', async () => {
     // As the many-writers bench runs 200 writer devices next to a few full peers.
     const mesh = await PeerMesh.create({
       size: 4,
@@ -850,7 +850,15 @@ describe('ledger convergence on real Autobases', () => {
       await writer.base.update()
       expect(await about(2, writer.base.localKey)).toBe('offline')
       expect(await about(2, me)).toBe('')
-      expect(full.applyErrors).toEqual([])
+      writer.base.resume()
+      await waitFor(
+        mesh,
+        async () => (await about(2, me)) === 'hello',
+        'the resumed writer to apply the creator op',
+        10_000,
+        [2],
+      )
+      expect([full.applyErrors, writer.applyErrors]).toEqual([[], []])
     } finally {
       await mesh.close()
     }

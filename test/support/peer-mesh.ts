@@ -189,7 +189,7 @@ export class PeerMesh {
         const key = keys.member(peer.base.localKey)
         await waitFor(
           this,
-          async () => hasKeys(creator.base, [key]),
+          () => hasKeys(creator.base, [key]),
           `the creator to see ${peer.name} join`,
           120_000,
           [0, peer.index],
