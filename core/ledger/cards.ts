@@ -228,6 +228,13 @@ function cardOfRecord(
   return card
 }
 
+/**
+ * How many member records cardsOf reads at once. On a view just opened each record is a few
+ * storage reads, which one after the other were most of the first Home; all at once made the
+ * warm case slower (hundreds of range reads in flight). 4, 8 and 16 measured alike.
+ */
+const RECORDS_AT_ONCE = 4
+
 /** The cards of the members `keep` picks, in join order. */
 export async function cardsOf(
   kv: ReadKV,
@@ -238,8 +245,12 @@ export async function cardsOf(
 ): Promise<MemberCard[]> {
   const meta = await requireMeta(kv)
   const kept = (await source.members()).filter(keep)
-  // Read together: on a view just opened each record is a few storage reads, and one after
-  // the other they added up to most of the first Home (100k-op bench).
-  const records = await Promise.all(kept.map((m) => source.record(m.id)))
-  return records.flatMap((r) => (r ? [cardOfRecord(r, meta, viewer, now)] : []))
+  const cards: MemberCard[] = []
+  for (let i = 0; i < kept.length; i += RECORDS_AT_ONCE) {
+    const batch = kept.slice(i, i + RECORDS_AT_ONCE)
+    for (const r of await Promise.all(batch.map((m) => source.record(m.id)))) {
+      if (r) cards.push(cardOfRecord(r, meta, viewer, now))
+    }
+  }
+  return cards
 }
