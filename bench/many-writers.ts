@@ -101,7 +101,7 @@ async function round(
     }
     return true
   })
-  const end = `end of ${label}`
+  const end = marker(label)
   await creator.base.append(profileOp(mesh, end))
   const me = creator.base.localKey
   await until(full, `${label}: every full peer has the marker`, async () => {
@@ -139,6 +139,11 @@ async function catchUp(mesh: PeerMesh, writer: Peer, end: string): Promise<numbe
   return ms
 }
 
+/** The about text the creator ends a round with. */
+function marker(label: string): string {
+  return `end of ${label}`
+}
+
 function profileOp(mesh: PeerMesh, about: string) {
   return { v: OP_VERSION, id: mesh.nextOpId(), ts: T0, type: 'member.profile', about }
 }
@@ -164,7 +169,7 @@ export async function manyWriters(): Promise<ManyWritersResult> {
     const ops = WRITERS * OPS_EACH
     const writers = mesh.peers.slice(FULL_PEERS, FULL_PEERS + WRITERS)
     const concurrent = await round(mesh, 'concurrent', writers, OPS_EACH)
-    const writerCatchUpMs = await catchUp(mesh, writers[0]!, 'end of concurrent')
+    const writerCatchUpMs = await catchUp(mesh, writers[0]!, marker('concurrent'))
     const single = await round(mesh, 'single', [mesh.peer(FULL_PEERS + WRITERS)], ops)
     const row = (label: string, r: RoundResult) => [
       label,
