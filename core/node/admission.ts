@@ -121,8 +121,18 @@ export class Admission {
       // Unknown invites cannot even be answered: the reply is sealed with the invite's key.
       if (!invite) return
       const userData = request.open(Buffer.from(invite.publicKey, 'hex'))
+      const writer = hex(userData)
+      if (!/^[0-9a-f]{64}$/.test(writer)) {
+        request.deny()
+        return
+      }
+      const already = await n.read((kv) => kv.get<WriterRecord>(keys.writer(writer)))
       const refusal = inviteRefusal(invite, this.o.clock())
       if (refusal) {
+        // The newcomer that used the invite up, asking again (its request reached several
+        // members, or it asked again before an answer came): whoever admitted it answers. A
+        // refusal from here could reach it first, and it would be told the invite was used.
+        if (already?.invite === inviteId) return
         log.warn('invite refused', {
           network: n.short,
           invite: inviteId.slice(0, 8),
@@ -133,12 +143,6 @@ export class Admission {
         })
         return
       }
-      const writer = hex(userData)
-      if (!/^[0-9a-f]{64}$/.test(writer)) {
-        request.deny()
-        return
-      }
-      const already = await n.read((kv) => kv.get(keys.writer(writer)))
       // The request's receipt, signed with the invite's key: the ledger's proof that this
       // writer paired with the invite (no member can spend an invite on a writer of theirs).
       if (!already && request.receipt) {

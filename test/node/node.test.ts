@@ -2,6 +2,9 @@
  * Real nodes in one process over a local HyperDHT testnet on 127.0.0.1: networks, invites,
  * pairing, encrypted sync and the API contract end to end.
  */
+import BlindPairing from 'blind-pairing'
+import crypto from 'hypercore-crypto'
+import Hyperswarm from 'hyperswarm'
 import { describe, expect, it } from 'vitest'
 import {
   ApiError,
@@ -12,6 +15,8 @@ import {
   type Results,
 } from '../../core/api/contract.ts'
 import { silentLogger } from '../../core/logger.ts'
+import { keys, type WriterRecord } from '../../core/ledger/model.ts'
+import { decodeInviteCode } from '../../core/node/invite-code.ts'
 import { ExodusNode, createNode } from '../../core/node/node.ts'
 import {
   afterTest,
@@ -79,6 +84,48 @@ describe('node', () => {
     expect(notes.map((n) => n.kind)).toContain('obligation.fulfilled')
     const invites = await call(anna, 'invite.list', { network: net.id })
     expect(invites[0]).toMatchObject({ used: 1 })
+  })
+
+  it('leaves a newcomer to the member who admitted it: nobody refuses it the invite it used', async () => {
+    const t = await testnet()
+    const anna = await node(t, 'Anna')
+    const net = await call(anna, 'network.create', { name: 'Friends', currency: 'EUR' })
+    const boris = await node(t, 'Boris')
+    await call(boris, 'network.join', {
+      invite: (await call(anna, 'invite.create', { network: net.id })).code,
+    })
+    const once = await call(anna, 'invite.create', { network: net.id, uses: 1 })
+    const vera = await node(t, 'Vera')
+    await call(vera, 'network.join', { invite: once.code })
+    const writer = vera.networks.get(net.id).base.localKey
+    await eventually(
+      () => boris.networks.get(net.id).read((kv) => kv.get<WriterRecord>(keys.writer(writer))),
+      (w) => w?.member !== undefined,
+    )
+    // Pairing requests with the used invite reach Anna and Boris, as a request of Vera's that
+    // reached both, or came again before an answer, does.
+    const ask = async (userData: Buffer) => {
+      const swarm = new Hyperswarm({ bootstrap: bootstrapOf(t) })
+      const pairing = new BlindPairing(swarm, { poll: 500 })
+      afterTest(async () => {
+        await pairing.close()
+        await swarm.destroy()
+      })
+      const invite = decodeInviteCode(once.code, Date.now()).bytes
+      const candidate = pairing.addCandidate({ invite, userData })
+      return new Promise<string>((resolve) => {
+        candidate.request.on('rejected', () => resolve('refused'))
+        void candidate.pairing.then((paired) => resolve(paired ? 'admitted' : 'closed'))
+      })
+    }
+    // Anybody else is told the invite is used...
+    expect(await ask(crypto.randomBytes(32))).toBe('refused')
+    // ...Vera's writer gets no refusal from anyone: the admission it had is its answer.
+    const answer = await Promise.race([
+      ask(Buffer.from(writer, 'hex')),
+      new Promise<string>((resolve) => setTimeout(() => resolve('no answer'), 3_000)),
+    ])
+    expect(answer).toBe('no answer')
   })
 
   it('explains bad invites quickly and never hangs', async () => {
