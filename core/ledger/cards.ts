@@ -5,7 +5,7 @@
 import { collectionProgress, type CollectionProgress } from './collection.ts'
 import { daysLeft } from './cycle-time.ts'
 import { emergencyLine, incomingLine, outgoingLine, type OutgoingSummary } from './format.ts'
-import type { ReadKV } from './kv.ts'
+import { inGroups, type ReadKV } from './kv.ts'
 import { currentIncoming, currentOutgoing, links } from './ledger.ts'
 import { keys, shortId, type Member, type NetworkMeta, type Pledge, type Status } from './model.ts'
 import type { PaymentDetail } from './ops.ts'
@@ -245,12 +245,6 @@ export async function cardsOf(
 ): Promise<MemberCard[]> {
   const meta = await requireMeta(kv)
   const kept = (await source.members()).filter(keep)
-  const cards: MemberCard[] = []
-  for (let i = 0; i < kept.length; i += RECORDS_AT_ONCE) {
-    const batch = kept.slice(i, i + RECORDS_AT_ONCE)
-    for (const r of await Promise.all(batch.map((m) => source.record(m.id)))) {
-      if (r) cards.push(cardOfRecord(r, meta, viewer, now))
-    }
-  }
-  return cards
+  const records = await inGroups(kept, RECORDS_AT_ONCE, (m) => source.record(m.id))
+  return records.flatMap((r) => (r ? [cardOfRecord(r, meta, viewer, now)] : []))
 }

@@ -37,6 +37,22 @@ export async function lastEntries<T>(
 }
 
 /**
+ * Runs `read` on every item, `size` at a time, and gives the results in the items' order: reads
+ * of a store overlap, without hundreds of them in flight at once.
+ */
+export async function inGroups<T, R>(
+  items: readonly T[],
+  size: number,
+  read: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = []
+  for (let i = 0; i < items.length; i += size) {
+    results.push(...(await Promise.all(items.slice(i, i + size).map(read))))
+  }
+  return results
+}
+
+/**
  * A copy of `value` as storing it as JSON and reading it back would give (what the view
  * does), made directly: about six times faster than JSON.parse(JSON.stringify(value)) for a
  * pledge. Properties that JSON leaves out are left out, array slots it writes as null are

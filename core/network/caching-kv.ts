@@ -2,7 +2,7 @@
  * The ledger's KV over the view with apply's read cache in between (see ReadCache), and the
  * read-ahead that fills it before an apply call's ops run. The rules see a plain KV.
  */
-import { copyJson, type KV, type Transaction } from '../ledger/kv.ts'
+import { copyJson, inGroups, type KV, type Transaction } from '../ledger/kv.ts'
 import { ReadCache } from './read-cache.ts'
 
 /** Lookups readAhead keeps in flight at once. */
@@ -78,21 +78,14 @@ export class CachingKV implements KV {
     const folders = wanted.filter(
       (key) => key.endsWith('/') && !this.cache.list(key) && !this.cache.tooLong(key),
     )
-    await inGroups(folders, (folder) => this.list(folder))
+    await inGroups(folders, READ_AHEAD, (folder) => this.list(folder))
     const missing = wanted.filter(
       (key) => !key.endsWith('/') && this.cache.value(key) === undefined,
     )
-    await inGroups(missing, async (key) => {
+    await inGroups(missing, READ_AHEAD, async (key) => {
       const writes = this.cache.writes
       const value = await this.base.get(key)
       if (writes === this.cache.writes) this.cache.keepValue(key, value, true)
     })
-  }
-}
-
-/** Runs `read` on every item, READ_AHEAD at a time. */
-async function inGroups(items: string[], read: (item: string) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < items.length; i += READ_AHEAD) {
-    await Promise.all(items.slice(i, i + READ_AHEAD).map(read))
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { copyJson, MemoryKV, Transaction, type KV } from '../../core/ledger/kv.ts'
+import { copyJson, inGroups, MemoryKV, Transaction, type KV } from '../../core/ledger/kv.ts'
 
 describe('Transaction', () => {
   it('lists the store with its own writes over it, by folder or any prefix', async () => {
@@ -98,5 +98,23 @@ describe('copyJson', () => {
     ;(copy.a.b[1] as { c: number }).c = 9
     expect(original).toEqual({ a: { b: [1, { c: 2 }] } })
     expect(copyJson(undefined)).toBeUndefined()
+  })
+})
+
+describe('inGroups', () => {
+  it('reads a group at a time and gives the results in order, whatever order they come in', async () => {
+    let inFlight = 0
+    let most = 0
+    const read = async (n: number) => {
+      most = Math.max(most, ++inFlight)
+      // Later items of a group answer first.
+      await new Promise((resolve) => setTimeout(resolve, 10 - (n % 4)))
+      inFlight--
+      return n * 10
+    }
+    const items = Array.from({ length: 10 }, (_, i) => i)
+    expect(await inGroups(items, 4, read)).toEqual(items.map((n) => n * 10))
+    expect(most).toBe(4)
+    expect(await inGroups([], 4, read)).toEqual([])
   })
 })
