@@ -15,9 +15,8 @@
  * such a network does. Part of `npm run bench`; alone: `npx tsx bench/many-writers.ts`.
  */
 import { pathToFileURL } from 'node:url'
-import { OP_VERSION } from '../core/ledger/ops.ts'
 import { DEFAULT_ACK_INTERVAL } from '../core/network/ledger-base.ts'
-import { PeerMesh, sleep, type Peer } from '../test/support/peer-mesh.ts'
+import { aboutOf, PeerMesh, sleep, type Peer } from '../test/support/peer-mesh.ts'
 import { dumpView } from '../test/support/state-hash.ts'
 import { fmtInt, fmtMs, heading, note, table } from './report.ts'
 
@@ -52,16 +51,6 @@ interface RoundResult {
   appliesPerOp: number
 }
 
-/** Reads member `id`'s about text in `peer`'s view. */
-async function aboutOf(peer: Peer, id: string): Promise<string | undefined> {
-  const snap = peer.base.snapshot()
-  try {
-    return ((await snap.get(`member/${id}`)) as { about?: string } | null)?.about
-  } finally {
-    await snap.close()
-  }
-}
-
 /** Updates the full peers until `done` holds, or throws after TIMEOUT_MS. */
 async function until(full: Peer[], what: string, done: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + TIMEOUT_MS
@@ -88,7 +77,7 @@ async function round(
   const creator = mesh.peer(0)
   await Promise.all(
     writers.map(async (p) => {
-      for (let i = 0; i < count; i++) await p.base.append(profileOp(mesh, `${p.name} ${i}`))
+      for (let i = 0; i < count; i++) await p.base.append(mesh.profileOp(`${p.name} ${i}`, T0))
       p.base.pause()
     }),
   )
@@ -102,7 +91,7 @@ async function round(
     return true
   })
   const end = marker(label)
-  await creator.base.append(profileOp(mesh, end))
+  await creator.base.append(mesh.profileOp(end, T0))
   const me = creator.base.localKey
   await until(full, `${label}: every full peer has the marker`, async () => {
     const seen = await Promise.all(full.map((p) => aboutOf(p, me)))
@@ -142,10 +131,6 @@ async function catchUp(mesh: PeerMesh, writer: Peer, end: string): Promise<numbe
 /** The about text the creator ends a round with. */
 function marker(label: string): string {
   return `end of ${label}`
-}
-
-function profileOp(mesh: PeerMesh, about: string) {
-  return { v: OP_VERSION, id: mesh.nextOpId(), ts: T0, type: 'member.profile', about }
 }
 
 export async function manyWriters(): Promise<ManyWritersResult> {

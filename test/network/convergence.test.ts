@@ -31,7 +31,7 @@ import {
 import { OP_VERSION } from '../../core/ledger/ops.ts'
 import type { ApplyOpFn, LedgerBase } from '../../core/network/ledger-base.ts'
 import { DAY } from '../support/ledger.ts'
-import { PeerMesh, sleep, waitFor } from '../support/peer-mesh.ts'
+import { aboutOf, PeerMesh, sleep, waitFor } from '../support/peer-mesh.ts'
 import {
   countByPrefix,
   countUnder,
@@ -826,21 +826,8 @@ describe('ledger convergence on real Autobases', () => {
         false,
         false,
       ])
-      const about = async (peer: number, id: string) => {
-        const snap = mesh.peer(peer).base.snapshot()
-        try {
-          return ((await snap.get(keys.member(id))) as { about?: string } | null)?.about
-        } finally {
-          await snap.close()
-        }
-      }
-      const profile = (text: string) => ({
-        v: OP_VERSION,
-        id: mesh.nextOpId(),
-        ts: T0,
-        type: 'member.profile',
-        about: text,
-      })
+      const about = (peer: number, id: string) => aboutOf(mesh.peer(peer), id)
+      const profile = (text: string) => mesh.profileOp(text, T0)
       await writer.base.append(profile('offline'))
       writer.base.pause()
       mesh.connect(0, 2)

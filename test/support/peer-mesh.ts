@@ -13,7 +13,7 @@ import crypto from 'hypercore-crypto'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import { applyOp as ledgerApplyOp } from '../../core/ledger/apply.ts'
 import { LedgerBase, type ApplyOpFn, type OpRef } from '../../core/network/ledger-base.ts'
-import { keys } from '../../core/ledger/model.ts'
+import { keys, type Member } from '../../core/ledger/model.ts'
 import { OP_VERSION } from '../../core/ledger/ops.ts'
 import { joinProof, receiptFor, testInvite } from './admission.ts'
 import { DAY } from './ledger.ts'
@@ -129,6 +129,11 @@ export class PeerMesh {
   /** A fresh op id, unique in the mesh (and so per author). */
   nextOpId(): string {
     return `op${(++this.opCounter).toString().padStart(6, '0')}`
+  }
+
+  /** A member.profile op setting the author's about text, stamped `ts`. */
+  profileOp(about: string, ts: number) {
+    return { v: OP_VERSION, id: this.nextOpId(), ts, type: 'member.profile', about }
   }
 
   private async setUp(size: number, ts: number): Promise<void> {
@@ -329,6 +334,16 @@ export class PeerMesh {
     await Promise.allSettled(this.peers.map((p) => p.base?.close()))
     await Promise.allSettled(this.peers.map((p) => p.store?.close()))
     await Promise.allSettled(this.peers.map((p) => fs.rm(p.dir, { recursive: true, force: true })))
+  }
+}
+
+/** Member `id`'s about text in `peer`'s view. */
+export async function aboutOf(peer: Peer, id: string): Promise<string | undefined> {
+  const snap = peer.base.snapshot()
+  try {
+    return (await snap.get<Member>(keys.member(id)))?.about
+  } finally {
+    await snap.close()
   }
 }
 
